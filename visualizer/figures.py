@@ -1,0 +1,147 @@
+"""Pure figure functions: arrays and summaries in, ``go.Figure`` out.
+
+No Streamlit and no TensorFlow here; callers adjust a figure with
+``update_layout``. Tests build figures and assert on the figure objects.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from visualizer.shapes import LayerSummary, format_shape
+
+LAYER_COLOURS: dict[str, str] = {
+    "input": "#9aa5b1",
+    "conv2d": "#3b82f6",
+    "maxpool2d": "#f59e0b",
+    "avgpool2d": "#fbbf24",
+    "globalavgpool2d": "#d97706",
+    "flatten": "#a855f7",
+    "dense": "#10b981",
+    "dropout": "#6b7280",
+    "batchnorm": "#14b8a6",
+    "output": "#ef4444",
+}
+"""One colour per layer type, shared by every figure that shows layers."""
+
+_SLICE_STEP = 5.0
+_MAX_SLICES = 8
+_BLOCK_GAP = 46.0
+_MIN_SLOT = 92.0
+_MAP_SIDE = 120.0
+_VECTOR_WIDTH = 14.0
+
+
+def _block_size(shape: tuple[int, ...], max_side: int, max_units: int) -> tuple[float, float, int]:
+    """Width, height and number of drawn slices of one layer's block."""
+    if len(shape) == 3:
+        height, width, channels = shape
+        scale = _MAP_SIDE / math.sqrt(max_side)
+        side_h = max(10.0, scale * math.sqrt(height))
+        side_w = max(10.0, scale * math.sqrt(width))
+        slices = min(channels, _MAX_SLICES)
+        return side_w + (slices - 1) * _SLICE_STEP, side_h + (slices - 1) * _SLICE_STEP, slices
+    units = shape[0]
+    span = math.log10(max(max_units, 10))
+    height = 24.0 + 110.0 * math.log10(max(units, 1) + 1) / span
+    return _VECTOR_WIDTH, min(height, 140.0), 1
+
+
+def architecture_figure(
+    input_shape: Sequence[int],
+    rows: Sequence[LayerSummary],
+    error_after: int | None = None,
+) -> go.Figure:
+    """Draws the network as a row of blocks sized by map size and channels.
+
+    Maps are stacks of squares (side grows with the map's side, up to eight
+    slices for the channels); vectors are bars whose height grows with the
+    log of their length; the classifier head is drawn in red.
+
+    Args:
+        input_shape: ``(height, width, channels)`` of the input image.
+        rows: The summary rows to draw, in order.
+        error_after: When set, a red marker after the last block says the
+            stack stops being valid there.
+
+    Returns:
+        The figure, with hover text for every block.
+    """
+    items: list[tuple[str, str, tuple[int, ...], int]] = [("input", "input", tuple(input_shape), 0)]
+    items += [
+        (row.name, "output" if row.name == "output" else row.type, row.output_shape, row.params)
+        for row in rows
+    ]
+    max_side = max(max(shape[0], shape[1]) for _, _, shape, _ in items if len(shape) == 3)
+    max_units = max((shape[0] for _, _, shape, _ in items if len(shape) == 1), default=10)
+    fig = go.Figure()
+    hover_x, hover_y, hover_text = [], [], []
+    sizes = [_block_size(shape, max_side, max_units) for _, _, shape, _ in items]
+    tallest = max(height for _, height, _ in sizes)
+    x = 0.0
+    for (name, kind, shape, params), (width, height, slices) in zip(items, sizes):
+        slot = max(width, _MIN_SLOT - _BLOCK_GAP)
+        left = x + (slot - width) / 2
+        colour = LAYER_COLOURS.get(kind, "#6b7280")
+        face_w = width - (slices - 1) * _SLICE_STEP
+        face_h = height - (slices - 1) * _SLICE_STEP
+        for index in range(slices):
+            offset = (slices - 1 - index) * _SLICE_STEP
+            fig.add_shape(
+                type="rect",
+                x0=left + offset,
+                x1=left + offset + face_w,
+                y0=-height / 2 + offset,
+                y1=-height / 2 + offset + face_h,
+                fillcolor=colour,
+                opacity=0.35 + 0.65 * (index + 1) / slices,
+                line={"color": "white", "width": 1},
+            )
+        centre = left + width / 2
+        fig.add_annotation(
+            x=centre,
+            y=-tallest / 2 - 6,
+            text=f"<b>{name}</b><br>{format_shape(shape)}",
+            showarrow=False,
+            yanchor="top",
+            font={"size": 11},
+        )
+        hover_x.append(centre)
+        hover_y.append(0)
+        params_text = f"{params:,} parameters" if params else "no parameters"
+        hover_text.append(f"{name} ({kind})<br>output {format_shape(shape)}<br>{params_text}")
+        x += slot + _BLOCK_GAP
+    fig.add_trace(
+        go.Scatter(
+            x=hover_x,
+            y=hover_y,
+            mode="markers",
+            marker={"size": 40, "opacity": 0.0},
+            hovertext=hover_text,
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
+    if error_after is not None:
+        fig.add_annotation(
+            x=x - _BLOCK_GAP / 2,
+            y=0,
+            text="✖ stack invalid here",
+            showarrow=False,
+            font={"color": "#dc2626", "size": 13},
+            xanchor="left",
+        )
+        x += 120
+    fig.update_xaxes(visible=False, range=[-10, max(x, 400)])
+    fig.update_yaxes(visible=False, range=[-tallest / 2 - 42, tallest / 2 + 6])
+    fig.update_layout(
+        height=int(tallest + 90),
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        plot_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor="rgba(0,0,0,0)",
+        dragmode=False,
+    )
+    return fig
