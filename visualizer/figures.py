@@ -30,7 +30,7 @@ LAYER_COLOURS: dict[str, str] = {
 _SLICE_STEP = 5.0
 _MAX_SLICES = 8
 _BLOCK_GAP = 46.0
-_MIN_SLOT = 92.0
+_MIN_SLOT = 100.0
 _MAP_SIDE = 120.0
 _VECTOR_WIDTH = 14.0
 
@@ -82,7 +82,7 @@ def architecture_figure(
     sizes = [_block_size(shape, max_side, max_units) for _, _, shape, _ in items]
     tallest = max(height for _, height, _ in sizes)
     x = 0.0
-    for (name, kind, shape, params), (width, height, slices) in zip(items, sizes):
+    for position, ((name, kind, shape, params), (width, height, slices)) in enumerate(zip(items, sizes)):
         slot = max(width, _MIN_SLOT - _BLOCK_GAP)
         left = x + (slot - width) / 2
         colour = LAYER_COLOURS.get(kind, "#6b7280")
@@ -103,7 +103,8 @@ def architecture_figure(
         centre = left + width / 2
         fig.add_annotation(
             x=centre,
-            y=-tallest / 2 - 6,
+            # Neighbouring labels alternate between two lines so narrow blocks never collide.
+            y=-tallest / 2 - 6 - (30 if position % 2 else 0),
             text=f"<b>{name}</b><br>{format_shape(shape)}",
             showarrow=False,
             yanchor="top",
@@ -136,9 +137,11 @@ def architecture_figure(
         )
         x += 120
     fig.update_xaxes(visible=False, range=[-10, max(x, 400)])
-    fig.update_yaxes(visible=False, range=[-tallest / 2 - 42, tallest / 2 + 6])
+    fig.update_yaxes(
+        visible=False, range=[-tallest / 2 - 72, tallest / 2 + 6], scaleanchor="x", scaleratio=1
+    )
     fig.update_layout(
-        height=int(tallest + 90),
+        height=int(tallest + 140),
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         plot_bgcolor="rgba(0,0,0,0)",
         paper_bgcolor="rgba(0,0,0,0)",

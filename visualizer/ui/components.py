@@ -1,0 +1,135 @@
+"""Widget groups that return values; they display controls and compute nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from visualizer.spec import ACTIVATIONS, MAX_FILTERS, MAX_UNITS, MAX_WINDOW, PADDINGS
+
+_WINDOW_HELP = "Height and width of the window, in pixels of this layer's input."
+
+
+def _pair_input(label: str, value: Any, key: str, help_text: str) -> int | list[int]:
+    """One number input for a square size, two for a [height, width] pair."""
+    if isinstance(value, list) and value[0] != value[1]:
+        left, right = st.columns(2)
+        height = left.number_input(
+            f"{label} h", 1, MAX_WINDOW, int(value[0]), key=f"{key}_h", help=help_text
+        )
+        width = right.number_input(
+            f"{label} w", 1, MAX_WINDOW, int(value[1]), key=f"{key}_w", help=help_text
+        )
+        return [int(height), int(width)]
+    size = value[0] if isinstance(value, list) else value
+    return int(st.number_input(label, 1, MAX_WINDOW, int(size), key=key, help=help_text))
+
+
+def _select(label: str, options: tuple[str, ...], value: str, key: str, help_text: str) -> str:
+    return st.selectbox(label, options, index=options.index(value), key=key, help=help_text)
+
+
+def _stride_choice(value: Any, key: str) -> int | list[int] | None:
+    """Pooling stride: 'as window' (None) or a number; a non-square pair is kept."""
+    options = ["as window", "1", "2", "3", "4"]
+    current = "as window" if value is None else (
+        str(value) if isinstance(value, int) else f"{value[0]}x{value[1]}"
+    )
+    if current not in options:
+        options.append(current)
+    choice = st.selectbox(
+        "Stride",
+        options,
+        index=options.index(current),
+        key=key,
+        help="How far the window moves each step; 'as window' means windows do not overlap.",
+    )
+    if choice == "as window":
+        return None
+    if "x" in choice:
+        height, width = choice.split("x")
+        return [int(height), int(width)]
+    return int(choice)
+
+
+def layer_editor(layer: dict[str, Any], key: str) -> dict[str, Any]:
+    """Shows the controls of one layer and returns the edited layer dict.
+
+    Args:
+        layer: The layer in its JSON form (as ``Layer.to_dict`` gives it).
+        key: A prefix unique to this layer, stable while it exists.
+
+    Returns:
+        A new layer dict with the values the person set.
+    """
+    kind = layer["type"]
+    edited = dict(layer)
+    if kind == "conv2d":
+        columns = st.columns([1, 1, 1, 1.2, 1.4])
+        with columns[0]:
+            edited["filters"] = int(
+                st.number_input(
+                    "Filters",
+                    1,
+                    MAX_FILTERS,
+                    int(layer["filters"]),
+                    key=f"{key}_filters",
+                    help="How many kernels: each makes one feature map.",
+                )
+            )
+        with columns[1]:
+            edited["kernel_size"] = _pair_input("Kernel", layer["kernel_size"], f"{key}_kernel", _WINDOW_HELP)
+        with columns[2]:
+            edited["strides"] = _pair_input(
+                "Stride", layer["strides"], f"{key}_strides", "How many pixels the kernel moves per step."
+            )
+        with columns[3]:
+            edited["padding"] = _select(
+                "Padding",
+                PADDINGS,
+                layer["padding"],
+                f"{key}_padding",
+                "'valid' shrinks the map by kernel - 1; 'same' pads with zeros to keep its size.",
+            )
+        with columns[4]:
+            edited["activation"] = _select(
+                "Activation", ACTIVATIONS, layer["activation"], f"{key}_activation", "Applied to every value."
+            )
+    elif kind in ("maxpool2d", "avgpool2d"):
+        columns = st.columns(3)
+        with columns[0]:
+            edited["pool_size"] = _pair_input("Window", layer["pool_size"], f"{key}_pool", _WINDOW_HELP)
+        with columns[1]:
+            edited["strides"] = _stride_choice(layer["strides"], f"{key}_strides")
+        with columns[2]:
+            edited["padding"] = _select(
+                "Padding",
+                PADDINGS,
+                layer["padding"],
+                f"{key}_padding",
+                "'valid' drops windows that would hang over the edge; 'same' keeps them.",
+            )
+    elif kind == "dense":
+        columns = st.columns(2)
+        with columns[0]:
+            edited["units"] = int(
+                st.number_input("Units", 1, MAX_UNITS, int(layer["units"]), key=f"{key}_units")
+            )
+        with columns[1]:
+            edited["activation"] = _select(
+                "Activation", ACTIVATIONS, layer["activation"], f"{key}_activation", "Applied to every unit."
+            )
+    elif kind == "dropout":
+        edited["rate"] = float(
+            st.slider(
+                "Rate",
+                0.0,
+                0.99,
+                min(float(layer["rate"]), 0.99),
+                0.01,
+                key=f"{key}_rate",
+                help="Fraction of values set to zero at random while training.",
+            )
+        )
+    return edited

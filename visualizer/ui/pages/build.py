@@ -1,0 +1,259 @@
+"""The Build page: assemble a stack, see its exact shapes, diagram and Keras code."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from visualizer.codegen import to_keras_code
+from visualizer.errors import SpecError
+from visualizer.figures import architecture_figure
+from visualizer.presets import PRESET_TITLES, PRESETS
+from visualizer.shapes import (
+    LayerSummary,
+    format_shape,
+    receptive_fields,
+    summarize_until_error,
+)
+from visualizer.spec import (
+    LAYER_TYPES,
+    MAX_CHANNELS,
+    MAX_CLASSES,
+    MAX_INPUT_SIDE,
+    ModelSpec,
+    layer_from_dict,
+)
+from visualizer.ui import components, state
+
+MAX_SPEC_FILE_BYTES = 1_000_000
+UPLOAD_KEY = "build_upload"
+PRESET_KEY = "build_preset"
+ADD_TYPE_KEY = "build_add_type"
+
+
+# Callbacks: they run before the script body, so the page never shows a stale stack.
+
+
+def _load_preset() -> None:
+    name = st.session_state[PRESET_KEY]
+    state.set_spec(PRESETS[name])
+    state.set_notice("success", f"Loaded the preset {PRESET_TITLES[name]}.")
+
+
+def _load_uploaded_spec() -> None:
+    uploaded = st.session_state.get(UPLOAD_KEY)
+    if uploaded is None:
+        return
+    data = uploaded.getvalue()
+    if len(data) > MAX_SPEC_FILE_BYTES:
+        state.set_notice(
+            "error",
+            f"{uploaded.name} is {len(data):,} bytes; a spec file is a small JSON file "
+            f"(at most {MAX_SPEC_FILE_BYTES:,} bytes). Your stack was not changed.",
+        )
+        return
+    try:
+        spec = ModelSpec.from_json(data)
+    except SpecError as error:
+        state.set_notice("error", f"{uploaded.name} could not be loaded: {error} Your stack was not changed.")
+        return
+    state.set_spec(spec)
+    state.set_notice("success", f"Loaded the stack from {uploaded.name}.")
+
+
+def _add_layer() -> None:
+    state.add_layer(st.session_state[ADD_TYPE_KEY])
+
+
+# Page sections.
+
+
+def _toolbar() -> None:
+    presets, upload = st.columns([1, 1])
+    with presets:
+        st.selectbox(
+            "Start from a preset",
+            list(PRESETS),
+            index=list(PRESETS).index(state.DEFAULT_PRESET),
+            format_func=PRESET_TITLES.__getitem__,
+            key=PRESET_KEY,
+        )
+        st.button("Load preset", key="build_load_preset", on_click=_load_preset)
+    with upload:
+        st.file_uploader(
+            "Open a spec file (.json)",
+            type=["json"],
+            key=UPLOAD_KEY,
+            on_change=_load_uploaded_spec,
+            help="A file saved with 'Download spec' below.",
+        )
+
+
+def _model_settings() -> None:
+    shape = st.session_state[state.INPUT_SHAPE]
+    suffix = state.generation()
+    height_col, width_col, channels_col, classes_col = st.columns(4)
+    height = height_col.number_input(
+        "Input height", 1, MAX_INPUT_SIDE, int(shape[0]), key=f"build_height_{suffix}"
+    )
+    width = width_col.number_input("Input width", 1, MAX_INPUT_SIDE, int(shape[1]), key=f"build_width_{suffix}")
+    channels = channels_col.number_input(
+        "Channels",
+        1,
+        MAX_CHANNELS,
+        int(shape[2]),
+        key=f"build_channels_{suffix}",
+        help="1 for grayscale images, 3 for colour (RGB).",
+    )
+    classes = classes_col.number_input(
+        "Classes",
+        2,
+        MAX_CLASSES,
+        int(st.session_state[state.NUM_CLASSES]),
+        key=f"build_classes_{suffix}",
+        help="How many classes the output layer tells apart.",
+    )
+    state.set_model_settings([int(height), int(width), int(channels)], int(classes))
+
+
+def _layer_rows() -> list[tuple[st.delta_generator.DeltaGenerator, st.delta_generator.DeltaGenerator]]:
+    """Draws one editable card per layer; returns each card's header and message slots."""
+    slots = []
+    entries = state.stack()
+    for position, entry in enumerate(entries):
+        uid = entry["uid"]
+        with st.container(border=True, key=f"layer_card_{uid}"):
+            header, up, down, copy, remove = st.columns([6, 0.7, 0.7, 0.7, 0.7], vertical_alignment="center")
+            header_slot = header.empty()
+            up.button("", icon=":material/arrow_upward:", key=f"layer_{uid}_up", help="Move up",
+                      on_click=state.move_layer, args=(uid, -1), disabled=position == 0)
+            down.button("", icon=":material/arrow_downward:", key=f"layer_{uid}_down", help="Move down",
+                        on_click=state.move_layer, args=(uid, 1), disabled=position == len(entries) - 1)
+            copy.button("", icon=":material/content_copy:", key=f"layer_{uid}_copy", help="Duplicate",
+                        on_click=state.duplicate_layer, args=(uid,))
+            remove.button("", icon=":material/delete:", key=f"layer_{uid}_remove", help="Remove",
+                          on_click=state.remove_layer, args=(uid,))
+            entry["layer"] = components.layer_editor(entry["layer"], key=f"layer_{uid}")
+            message_slot = st.empty()
+        slots.append((header_slot, message_slot))
+    return slots
+
+
+def _add_layer_controls() -> None:
+    kind, button = st.columns([3, 1], vertical_alignment="bottom")
+    kind.selectbox(
+        "Add a layer",
+        list(LAYER_TYPES),
+        format_func=lambda name: f"{LAYER_TYPES[name].title} ({name})",
+        key=ADD_TYPE_KEY,
+    )
+    button.button("Add layer", key="build_add_layer", on_click=_add_layer, type="primary")
+
+
+def _fill_layer_headers(slots, spec: ModelSpec, rows: list[LayerSummary], error: SpecError | None) -> None:
+    for position, (header_slot, message_slot) in enumerate(slots):
+        layer = layer_from_dict(state.stack()[position]["layer"], position)
+        text = f"**{position + 1} · {layer.title}** `{layer.type}`"
+        if position < len(rows) and (error is None or error.layer_index is None or position < error.layer_index):
+            row = rows[position]
+            text += f" → **{format_shape(row.output_shape)}** · {row.params:,} parameters"
+        header_slot.markdown(text)
+        if error is not None and error.layer_index == position:
+            message_slot.error(str(error), icon="⚠️")
+
+
+def _head_rows(rows: list[LayerSummary], error: SpecError | None) -> None:
+    head = [row for row in rows if row.name in ("head_flatten", "output")]
+    for row in head:
+        what = "Flatten" if row.type == "flatten" else "Dense, softmax"
+        st.markdown(
+            f"🔒 **{what}** `{row.name}` → **{format_shape(row.output_shape)}** · "
+            f"{row.params:,} parameters — classifier head, added automatically"
+        )
+
+
+def _summary_table(spec: ModelSpec, rows: list[LayerSummary], error: SpecError | None) -> None:
+    fields = receptive_fields(spec) if error is None else [None] * len(rows)
+    table = {
+            "Layer": [row.name for row in rows],
+            "Type": [row.type for row in rows],
+            "Output shape": [format_shape(row.output_shape) for row in rows],
+            "Parameters": [row.params for row in rows],
+            "Receptive field": [
+                ("whole image" if field is None else f"{field[0]}x{field[1]}") if error is None else "–"
+                for field in fields
+            ],
+    }
+    st.dataframe(table, hide_index=True, width="stretch", key="build_summary")
+
+
+def _code_section(spec: ModelSpec) -> None:
+    code = to_keras_code(spec)
+    with st.expander("Keras code for this network", expanded=False):
+        st.code(code, language="python")
+    left, right = st.columns(2)
+    left.download_button(
+        "Download Keras code (.py)", code, file_name="cnn_model.py", mime="text/x-python", key="build_download_code"
+    )
+    right.download_button(
+        "Download spec (.json)", spec.to_json(), file_name="cnn_spec.json", mime="application/json",
+        key="build_download_spec",
+    )
+
+
+def _share_link() -> None:
+    compact = state.spec_json()
+    if st.query_params.get(state.SHARED_SPEC_PARAM) != compact:
+        st.query_params[state.SHARED_SPEC_PARAM] = compact
+
+
+def render() -> None:
+    st.title("Build a network")
+    st.caption(
+        "Stack convolution, pooling, dense and dropout layers. Shapes and parameter counts update as you "
+        "edit; the classifier head (🔒) is added for you. The address bar always holds this stack: copy "
+        "it to share."
+    )
+    notice = state.pop_notice()
+    if notice is not None:
+        getattr(st, notice[0])(notice[1])
+    _toolbar()
+    st.subheader("Input and output")
+    _model_settings()
+    diagram = st.container()
+
+    editor, overview = st.columns([1.15, 1], gap="large")
+    with editor:
+        st.subheader("Layers")
+        slots = _layer_rows()
+        if not state.stack():
+            st.info("No layers yet: add one below. The head alone is a plain linear classifier.")
+        head_slot = st.container()
+        _add_layer_controls()
+
+    spec, error = state.current_spec()
+    rows, shape_error = summarize_until_error(spec) if spec is not None else ([], error)
+    error = error or shape_error
+    if spec is not None:
+        _fill_layer_headers(slots, spec, rows, shape_error)
+        with head_slot:
+            _head_rows(rows, error)
+
+    with overview:
+        st.subheader("Summary")
+        if error is not None:
+            where = "" if error.layer_index is None else f" (layer {error.layer_index + 1})"
+            st.error(f"This stack can't be built yet{where}: {error}", icon="🚫")
+        if spec is not None:
+            total, count = st.columns(2)
+            total.metric("Parameters", f"{sum(row.params for row in rows):,}" if error is None else "–")
+            count.metric("Keras layers", len(rows) if error is None else "–")
+            _summary_table(spec, rows, error)
+        with diagram:
+            st.plotly_chart(
+                architecture_figure(spec.input_shape, rows, error_after=None if error is None else len(rows)),
+                key="build_diagram",
+                config={"displayModeBar": False},
+            )
+    if spec is not None and error is None:
+        _code_section(spec)
+    _share_link()

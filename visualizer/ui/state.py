@@ -1,0 +1,159 @@
+"""Every ``st.session_state`` key of the app, with typed accessors.
+
+The person's stack lives here as a list of entries ``{"uid": int, "layer":
+dict}``: the layer in its JSON form plus a stable id that names its widgets,
+so moving a layer keeps its controls. Loading a whole spec (a preset, a file,
+a shared URL) gives every layer a fresh id, so its widgets start from the new
+values.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import streamlit as st
+
+from visualizer.errors import SpecError
+from visualizer.presets import PRESETS
+from visualizer.spec import ModelSpec
+
+DEFAULT_PRESET = "lenet5"
+
+INITIALISED = "app_initialised"
+STACK = "build_stack"
+NEXT_UID = "build_next_uid"
+INPUT_SHAPE = "build_input_shape"
+NUM_CLASSES = "build_num_classes"
+GENERATION = "build_generation"
+BUILD_NOTICE = "build_notice"
+SHARED_SPEC_PARAM = "spec"
+
+
+def init() -> None:
+    """Initialises the session's state once, from a shared URL if there is one."""
+    if st.session_state.get(INITIALISED):
+        return
+    st.session_state[INITIALISED] = True
+    st.session_state[STACK] = []
+    st.session_state[NEXT_UID] = 0
+    set_spec(PRESETS[DEFAULT_PRESET])
+    shared = st.query_params.get(SHARED_SPEC_PARAM)
+    if shared:
+        try:
+            set_spec(ModelSpec.from_json(shared))
+            set_notice("success", "Loaded the stack from the shared link.")
+        except SpecError as error:
+            set_notice("error", f"The shared link's stack could not be loaded: {error}")
+
+
+def set_spec(spec: ModelSpec) -> None:
+    """Replaces the whole stack and the model settings with ``spec``'s."""
+    st.session_state[INPUT_SHAPE] = list(spec.input_shape)
+    st.session_state[NUM_CLASSES] = spec.num_classes
+    st.session_state[STACK] = [new_entry(layer.to_dict()) for layer in spec.layers]
+    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+
+
+def generation() -> int:
+    """A counter that changes whenever a whole spec is loaded.
+
+    Widgets of model-level settings put it in their keys, so they start from
+    the loaded values instead of keeping the old ones.
+    """
+    return st.session_state[GENERATION]
+
+
+def set_model_settings(input_shape: list[int], num_classes: int) -> None:
+    """Stores the input shape and number of classes the person set."""
+    st.session_state[INPUT_SHAPE] = list(input_shape)
+    st.session_state[NUM_CLASSES] = num_classes
+
+
+def new_entry(layer: dict[str, Any]) -> dict[str, Any]:
+    """Wraps a layer dict with a fresh uid."""
+    uid = st.session_state[NEXT_UID]
+    st.session_state[NEXT_UID] = uid + 1
+    return {"uid": uid, "layer": dict(layer)}
+
+
+def stack() -> list[dict[str, Any]]:
+    """The session's layer entries, in order (mutable: the Build page edits it)."""
+    return st.session_state[STACK]
+
+
+def spec_dict() -> dict[str, Any]:
+    """The session's stack in the JSON form of ``ModelSpec.from_dict``."""
+    return {
+        "input_shape": list(st.session_state[INPUT_SHAPE]),
+        "num_classes": st.session_state[NUM_CLASSES],
+        "layers": [entry["layer"] for entry in stack()],
+    }
+
+
+def spec_json() -> str:
+    """The session's stack as compact JSON, as put in a shareable URL."""
+    return json.dumps(spec_dict(), separators=(",", ":"))
+
+
+def current_spec() -> tuple[ModelSpec | None, SpecError | None]:
+    """The session's stack as a ``ModelSpec``, or the error that prevents it."""
+    try:
+        return ModelSpec.from_dict(spec_dict()), None
+    except SpecError as error:
+        return None, error
+
+
+def set_notice(kind: str, text: str) -> None:
+    """Leaves a message (``success``, ``info`` or ``error``) for the Build page."""
+    st.session_state[BUILD_NOTICE] = (kind, text)
+
+
+def pop_notice() -> tuple[str, str] | None:
+    """Takes the pending Build page message, if any."""
+    return st.session_state.pop(BUILD_NOTICE, None)
+
+
+NEW_LAYER_DEFAULTS: dict[str, dict[str, Any]] = {
+    "conv2d": {"type": "conv2d", "filters": 8, "kernel_size": 3},
+    "maxpool2d": {"type": "maxpool2d"},
+    "avgpool2d": {"type": "avgpool2d"},
+    "globalavgpool2d": {"type": "globalavgpool2d"},
+    "flatten": {"type": "flatten"},
+    "dense": {"type": "dense", "units": 64},
+    "dropout": {"type": "dropout", "rate": 0.5},
+    "batchnorm": {"type": "batchnorm"},
+}
+"""The layer a person gets when adding each type."""
+
+
+def _position(uid: int) -> int:
+    return next(index for index, entry in enumerate(stack()) if entry["uid"] == uid)
+
+
+def add_layer(layer_type: str) -> None:
+    """Appends a new layer of ``layer_type`` with its default settings."""
+    layer = ModelSpec.from_dict(
+        {"input_shape": [8, 8, 1], "num_classes": 2, "layers": [NEW_LAYER_DEFAULTS[layer_type]]}
+    ).layers[0]
+    stack().append(new_entry(layer.to_dict()))
+
+
+def remove_layer(uid: int) -> None:
+    """Removes the layer with this uid."""
+    del stack()[_position(uid)]
+
+
+def duplicate_layer(uid: int) -> None:
+    """Inserts a copy of the layer with this uid right below it."""
+    position = _position(uid)
+    stack().insert(position + 1, new_entry(stack()[position]["layer"]))
+
+
+def move_layer(uid: int, offset: int) -> None:
+    """Moves the layer with this uid up (-1) or down (+1), if it can."""
+    position = _position(uid)
+    target = position + offset
+    if 0 <= target < len(stack()):
+        entries = stack()
+        entries[position], entries[target] = entries[target], entries[position]
