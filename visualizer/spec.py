@@ -320,7 +320,7 @@ def layer_from_dict(data: Any, index: int | None = None) -> LayerSpec:
             index,
         )
     layer_type = data.get("type")
-    if layer_type not in LAYER_TYPES:
+    if not isinstance(layer_type, str) or layer_type not in LAYER_TYPES:
         known = ", ".join(f'"{name}"' for name in LAYER_TYPES)
         raise SpecError(
             f"{where} has an unknown type {_describe(layer_type)}: expected one of {known}. "
