@@ -14,6 +14,6 @@ st.set_page_config(page_title="CNN Visualizer", page_icon="🧠", layout="wide")
 state.init()
 
 pages = [
-    st.Page(build.render, title="Build", icon="🧱", url_path="build", default=True),
+    st.Page(build.render, title="Build", icon=":material/construction:", url_path="build", default=True),
 ]
 st.navigation(pages).run()

@@ -242,7 +242,7 @@ def render() -> None:
         st.subheader("Summary")
         if error is not None:
             where = "" if error.layer_index is None else f" (layer {error.layer_index + 1})"
-            st.error(f"This stack can't be built yet{where}: {error}", icon="🚫")
+            st.error(f"This stack can't be built yet{where}: {error}", icon=":material/error:")
         if spec is not None:
             total, count = st.columns(2)
             total.metric("Parameters", f"{sum(row.params for row in rows):,}" if error is None else "–")
