@@ -8,12 +8,13 @@ to the first page.
 import streamlit as st
 
 from visualizer.ui import state
-from visualizer.ui.pages import build
+from visualizer.ui.pages import PAGE_FILES
 
-st.set_page_config(page_title="CNN Visualizer", page_icon="🧠", layout="wide")
+st.set_page_config(page_title="CNN Visualizer", page_icon=":material/neurology:", layout="wide")
 state.init()
 
 pages = [
-    st.Page(build.render, title="Build", icon=":material/construction:", url_path="build", default=True),
+    st.Page(PAGE_FILES["home"], title="Home", icon=":material/home:", url_path="home", default=True),
+    st.Page(PAGE_FILES["build"], title="Build", icon=":material/construction:", url_path="build"),
 ]
 st.navigation(pages).run()

@@ -74,8 +74,12 @@ paddings = st.sampled_from(["valid", "same"])
 layer_dicts = st.one_of(
     st.fixed_dictionaries(
         {"type": st.just("conv2d"), "filters": st.integers(0, 24)},
-        optional={"kernel_size": sizes, "strides": strides, "padding": paddings,
-                  "activation": st.sampled_from(ACTIVATIONS)},
+        optional={
+            "kernel_size": sizes,
+            "strides": strides,
+            "padding": paddings,
+            "activation": st.sampled_from(ACTIVATIONS),
+        },
     ),
     st.fixed_dictionaries(
         {"type": st.sampled_from(["maxpool2d", "avgpool2d"])},
@@ -86,7 +90,9 @@ layer_dicts = st.one_of(
         {"type": st.just("dense"), "units": st.integers(0, 40)},
         optional={"activation": st.sampled_from(ACTIVATIONS)},
     ),
-    st.fixed_dictionaries({"type": st.just("dropout"), "rate": st.sampled_from([0.0, 0.25, 0.5, 0.9, 1.0, -0.5])}),
+    st.fixed_dictionaries(
+        {"type": st.just("dropout"), "rate": st.sampled_from([0.0, 0.25, 0.5, 0.9, 1.0, -0.5])}
+    ),
 )
 spec_dicts = st.fixed_dictionaries(
     {
@@ -103,7 +109,7 @@ def test_random_stacks_agree_with_keras(data):
     try:
         oracle, dense_on_map = keras_oracle(data)
         keras_error = None
-    except Exception as error:  # noqa: BLE001 - whatever Keras refuses, we must refuse
+    except Exception as error:
         oracle, dense_on_map, keras_error = None, False, error
     try:
         spec = ModelSpec.from_dict(data)
@@ -137,18 +143,31 @@ def test_random_stacks_agree_with_keras(data):
 
 def _exec_generated(spec: ModelSpec):
     namespace = {"__name__": "generated"}
-    exec(compile(to_keras_code(spec), "generated.py", "exec"), namespace)  # noqa: S102 - our own generated code
+    exec(compile(to_keras_code(spec), "generated.py", "exec"), namespace)
     return namespace["model"]
 
 
 def _assert_same_model(generated, model):
     assert [layer.name for layer in generated.layers] == [layer.name for layer in model.layers]
     assert [layer.__class__ for layer in generated.layers] == [layer.__class__ for layer in model.layers]
-    assert [layer.output.shape for layer in generated.layers] == [layer.output.shape for layer in model.layers]
-    assert [layer.count_params() for layer in generated.layers] == [layer.count_params() for layer in model.layers]
+    assert [layer.output.shape for layer in generated.layers] == [
+        layer.output.shape for layer in model.layers
+    ]
+    assert [layer.count_params() for layer in generated.layers] == [
+        layer.count_params() for layer in model.layers
+    ]
     for ours, theirs in zip(generated.layers, model.layers):
         config_a, config_b = ours.get_config(), theirs.get_config()
-        for key in ("activation", "padding", "strides", "kernel_size", "pool_size", "rate", "units", "filters"):
+        for key in (
+            "activation",
+            "padding",
+            "strides",
+            "kernel_size",
+            "pool_size",
+            "rate",
+            "units",
+            "filters",
+        ):
             assert config_a.get(key) == config_b.get(key), (ours.name, key)
 
 
@@ -185,7 +204,12 @@ def test_same_seed_same_weights_and_different_seed_different_weights():
 
 
 def test_build_model_refuses_an_invalid_spec_with_a_spec_error():
-    spec = ModelSpec.from_dict({"input_shape": [4, 4, 1], "num_classes": 2,
-                                "layers": [{"type": "conv2d", "filters": 2, "kernel_size": 5}]})
+    spec = ModelSpec.from_dict(
+        {
+            "input_shape": [4, 4, 1],
+            "num_classes": 2,
+            "layers": [{"type": "conv2d", "filters": 2, "kernel_size": 5}],
+        }
+    )
     with pytest.raises(SpecError):
         build_model(spec)

@@ -14,9 +14,9 @@ def test_architecture_figure_draws_one_labelled_block_per_layer():
     assert labels[0].startswith("<b>input</b>") and "28x28x1" in labels[0]
     assert "conv2d_1" in labels[1] and "28x28x6" in labels[1]
     assert "output" in labels[-1]
-    hover = fig.data[0].hovertext
+    hover = fig.data[-1].hovertext
     assert len(hover) == len(rows) + 1 and "156 parameters" in hover[1]
-    colours = {shape.fillcolor for shape in fig.layout.shapes}
+    colours = {trace.fillcolor for trace in fig.data[:-1]}
     assert LAYER_COLOURS["conv2d"] in colours and LAYER_COLOURS["output"] in colours
 
 
@@ -24,8 +24,11 @@ def test_maps_are_drawn_as_stacks_capped_at_eight_slices():
     spec = PRESETS["keras_mnist_convnet"]
     rows = summarize(spec)
     fig = architecture_figure(spec.input_shape, rows)
-    conv_slices = [shape for shape in fig.layout.shapes if shape.fillcolor == LAYER_COLOURS["conv2d"]]
-    assert len(conv_slices) == 16  # two conv layers of 32 and 64 channels, 8 slices each
+    conv_traces = [trace for trace in fig.data if trace.fillcolor == LAYER_COLOURS["conv2d"]]
+    polygons = sum(list(trace.x).count(None) for trace in conv_traces)
+    assert polygons == 16  # two conv layers of 32 and 64 channels, 8 slices each
+    input_trace = fig.data[0]
+    assert list(input_trace.x).count(None) == 1  # one channel: one square
 
 
 def test_invalid_stack_marker():

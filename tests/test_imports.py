@@ -8,8 +8,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-TENSORFLOW_FREE = ["visualizer/spec.py", "visualizer/shapes.py", "visualizer/figures.py",
-                   "visualizer/codegen.py", "visualizer/presets.py", "visualizer/errors.py"]
+TENSORFLOW_FREE = [
+    "visualizer/spec.py",
+    "visualizer/shapes.py",
+    "visualizer/figures.py",
+    "visualizer/codegen.py",
+    "visualizer/presets.py",
+    "visualizer/errors.py",
+]
 HEAVY = {"tensorflow", "keras"}
 
 
@@ -46,5 +52,7 @@ def test_first_page_modules_load_without_tensorflow():
         "heavy = [m for m in ('tensorflow', 'keras') if m in sys.modules]; "
         "print(heavy); sys.exit(1 if heavy else 0)"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr

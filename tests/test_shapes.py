@@ -20,7 +20,9 @@ def test_published_parameter_counts(name, params):
 
 
 def spec_of(layers, input_shape=(28, 28, 1), num_classes=10):
-    return ModelSpec.from_dict({"input_shape": list(input_shape), "num_classes": num_classes, "layers": layers})
+    return ModelSpec.from_dict(
+        {"input_shape": list(input_shape), "num_classes": num_classes, "layers": layers}
+    )
 
 
 def test_hand_computed_rows():
@@ -75,10 +77,20 @@ ERRORS = [
         ["Layer 4 (maxpool2d) gets a 1x1x16 map but its 2x2 window needs at least 2x2", "padding='same'"],
     ),
     ([{"type": "conv2d", "filters": 2, "kernel_size": 7}], (5, 9, 1), 0, ["5x9x1", "7x7 kernel"]),
-    ([{"type": "dense", "units": 3}], (5, 5, 1), 0, ["dense layer needs a vector", "flatten or globalavgpool2d"]),
+    (
+        [{"type": "dense", "units": 3}],
+        (5, 5, 1),
+        0,
+        ["dense layer needs a vector", "flatten or globalavgpool2d"],
+    ),
     ([{"type": "flatten"}, {"type": "conv2d", "filters": 2}], (5, 5, 1), 1, ["after the map was flattened"]),
     ([{"type": "flatten"}, {"type": "avgpool2d"}], (5, 5, 1), 1, ["after the map was flattened"]),
-    ([{"type": "globalavgpool2d"}, {"type": "globalavgpool2d"}], (5, 5, 1), 1, ["after the map was flattened"]),
+    (
+        [{"type": "globalavgpool2d"}, {"type": "globalavgpool2d"}],
+        (5, 5, 1),
+        1,
+        ["after the map was flattened"],
+    ),
 ]
 
 
@@ -96,8 +108,10 @@ def test_impossible_stacks_are_refused_at_their_layer(layers, input_shape, layer
 
 
 def test_parameter_limit_names_the_limit():
-    spec = spec_of([{"type": "flatten"}, {"type": "dense", "units": 4096}, {"type": "dense", "units": 4096}],
-                   input_shape=(64, 64, 3))
+    spec = spec_of(
+        [{"type": "flatten"}, {"type": "dense", "units": 4096}, {"type": "dense", "units": 4096}],
+        input_shape=(64, 64, 3),
+    )
     with pytest.raises(SpecError) as caught:
         summarize(spec)
     assert caught.value.layer_index is None

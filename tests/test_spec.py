@@ -1,5 +1,6 @@
 """The spec: round trips, defaults and clear refusals (table-driven)."""
 
+import contextlib
 import json
 
 import pytest
@@ -90,7 +91,9 @@ layer_dicts = st.one_of(
 @given(
     st.fixed_dictionaries(
         {
-            "input_shape": st.tuples(st.integers(1, 64), st.integers(1, 64), st.sampled_from([1, 3])).map(list),
+            "input_shape": st.tuples(st.integers(1, 64), st.integers(1, 64), st.sampled_from([1, 3])).map(
+                list
+            ),
             "num_classes": st.integers(2, 100),
             "layers": st.lists(layer_dicts, max_size=8),
         }
@@ -113,16 +116,26 @@ REFUSALS = [
     ("unknown model key", {**ISSUE_EXAMPLE, "optimizer": "adam"}, None, ["Unknown key `optimizer`"]),
     ("missing input_shape", {"num_classes": 10, "layers": []}, None, ["no `input_shape`"]),
     ("2-D input shape", {"input_shape": [28, 28], "num_classes": 10}, None, ["[height, width, channels]"]),
-    ("zero height", {"input_shape": [0, 28, 1], "num_classes": 10}, None, ["input_shape height", "received 0"]),
+    (
+        "zero height",
+        {"input_shape": [0, 28, 1], "num_classes": 10},
+        None,
+        ["input_shape height", "received 0"],
+    ),
     ("string width", {"input_shape": [28, "28", 1], "num_classes": 10}, None, ["input_shape width"]),
     ("too many channels", {"input_shape": [28, 28, 9], "num_classes": 10}, None, ["channels", "1 to 4"]),
     ("one class", {"input_shape": [28, 28, 1], "num_classes": 1}, None, ["num_classes", "at least 2"]),
     ("bool classes", {"input_shape": [28, 28, 1], "num_classes": True}, None, ["num_classes"]),
     ("layers not a list", {"input_shape": [28, 28, 1], "num_classes": 10, "layers": {}}, None, ["list"]),
     ("layer not a dict", _with_layer("conv2d"), 1, ["Layer 2", "must be an object"]),
-    ("unknown type", _with_layer({"type": "lstm"}), 1, ["unknown type \"lstm\"", "conv2d"]),
+    ("unknown type", _with_layer({"type": "lstm"}), 1, ['unknown type "lstm"', "conv2d"]),
     ("missing type", _with_layer({"filters": 3}), 1, ["unknown type"]),
-    ("unknown key", _with_layer({"type": "dense", "units": 4, "unit": 3}), 1, ["unknown key `unit`", "`units`"]),
+    (
+        "unknown key",
+        _with_layer({"type": "dense", "units": 4, "unit": 3}),
+        1,
+        ["unknown key `unit`", "`units`"],
+    ),
     ("key of another type", _with_layer({"type": "flatten", "rate": 0.5}), 1, ["unknown key `rate`"]),
     ("missing filters", _with_layer({"type": "conv2d"}), 1, ["no `filters`"]),
     ("missing units", _with_layer({"type": "dense"}), 1, ["no `units`"]),
@@ -132,7 +145,12 @@ REFUSALS = [
     ("negative kernel", _with_layer({"type": "conv2d", "filters": 8, "kernel_size": -3}), 1, ["kernel_size"]),
     ("kernel triple", _with_layer({"type": "conv2d", "filters": 8, "kernel_size": [3, 3, 3]}), 1, ["pair"]),
     ("zero stride", _with_layer({"type": "conv2d", "filters": 8, "strides": 0}), 1, ["strides"]),
-    ("bad padding", _with_layer({"type": "conv2d", "filters": 8, "padding": "full"}), 1, ["padding", '"same"']),
+    (
+        "bad padding",
+        _with_layer({"type": "conv2d", "filters": 8, "padding": "full"}),
+        1,
+        ["padding", '"same"'],
+    ),
     ("bad activation", _with_layer({"type": "dense", "units": 8, "activation": "relu6"}), 1, ["activation"]),
     ("zero units", _with_layer({"type": "dense", "units": 0}), 1, ["`units`"]),
     ("rate one", _with_layer({"type": "dropout", "rate": 1.0}), 1, ["`rate`", "not including"]),
@@ -168,23 +186,44 @@ def test_malformed_json_is_a_spec_error(text):
         ModelSpec.from_json(text)
 
 
-@given(st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=8),
-                    lambda children: st.lists(children, max_size=4)
-                    | st.dictionaries(st.text(max_size=12), children, max_size=4), max_leaves=20))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=8),
+        lambda children: (
+            st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+        ),
+        max_leaves=20,
+    )
+)
 def test_arbitrary_json_values_give_a_spec_or_a_spec_error(value):
-    try:
+    with contextlib.suppress(SpecError):
         ModelSpec.from_dict(value)
-    except SpecError:
-        pass
 
 
-@given(st.dictionaries(
-    st.sampled_from(["type", "filters", "kernel_size", "strides", "padding", "activation", "units", "rate",
-                     "pool_size", "bogus"]),
-    st.none() | st.booleans() | st.integers(-3, 2000) | st.floats(-2, 2) | st.sampled_from(
-        ["conv2d", "dense", "dropout", "maxpool2d", "flatten", "same", "relu", "x"]) | st.lists(
-        st.integers(-1, 5), max_size=3),
-))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "type",
+                "filters",
+                "kernel_size",
+                "strides",
+                "padding",
+                "activation",
+                "units",
+                "rate",
+                "pool_size",
+                "bogus",
+            ]
+        ),
+        st.none()
+        | st.booleans()
+        | st.integers(-3, 2000)
+        | st.floats(-2, 2)
+        | st.sampled_from(["conv2d", "dense", "dropout", "maxpool2d", "flatten", "same", "relu", "x"])
+        | st.lists(st.integers(-1, 5), max_size=3),
+    )
+)
 def test_arbitrary_layer_dicts_give_a_spec_or_a_spec_error(layer):
     try:
         ModelSpec.from_dict({"input_shape": [28, 28, 1], "num_classes": 10, "layers": [layer]})

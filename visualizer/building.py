@@ -11,11 +11,11 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import keras  # noqa: E402
-from keras import layers  # noqa: E402
+import keras
+from keras import layers
 
-from visualizer.shapes import PlannedLayer, plan_layers, summarize  # noqa: E402
-from visualizer.spec import (  # noqa: E402
+from visualizer.shapes import PlannedLayer, plan_layers, summarize
+from visualizer.spec import (
     AvgPool2D,
     BatchNorm,
     Conv2D,

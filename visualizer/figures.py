@@ -77,7 +77,8 @@ def architecture_figure(
     ]
     max_side = max(max(shape[0], shape[1]) for _, _, shape, _ in items if len(shape) == 3)
     max_units = max((shape[0] for _, _, shape, _ in items if len(shape) == 1), default=10)
-    fig = go.Figure()
+    traces: list[go.Scatter] = []
+    annotations: list[dict] = []
     hover_x, hover_y, hover_text = [], [], []
     sizes = [_block_size(shape, max_side, max_units) for _, _, shape, _ in items]
     tallest = max(height for _, height, _ in sizes)
@@ -88,34 +89,49 @@ def architecture_figure(
         colour = LAYER_COLOURS.get(kind, "#6b7280")
         face_w = width - (slices - 1) * _SLICE_STEP
         face_h = height - (slices - 1) * _SLICE_STEP
-        for index in range(slices):
-            offset = (slices - 1 - index) * _SLICE_STEP
-            fig.add_shape(
-                type="rect",
-                x0=left + offset,
-                x1=left + offset + face_w,
-                y0=-height / 2 + offset,
-                y1=-height / 2 + offset + face_h,
-                fillcolor=colour,
-                opacity=0.35 + 0.65 * (index + 1) / slices,
-                line={"color": "white", "width": 1},
-            )
+        # Back slices share one translucent trace, the front face is opaque: one polygon per slice,
+        # drawn back to front, separated by None so each layer costs two traces whatever its depth.
+        for is_front, indices in ((False, range(slices - 1)), (True, [slices - 1])):
+            xs: list[float | None] = []
+            ys: list[float | None] = []
+            for index in indices:
+                offset = (slices - 1 - index) * _SLICE_STEP
+                x0, y0 = left + offset, -height / 2 + offset
+                xs += [x0, x0 + face_w, x0 + face_w, x0, x0, None]
+                ys += [y0, y0, y0 + face_h, y0 + face_h, y0, None]
+            if xs:
+                traces.append(
+                    go.Scatter(
+                        x=xs,
+                        y=ys,
+                        fill="toself",
+                        fillcolor=colour,
+                        opacity=1.0 if is_front else 0.45,
+                        mode="lines",
+                        line={"color": "white", "width": 1},
+                        hoverinfo="skip",
+                        showlegend=False,
+                        name=name,
+                    )
+                )
         centre = left + width / 2
-        fig.add_annotation(
-            x=centre,
-            # Neighbouring labels alternate between two lines so narrow blocks never collide.
-            y=-tallest / 2 - 6 - (30 if position % 2 else 0),
-            text=f"<b>{name}</b><br>{format_shape(shape)}",
-            showarrow=False,
-            yanchor="top",
-            font={"size": 11},
+        annotations.append(
+            {
+                "x": centre,
+                # Neighbouring labels alternate between two lines so narrow blocks never collide.
+                "y": -tallest / 2 - 6 - (30 if position % 2 else 0),
+                "text": f"<b>{name}</b><br>{format_shape(shape)}",
+                "showarrow": False,
+                "yanchor": "top",
+                "font": {"size": 11},
+            }
         )
         hover_x.append(centre)
         hover_y.append(0)
         params_text = f"{params:,} parameters" if params else "no parameters"
         hover_text.append(f"{name} ({kind})<br>output {format_shape(shape)}<br>{params_text}")
         x += slot + _BLOCK_GAP
-    fig.add_trace(
+    traces.append(
         go.Scatter(
             x=hover_x,
             y=hover_y,
@@ -124,22 +140,24 @@ def architecture_figure(
             hovertext=hover_text,
             hoverinfo="text",
             showlegend=False,
+            name="layers",
         )
     )
     if error_after is not None:
-        fig.add_annotation(
-            x=x - _BLOCK_GAP / 2,
-            y=0,
-            text="✖ stack invalid here",
-            showarrow=False,
-            font={"color": "#dc2626", "size": 13},
-            xanchor="left",
+        annotations.append(
+            {
+                "x": x - _BLOCK_GAP / 2,
+                "y": 0,
+                "text": "✖ stack invalid here",
+                "showarrow": False,
+                "font": {"color": "#dc2626", "size": 13},
+                "xanchor": "left",
+            }
         )
         x += 120
+    fig = go.Figure(data=traces, layout={"annotations": annotations})
     fig.update_xaxes(visible=False, range=[-10, max(x, 400)])
-    fig.update_yaxes(
-        visible=False, range=[-tallest / 2 - 72, tallest / 2 + 6], scaleanchor="x", scaleratio=1
-    )
+    fig.update_yaxes(visible=False, range=[-tallest / 2 - 72, tallest / 2 + 6], scaleanchor="x", scaleratio=1)
     fig.update_layout(
         height=int(tallest + 140),
         margin={"l": 10, "r": 10, "t": 10, "b": 10},

@@ -129,16 +129,13 @@ def summarize_until_error(spec: ModelSpec) -> tuple[list[LayerSummary], SpecErro
     """
     rows: list[LayerSummary] = []
     shape: Shape = spec.input_shape
-    planned = [
-        PlannedLayer(name, layer, index)
-        for name, layer, index in _named_layers(spec)
-    ]
+    planned = [PlannedLayer(name, layer, index) for name, layer, index in _named_layers(spec)]
     try:
         for item in planned:
             shape, params = _layer_output(item.layer, shape, item.index)
             _check_map_size(item, shape)
             rows.append(LayerSummary(item.name, item.layer.type, shape, params))
-        head = plan_layers(spec)[len(planned):]
+        head = plan_layers(spec)[len(planned) :]
         for item in head:
             shape, params = _layer_output(item.layer, shape, item.index)
             _check_map_size(item, shape)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, fields
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar
 
 from visualizer.errors import SpecError
 
@@ -135,10 +135,6 @@ class _Layer:
             data[field.name] = _pair_to_json(value) if isinstance(value, tuple) else value
         return data
 
-    def describe(self) -> str:
-        """A one-line human description, e.g. ``8 filters 3x3, relu``."""
-        return self.title
-
 
 @dataclass(frozen=True)
 class Conv2D(_Layer):
@@ -163,16 +159,12 @@ class Conv2D(_Layer):
         object.__setattr__(
             self,
             "strides",
-            _pair("strides", self.strides, 1, MAX_WINDOW, "A stride of 1 moves the kernel one pixel at a time."),
+            _pair(
+                "strides", self.strides, 1, MAX_WINDOW, "A stride of 1 moves the kernel one pixel at a time."
+            ),
         )
         _choice("padding", self.padding, PADDINGS)
         _choice("activation", self.activation, ACTIVATIONS)
-
-    def describe(self) -> str:
-        text = f"{self.filters} filters {format_pair(self.kernel_size)}"
-        if self.strides != (1, 1):
-            text += f", stride {format_pair(self.strides)}"
-        return f"{text}, {self.padding}, {self.activation}"
 
 
 @dataclass(frozen=True)
@@ -199,12 +191,6 @@ class _Pooling(_Layer):
     def effective_strides(self) -> Pair:
         """The step of the window: ``strides``, or ``pool_size`` when unset."""
         return self.strides if self.strides is not None else self.pool_size
-
-    def describe(self) -> str:
-        text = f"{format_pair(self.pool_size)} window"
-        if self.strides is not None and self.strides != self.pool_size:
-            text += f", stride {format_pair(self.strides)}"
-        return f"{text}, {self.padding}"
 
 
 @dataclass(frozen=True)
@@ -253,9 +239,6 @@ class Dense(_Layer):
         _whole_number("units", self.units, 1, MAX_UNITS, "Use a positive number of units such as 64.")
         _choice("activation", self.activation, (*ACTIVATIONS, OUTPUT_ACTIVATION))
 
-    def describe(self) -> str:
-        return f"{self.units} units, {self.activation}"
-
 
 @dataclass(frozen=True)
 class Dropout(_Layer):
@@ -276,9 +259,6 @@ class Dropout(_Layer):
             )
         object.__setattr__(self, "rate", float(rate))
 
-    def describe(self) -> str:
-        return f"rate {self.rate:g}"
-
 
 @dataclass(frozen=True)
 class BatchNorm(_Layer):
@@ -288,7 +268,7 @@ class BatchNorm(_Layer):
     title: ClassVar[str] = "Batch normalisation"
 
 
-LayerSpec = Union[Conv2D, MaxPool2D, AvgPool2D, GlobalAvgPool2D, Flatten, Dense, Dropout, BatchNorm]
+LayerSpec = Conv2D | MaxPool2D | AvgPool2D | GlobalAvgPool2D | Flatten | Dense | Dropout | BatchNorm
 
 LAYER_TYPES: dict[str, type[_Layer]] = {
     cls.type: cls
@@ -396,8 +376,7 @@ class ModelSpec:
             raise SpecError(f"Invalid layers {_describe(layers)}: expected a list of layers.")
         if len(layers) > MAX_LAYERS:
             raise SpecError(
-                f"This stack has {len(layers)} layers, over the limit of {MAX_LAYERS}. "
-                "Remove some layers."
+                f"This stack has {len(layers)} layers, over the limit of {MAX_LAYERS}. Remove some layers."
             )
         for index, layer in enumerate(layers):
             if not isinstance(layer, tuple(LAYER_TYPES.values())):
@@ -431,9 +410,7 @@ class ModelSpec:
                 )
         raw_layers = data.get("layers", [])
         if not isinstance(raw_layers, list):
-            raise SpecError(
-                f"`layers` must be a list of layer objects, received {_describe(raw_layers)}."
-            )
+            raise SpecError(f"`layers` must be a list of layer objects, received {_describe(raw_layers)}.")
         if len(raw_layers) > MAX_LAYERS:
             raise SpecError(
                 f"This stack has {len(raw_layers)} layers, over the limit of {MAX_LAYERS}. "

@@ -39,14 +39,19 @@ def streamlit_server(script: str | Path = "app.py", timeout: float = 60.0) -> It
     port = free_port()
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
     command = [
-        sys.executable, "-m", "streamlit", "run", str(script),
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
         "--server.headless=true",
         f"--server.port={port}",
         "--server.address=127.0.0.1",
         "--server.fileWatcherType=none",
         "--browser.gatherUsageStats=false",
     ]
-    log = open(ROOT / "artifacts" / f"streamlit-{port}.log", "w") if (ROOT / "artifacts").is_dir() else subprocess.DEVNULL
+    log_dir = ROOT / "artifacts"
+    log = open(log_dir / f"streamlit-{port}.log", "w") if log_dir.is_dir() else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -25,7 +25,7 @@ def metric_value(page, label: str) -> str:
 
 
 def test_build_journey(page, app_url):
-    page.goto(app_url)
+    page.goto(app_url + "/build")
     wait_for_app(page)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
     assert_no_exception(page)
@@ -55,7 +55,8 @@ def test_build_journey(page, app_url):
     height.fill("28")
     height.press("Enter")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === '61,706')",
+        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+        ".some(e => e.innerText === '61,706')",
         timeout=30_000,
     )
     assert_no_exception(page)

@@ -10,12 +10,14 @@ from visualizer.presets import PRESETS
 
 TIMEOUT = 60
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+BUILD = "visualizer/ui/pages/build.py"
 
 
 @pytest.fixture
 def app() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
+    at.switch_page(BUILD).run()
     assert not at.exception, at.exception
     return at
 
@@ -30,9 +32,19 @@ def summary_layers(at: AppTest) -> list[str]:
 
 def test_opens_with_lenet5_and_its_exact_summary(app):
     assert metric(app, "Parameters") == "61,706"
-    assert summary_layers(app) == [row for row in
-                                   ["conv2d_1", "avgpool2d_1", "conv2d_2", "avgpool2d_2", "flatten_1", "dense_1",
-                                    "dense_2", "output"]]
+    assert summary_layers(app) == [
+        row
+        for row in [
+            "conv2d_1",
+            "avgpool2d_1",
+            "conv2d_2",
+            "avgpool2d_2",
+            "flatten_1",
+            "dense_1",
+            "dense_2",
+            "output",
+        ]
+    ]
     assert not app.error
     code = app.code[0].value
     assert 'layers.Conv2D(6, kernel_size=5, padding="same"' in code
@@ -81,10 +93,10 @@ def test_move_duplicate_remove(app):
     duplicate = next(key for key in buttons if key.endswith("_copy"))
     app.button(key=duplicate).click().run()
     assert summary_layers(app)[:2] == ["conv2d_1", "conv2d_2"]
-    down = [b.key for b in app.button if b.key and b.key.endswith("_down")][0]
+    down = next(b.key for b in app.button if b.key and b.key.endswith("_down"))
     app.button(key=down).click().run()
     assert not app.exception
-    assert [b.key for b in app.button if b.key and b.key.endswith("_down")][0] != down
+    assert next(b.key for b in app.button if b.key and b.key.endswith("_down")) != down
 
 
 def test_presets_load(app):
@@ -113,12 +125,14 @@ def test_shared_url_restores_the_stack_and_editing_updates_it():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["spec"] = PRESETS["tinyvgg"].to_json(indent=None)
     at.run()
+    at.switch_page(BUILD).run()
     assert not at.exception
     assert metric(at, "Parameters") == "19,920"
     at.selectbox(key="build_add_type").set_value("dropout")
     at.button(key="build_add_layer").click().run()
-    shared = json.loads(at.query_params["spec"][0] if isinstance(at.query_params["spec"], list)
-                        else at.query_params["spec"])
+    shared = json.loads(
+        at.query_params["spec"][0] if isinstance(at.query_params["spec"], list) else at.query_params["spec"]
+    )
     assert shared["layers"][-1]["type"] == "dropout"
 
 
@@ -128,4 +142,6 @@ def test_broken_shared_url_gets_a_message_not_a_traceback():
     at.run()
     assert not at.exception
     assert any("shared link" in e.value for e in at.error)
+    at.switch_page(BUILD).run()
+    assert not at.exception
     assert metric(at, "Parameters") == "61,706"

@@ -1,0 +1,1 @@
+"""Streamlit pages, widget groups, session state and caching: the only code that calls st.*."""

@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from visualizer.spec import ACTIVATIONS, MAX_FILTERS, MAX_UNITS, MAX_WINDOW, PADDINGS
+from visualizer.ui import state
 
 _WINDOW_HELP = "Height and width of the window, in pixels of this layer's input."
 
@@ -15,12 +16,8 @@ def _pair_input(label: str, value: Any, key: str, help_text: str) -> int | list[
     """One number input for a square size, two for a [height, width] pair."""
     if isinstance(value, list) and value[0] != value[1]:
         left, right = st.columns(2)
-        height = left.number_input(
-            f"{label} h", 1, MAX_WINDOW, int(value[0]), key=f"{key}_h", help=help_text
-        )
-        width = right.number_input(
-            f"{label} w", 1, MAX_WINDOW, int(value[1]), key=f"{key}_w", help=help_text
-        )
+        height = left.number_input(f"{label} h", 1, MAX_WINDOW, int(value[0]), key=f"{key}_h", help=help_text)
+        width = right.number_input(f"{label} w", 1, MAX_WINDOW, int(value[1]), key=f"{key}_w", help=help_text)
         return [int(height), int(width)]
     size = value[0] if isinstance(value, list) else value
     return int(st.number_input(label, 1, MAX_WINDOW, int(size), key=key, help=help_text))
@@ -33,8 +30,8 @@ def _select(label: str, options: tuple[str, ...], value: str, key: str, help_tex
 def _stride_choice(value: Any, key: str) -> int | list[int] | None:
     """Pooling stride: 'as window' (None) or a number; a non-square pair is kept."""
     options = ["as window", "1", "2", "3", "4"]
-    current = "as window" if value is None else (
-        str(value) if isinstance(value, int) else f"{value[0]}x{value[1]}"
+    current = (
+        "as window" if value is None else (str(value) if isinstance(value, int) else f"{value[0]}x{value[1]}")
     )
     if current not in options:
         options.append(current)
@@ -133,3 +130,11 @@ def layer_editor(layer: dict[str, Any], key: str) -> dict[str, Any]:
             )
         )
     return edited
+
+
+def pending_notice() -> None:
+    """Shows the message a callback or a shared link left for the person, once."""
+    notice = state.pop_notice()
+    if notice is not None:
+        kind, text = notice
+        {"success": st.success, "info": st.info}.get(kind, st.error)(text)

@@ -95,7 +95,9 @@ def _model_settings() -> None:
     height = height_col.number_input(
         "Input height", 1, MAX_INPUT_SIDE, int(shape[0]), key=f"build_height_{suffix}"
     )
-    width = width_col.number_input("Input width", 1, MAX_INPUT_SIDE, int(shape[1]), key=f"build_width_{suffix}")
+    width = width_col.number_input(
+        "Input width", 1, MAX_INPUT_SIDE, int(shape[1]), key=f"build_width_{suffix}"
+    )
     channels = channels_col.number_input(
         "Channels",
         1,
@@ -124,14 +126,40 @@ def _layer_rows() -> list[tuple[st.delta_generator.DeltaGenerator, st.delta_gene
         with st.container(border=True, key=f"layer_card_{uid}"):
             header, up, down, copy, remove = st.columns([6, 0.7, 0.7, 0.7, 0.7], vertical_alignment="center")
             header_slot = header.empty()
-            up.button("", icon=":material/arrow_upward:", key=f"layer_{uid}_up", help="Move up",
-                      on_click=state.move_layer, args=(uid, -1), disabled=position == 0)
-            down.button("", icon=":material/arrow_downward:", key=f"layer_{uid}_down", help="Move down",
-                        on_click=state.move_layer, args=(uid, 1), disabled=position == len(entries) - 1)
-            copy.button("", icon=":material/content_copy:", key=f"layer_{uid}_copy", help="Duplicate",
-                        on_click=state.duplicate_layer, args=(uid,))
-            remove.button("", icon=":material/delete:", key=f"layer_{uid}_remove", help="Remove",
-                          on_click=state.remove_layer, args=(uid,))
+            up.button(
+                "",
+                icon=":material/arrow_upward:",
+                key=f"layer_{uid}_up",
+                help="Move up",
+                on_click=state.move_layer,
+                args=(uid, -1),
+                disabled=position == 0,
+            )
+            down.button(
+                "",
+                icon=":material/arrow_downward:",
+                key=f"layer_{uid}_down",
+                help="Move down",
+                on_click=state.move_layer,
+                args=(uid, 1),
+                disabled=position == len(entries) - 1,
+            )
+            copy.button(
+                "",
+                icon=":material/content_copy:",
+                key=f"layer_{uid}_copy",
+                help="Duplicate",
+                on_click=state.duplicate_layer,
+                args=(uid,),
+            )
+            remove.button(
+                "",
+                icon=":material/delete:",
+                key=f"layer_{uid}_remove",
+                help="Remove",
+                on_click=state.remove_layer,
+                args=(uid,),
+            )
             entry["layer"] = components.layer_editor(entry["layer"], key=f"layer_{uid}")
             message_slot = st.empty()
         slots.append((header_slot, message_slot))
@@ -153,7 +181,9 @@ def _fill_layer_headers(slots, spec: ModelSpec, rows: list[LayerSummary], error:
     for position, (header_slot, message_slot) in enumerate(slots):
         layer = layer_from_dict(state.stack()[position]["layer"], position)
         text = f"**{position + 1} · {layer.title}** `{layer.type}`"
-        if position < len(rows) and (error is None or error.layer_index is None or position < error.layer_index):
+        if position < len(rows) and (
+            error is None or error.layer_index is None or position < error.layer_index
+        ):
             row = rows[position]
             text += f" → **{format_shape(row.output_shape)}** · {row.params:,} parameters"
         header_slot.markdown(text)
@@ -174,14 +204,14 @@ def _head_rows(rows: list[LayerSummary], error: SpecError | None) -> None:
 def _summary_table(spec: ModelSpec, rows: list[LayerSummary], error: SpecError | None) -> None:
     fields = receptive_fields(spec) if error is None else [None] * len(rows)
     table = {
-            "Layer": [row.name for row in rows],
-            "Type": [row.type for row in rows],
-            "Output shape": [format_shape(row.output_shape) for row in rows],
-            "Parameters": [row.params for row in rows],
-            "Receptive field": [
-                ("whole image" if field is None else f"{field[0]}x{field[1]}") if error is None else "–"
-                for field in fields
-            ],
+        "Layer": [row.name for row in rows],
+        "Type": [row.type for row in rows],
+        "Output shape": [format_shape(row.output_shape) for row in rows],
+        "Parameters": [row.params for row in rows],
+        "Receptive field": [
+            ("whole image" if field is None else f"{field[0]}x{field[1]}") if error is None else "–"
+            for field in fields
+        ],
     }
     st.dataframe(table, hide_index=True, width="stretch", key="build_summary")
 
@@ -192,10 +222,17 @@ def _code_section(spec: ModelSpec) -> None:
         st.code(code, language="python")
     left, right = st.columns(2)
     left.download_button(
-        "Download Keras code (.py)", code, file_name="cnn_model.py", mime="text/x-python", key="build_download_code"
+        "Download Keras code (.py)",
+        code,
+        file_name="cnn_model.py",
+        mime="text/x-python",
+        key="build_download_code",
     )
     right.download_button(
-        "Download spec (.json)", spec.to_json(), file_name="cnn_spec.json", mime="application/json",
+        "Download spec (.json)",
+        spec.to_json(),
+        file_name="cnn_spec.json",
+        mime="application/json",
         key="build_download_spec",
     )
 
@@ -213,9 +250,7 @@ def render() -> None:
         "edit; the classifier head (🔒) is added for you. The address bar always holds this stack: copy "
         "it to share."
     )
-    notice = state.pop_notice()
-    if notice is not None:
-        getattr(st, notice[0])(notice[1])
+    components.pending_notice()
     _toolbar()
     st.subheader("Input and output")
     _model_settings()
@@ -257,3 +292,7 @@ def render() -> None:
     if spec is not None and error is None:
         _code_section(spec)
     _share_link()
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,84 @@
+"""The Home page: what the tool does, the network in hand, and where to go next.
+
+It is the first page a person sees, so it stays light: text and links only,
+no figure library to load and no TensorFlow.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from visualizer.presets import PRESET_TITLES, PRESETS
+from visualizer.shapes import format_shape, summarize_until_error
+from visualizer.spec import ModelSpec
+from visualizer.ui import components, state
+from visualizer.ui.pages import PAGE_FILES
+
+STEPS = [
+    (
+        "1 · Build",
+        "Stack convolution, pooling, dense and dropout layers, or start from LeNet-5 or Tiny VGG. "
+        "Every shape and parameter count is exact and updates as you type.",
+    ),
+    (
+        "2 · Train",
+        "Train on real handwritten digits or generated shapes while the loss and accuracy curves grow live.",
+    ),
+    (
+        "3 · Look inside",
+        "See the kernels, the feature maps of your own image, the arithmetic of one convolution step, "
+        "and where the network looks (Grad-CAM).",
+    ),
+    (
+        "4 · Learn the ideas",
+        "Activation functions and their gradients, classic kernels such as Sobel and blur, pooling and "
+        "dropout, each one live.",
+    ),
+]
+
+
+def _preset_name(spec: ModelSpec) -> str | None:
+    return next((PRESET_TITLES[name] for name, preset in PRESETS.items() if preset == spec), None)
+
+
+def _current_network() -> None:
+    spec, error = state.current_spec()
+    with st.container(border=True):
+        st.markdown("#### Your network")
+        if spec is None:
+            st.warning(f"The stack in the Build page cannot be read: {error}")
+            return
+        rows, shape_error = summarize_until_error(spec)
+        name = _preset_name(spec) or "Your own stack"
+        layers = len(spec.layers)
+        if shape_error is not None:
+            st.markdown(f"**{name}** · {layers} layers · input {format_shape(spec.input_shape)}")
+            st.warning(f"It can't be built yet: {shape_error}")
+        else:
+            params = sum(row.params for row in rows)
+            path = " → ".join(format_shape(row.output_shape) for row in rows)
+            st.markdown(
+                f"**{name}** · {len(rows)} Keras layers · **{params:,} parameters**  \n"
+                f"{format_shape(spec.input_shape)} → {path}"
+            )
+        st.page_link(PAGE_FILES["build"], label="Open it in Build", icon=":material/construction:")
+
+
+def render() -> None:
+    st.title("CNN Visualizer")
+    st.markdown(
+        "Build a convolutional neural network, watch it learn, and look inside it: how a kernel slides "
+        "over an image, what every layer makes of **your** picture, and how all of it changes while the "
+        "network trains. Everything runs on this machine, offline."
+    )
+    components.pending_notice()
+    _current_network()
+    st.markdown("#### How it works")
+    for column, (title, text) in zip(st.columns(len(STEPS)), STEPS):
+        with column:
+            st.markdown(f"**{title}**")
+            st.caption(text)
+
+
+if __name__ == "__main__":
+    render()
