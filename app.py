@@ -16,5 +16,6 @@ state.init()
 pages = [
     st.Page(PAGE_FILES["home"], title="Home", icon=":material/home:", url_path="home", default=True),
     st.Page(PAGE_FILES["build"], title="Build", icon=":material/construction:", url_path="build"),
+    st.Page(PAGE_FILES["train"], title="Train", icon=":material/model_training:", url_path="train"),
 ]
 st.navigation(pages).run()

@@ -56,14 +56,35 @@ KERAS_DATASETS: dict[str, dict] = {
             "fashion-mnist/t10k-images-idx3-ubyte.gz",
         ],
         "host": ("storage.googleapis.com", 443),
-        "class_names": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
-                        "Bag", "Ankle boot"],
+        "class_names": [
+            "T-shirt/top",
+            "Trouser",
+            "Pullover",
+            "Dress",
+            "Coat",
+            "Sandal",
+            "Shirt",
+            "Sneaker",
+            "Bag",
+            "Ankle boot",
+        ],
     },
     "cifar10": {
         "title": "CIFAR-10 small photos",
         "files": ["cifar-10-batches-py"],
         "host": ("www.cs.toronto.edu", 443),
-        "class_names": ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"],
+        "class_names": [
+            "airplane",
+            "automobile",
+            "bird",
+            "cat",
+            "deer",
+            "dog",
+            "frog",
+            "horse",
+            "ship",
+            "truck",
+        ],
     },
 }
 
@@ -143,7 +164,7 @@ def _from_arrays(
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _digits() -> Dataset:
     """scikit-learn's 1,797 real 8x8 digits, upsampled into a 20x20 box centred in 28x28 (as MNIST)."""
     from sklearn.datasets import load_digits
@@ -169,11 +190,25 @@ def _shape_polygon(kind: str, centre: tuple[float, float], radius: float, angle:
     if kind == "triangle":
         return [at(radius, -math.pi / 2 + k * 2 * math.pi / 3) for k in range(3)]
     if kind == "star":
-        return [at(radius if k % 2 == 0 else radius * 0.42, -math.pi / 2 + k * math.pi / 5) for k in range(10)]
+        return [
+            at(radius if k % 2 == 0 else radius * 0.42, -math.pi / 2 + k * math.pi / 5) for k in range(10)
+        ]
     if kind == "cross":
         arm = 0.34 * radius
-        outline = [(arm, radius), (arm, arm), (radius, arm), (radius, -arm), (arm, -arm), (arm, -radius),
-                   (-arm, -radius), (-arm, -arm), (-radius, -arm), (-radius, arm), (-arm, arm), (-arm, radius)]
+        outline = [
+            (arm, radius),
+            (arm, arm),
+            (radius, arm),
+            (radius, -arm),
+            (arm, -arm),
+            (arm, -radius),
+            (-arm, -radius),
+            (-arm, -arm),
+            (-radius, -arm),
+            (-radius, arm),
+            (-arm, arm),
+            (-arm, radius),
+        ]
         return [at(math.hypot(px, py), math.atan2(py, px)) for px, py in outline]
     raise ValueError(kind)
 
@@ -216,7 +251,7 @@ def draw_shape(kind: str, rng: np.random.RandomState, side: int = SHAPES_SIDE) -
     return np.clip(array + noise, 0.0, 1.0)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _shapes() -> Dataset:
     """Generated deterministically from ``SHAPES_SEED``: 6 classes x 500 RGB 64x64 images."""
     rng = np.random.RandomState(SHAPES_SEED)
@@ -267,7 +302,7 @@ def _missing_download_message(name: str) -> str:
     where = keras_home() / "datasets"
     return (
         f"{info['title']} is not on this machine and cannot be downloaded now (no internet connection). "
-        f"On a connected machine, run `python -c \"import keras; keras.datasets.{name}.load_data()\"`, then copy "
+        f'On a connected machine, run `python -c "import keras; keras.datasets.{name}.load_data()"`, then copy '
         f"its files from ~/.keras/datasets to {where} here. The embedded datasets (digits, shapes) always work."
     )
 
@@ -285,7 +320,7 @@ def _keras_dataset(name: str) -> Dataset:
     loader = getattr(keras.datasets, name)
     try:
         (x_train, y_train), (x_test, y_test) = loader.load_data()
-    except Exception as error:  # noqa: BLE001 - a failed download or a damaged cache is the person's to fix
+    except Exception as error:
         raise InputError(
             f"{KERAS_DATASETS[name]['title']} could not be loaded ({type(error).__name__}: {error}). "
             f"{_missing_download_message(name)}"
@@ -367,7 +402,9 @@ def dataset_from_images(
         arrays.extend(decoded)
         labels.extend([label] * len(decoded))
     if unreadable:
-        shown = ", ".join(unreadable[:5]) + (f" and {len(unreadable) - 5} more" if len(unreadable) > 5 else "")
+        shown = ", ".join(unreadable[:5]) + (
+            f" and {len(unreadable) - 5} more" if len(unreadable) > 5 else ""
+        )
         notes.append(f"Skipped {len(unreadable)} file(s) that are not readable images: {shown}.")
     if len(class_names) < 2:
         found = f" (found only {class_names[0]!r})" if class_names else ""
@@ -411,12 +448,16 @@ def dataset_from_zip(
         InputError: not a zip, over a cap, or fewer than two usable classes.
     """
     if len(data) > MAX_ZIP_BYTES:
-        raise InputError(f"This archive is {len(data) / 1e6:.0f} MB; the limit is {MAX_ZIP_BYTES // 2**20} MB.")
+        raise InputError(
+            f"This archive is {len(data) / 1e6:.0f} MB; the limit is {MAX_ZIP_BYTES // 2**20} MB."
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        raise InputError("This file is not a readable .zip archive: zip one folder per class and try again.") from None
+        raise InputError(
+            "This file is not a readable .zip archive: zip one folder per class and try again."
+        ) from None
     if len(members) > MAX_ZIP_MEMBERS:
         raise InputError(
             f"This archive has {len(members):,} entries; the limit is {MAX_ZIP_MEMBERS:,}. Use fewer images."
@@ -447,8 +488,11 @@ def dataset_from_zip(
             continue
         files.append((parts, info))
     if unsafe:
-        notes.append(f"Ignored {len(unsafe)} entries that point outside the archive or are links: "
-                     + ", ".join(repr(name) for name in unsafe[:3]) + ".")
+        notes.append(
+            f"Ignored {len(unsafe)} entries that point outside the archive or are links: "
+            + ", ".join(repr(name) for name in unsafe[:3])
+            + "."
+        )
     # One folder per class, possibly inside a single top-level folder.
     tops = {parts[0] for parts, _ in files if len(parts) > 1}
     if len(tops) == 1 and all(len(parts) >= 3 for parts, _ in files):
@@ -482,6 +526,10 @@ def dataset_from_zip(
     if loose:
         notes.append(f"Ignored {len(loose)} file(s) outside any class folder, e.g. {loose[0]!r}.")
     if skipped:
-        notes.append(f"Skipped {len(skipped)} file(s) that are not images: "
-                     + ", ".join(skipped[:5]) + (" ..." if len(skipped) > 5 else "") + ".")
+        notes.append(
+            f"Skipped {len(skipped)} file(s) that are not images: "
+            + ", ".join(skipped[:5])
+            + (" ..." if len(skipped) > 5 else "")
+            + "."
+        )
     return dataset_from_images(images_by_class, image_size, color_mode, name, notes)

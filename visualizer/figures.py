@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 import plotly.graph_objects as go
 
 from visualizer.shapes import LayerSummary, format_shape
@@ -165,4 +166,199 @@ def architecture_figure(
         paper_bgcolor="rgba(0,0,0,0)",
         dragmode=False,
     )
+    return fig
+
+
+TRAIN_COLOUR = "#2563eb"
+VALIDATION_COLOUR = "#f97316"
+
+
+def training_curves(
+    history: dict[str, list[float]],
+    epochs: int | None = None,
+    partial: tuple[float, float, float | None] | None = None,
+) -> go.Figure:
+    """Loss and accuracy per epoch, training solid and validation dashed, side by side.
+
+    Args:
+        history: Keras-style lists: loss, accuracy, val_loss, val_accuracy.
+        epochs: Fix the x axis to this many epochs (so live curves grow into a stable frame).
+        partial: ``(fractional epoch, loss, accuracy)`` of the epoch in progress, drawn as a
+            hollow marker joined to the training curve, so the curve moves between epochs.
+    """
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Loss (lower is better)", "Accuracy"))
+    for column, metric in ((1, "loss"), (2, "accuracy")):
+        for key, label, colour, dash in (
+            (metric, "training", TRAIN_COLOUR, "solid"),
+            (f"val_{metric}", "validation (test split)", VALIDATION_COLOUR, "dash"),
+        ):
+            values = np.asarray(history.get(key, []), dtype=np.float32)
+            fig.add_trace(
+                go.Scatter(
+                    x=np.arange(1, len(values) + 1, dtype=np.int32),
+                    y=values,
+                    mode="lines+markers",
+                    name=label,
+                    legendgroup=label,
+                    showlegend=column == 1,
+                    line={"color": colour, "dash": dash, "width": 2},
+                    marker={"size": 6},
+                    hovertemplate=f"epoch %{{x}}<br>{label} {metric} %{{y:.4f}}<extra></extra>",
+                ),
+                row=1,
+                col=column,
+            )
+    if partial is not None:
+        position, loss, accuracy = partial
+        for column, value, previous in (
+            (1, loss, history.get("loss", [])),
+            (2, accuracy, history.get("accuracy", [])),
+        ):
+            if value is None:
+                continue
+            xs = [len(previous), position] if previous else [position]
+            ys = [previous[-1], value] if previous else [value]
+            fig.add_trace(
+                go.Scatter(
+                    x=np.asarray(xs, dtype=np.float32),
+                    y=np.asarray(ys, dtype=np.float32),
+                    mode="lines+markers",
+                    name="this epoch so far",
+                    legendgroup="partial",
+                    showlegend=column == 1,
+                    line={"color": TRAIN_COLOUR, "dash": "dot", "width": 1},
+                    marker={
+                        "size": [0, 9] if previous else [9],
+                        "symbol": "circle-open",
+                        "color": TRAIN_COLOUR,
+                    },
+                    hovertemplate="epoch %{x:.2f}<br>running mean %{y:.4f}<extra></extra>",
+                ),
+                row=1,
+                col=column,
+            )
+    last = max(epochs or 0, len(history.get("loss", [])), 1)
+    fig.update_xaxes(title_text="epoch", range=[0.5, last + 0.5], dtick=max(1, last // 10))
+    fig.update_yaxes(rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
+    fig.update_layout(
+        height=340,
+        margin={"l": 50, "r": 20, "t": 40, "b": 40},
+        legend={"orientation": "h", "y": -0.22, "x": 0.5, "xanchor": "center"},
+        uirevision="training",
+    )
+    return fig
+
+
+def confusion_matrix_figure(confusion: np.ndarray, class_names: Sequence[str]) -> go.Figure:
+    """Counts of true (rows) against predicted (columns) classes; every cell can be clicked.
+
+    A transparent marker sits on each cell with its (true, predicted) pair as
+    ``customdata``: Plotly reports clicks on markers, not on heatmap tiles.
+    """
+    counts = np.asarray(confusion, dtype=np.int32)
+    size = counts.shape[0]
+    names = [str(name) for name in class_names][:size] + [str(i) for i in range(len(class_names), size)]
+    rows, cols = np.meshgrid(np.arange(size), np.arange(size), indexing="ij")
+    fig = go.Figure(
+        go.Heatmap(
+            z=counts,
+            x=names,
+            y=names,
+            colorscale="Blues",
+            showscale=False,
+            hoverinfo="skip",
+            text=counts,
+            texttemplate="%{text}",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[names[c] for c in cols.ravel()],
+            y=[names[r] for r in rows.ravel()],
+            mode="markers",
+            marker={
+                "size": max(8, 300 // max(size, 1)),
+                "symbol": "square",
+                "opacity": 0.01,
+                "color": "white",
+            },
+            customdata=np.stack([rows.ravel(), cols.ravel()], axis=1).astype(np.int32),
+            hovertemplate="true %{y}, predicted %{x}: %{text} images<extra></extra>",
+            text=counts.ravel(),
+            hoverinfo="none",
+            showlegend=False,
+        )
+    )
+    fig.update_xaxes(title_text="predicted class", side="bottom", type="category")
+    fig.update_yaxes(title_text="true class", autorange="reversed", type="category")
+    fig.update_layout(
+        height=max(320, 34 * size + 120),
+        margin={"l": 60, "r": 10, "t": 10, "b": 50},
+        clickmode="event+select",
+    )
+    return fig
+
+
+def per_class_accuracy_figure(per_class_accuracy: np.ndarray, class_names: Sequence[str]) -> go.Figure:
+    """Accuracy of each class on the test split, as bars."""
+    values = np.nan_to_num(np.asarray(per_class_accuracy, dtype=np.float32), nan=0.0)
+    fig = go.Figure(
+        go.Bar(
+            x=[str(name) for name in class_names][: len(values)],
+            y=values,
+            marker_color=TRAIN_COLOUR,
+            text=[f"{value:.0%}" for value in values],
+            textposition="outside",
+            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(range=[0, 1.12], tickformat=".0%", title_text="test accuracy")
+    fig.update_xaxes(type="category")
+    fig.update_layout(height=300, margin={"l": 50, "r": 10, "t": 10, "b": 40})
+    return fig
+
+
+def image_grid(images: np.ndarray, titles: Sequence[str], columns: int = 8, scale: int = 3) -> go.Figure:
+    """A grid of images (N, H, W, C) in [0, 1] with a title under each, as one uint8 image trace."""
+    count = len(images)
+    if count == 0:
+        return go.Figure()
+    images = np.asarray(images, dtype=np.float32)
+    height, width, channels = images.shape[1:]
+    columns = max(1, min(columns, count))
+    rows = -(-count // columns)
+    gap, label = 4, 18
+    cell_h, cell_w = height * scale + label, width * scale + gap
+    mosaic = np.full((rows * cell_h, columns * cell_w, 3), 255, dtype=np.uint8)
+    annotations = []
+    for index, (image, title) in enumerate(zip(images, titles)):
+        row, column = divmod(index, columns)
+        pixels = np.clip(image * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        if channels == 1:
+            pixels = np.repeat(pixels, 3, axis=2)
+        elif channels != 3:
+            pixels = np.repeat(pixels.mean(axis=2, keepdims=True).astype(np.uint8), 3, axis=2)
+        pixels = pixels.repeat(scale, axis=0).repeat(scale, axis=1)
+        top, left = row * cell_h, column * cell_w
+        mosaic[top : top + height * scale, left : left + width * scale] = pixels
+        annotations.append(
+            {
+                "x": left + width * scale / 2,
+                "y": top + height * scale + label / 2,
+                "text": str(title),
+                "showarrow": False,
+                "font": {"size": 11},
+            }
+        )
+    fig = go.Figure(go.Image(z=mosaic, hoverinfo="skip"))
+    fig.update_layout(
+        annotations=annotations,
+        height=min(900, rows * cell_h + 20),
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
     return fig

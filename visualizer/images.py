@@ -69,7 +69,7 @@ def load_image(data: bytes) -> Image.Image:
         ) from None
     except MemoryError:
         raise InputError("This image is too large to open here: use a smaller image.") from None
-    except Exception as error:  # noqa: BLE001 - any decoder failure is the file's fault, not a crash
+    except Exception as error:
         raise InputError(
             f"This image could not be read: it may be damaged or cut short ({type(error).__name__}). "
             "Try saving it again as PNG or JPEG."
@@ -95,7 +95,7 @@ def _decode(data: bytes) -> Image.Image:
     image.load()
     try:
         image = ImageOps.exif_transpose(image) or image
-    except Exception:  # noqa: BLE001, S110 - a broken EXIF block only loses the rotation
+    except Exception:
         pass
     return _normalise_mode(image)
 

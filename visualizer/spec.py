@@ -443,6 +443,10 @@ class ModelSpec:
         """Serialises the spec to JSON text."""
         return json.dumps(self.to_dict(), indent=indent)
 
+    def adapted_to(self, input_shape: tuple[int, int, int], num_classes: int) -> ModelSpec:
+        """Returns a copy that takes ``input_shape`` images and predicts ``num_classes`` classes."""
+        return ModelSpec(tuple(input_shape), num_classes, self.layers)  # type: ignore[arg-type]
+
     def replace_layers(self, layers: tuple[LayerSpec, ...] | list[LayerSpec]) -> ModelSpec:
         """Returns a copy with another layer stack."""
         return ModelSpec(self.input_shape, self.num_classes, tuple(layers))

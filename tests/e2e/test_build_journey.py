@@ -42,7 +42,7 @@ def test_build_journey(page, app_url):
     assert "dropout" in page.url  # the shareable URL follows the stack
 
     # Make it invalid: an 8-pixel-high input cannot take the second 5x5 convolution.
-    height = page.get_by_label("Input height")
+    height = page.get_by_label("Input height", exact=True)
     height.fill("8")
     height.press("Enter")
     page.get_by_text(re.compile(r"Layer 3 \(conv2d\) gets a 4x14x6 map")).first.wait_for(timeout=30_000)

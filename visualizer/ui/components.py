@@ -138,3 +138,20 @@ def pending_notice() -> None:
     if notice is not None:
         kind, text = notice
         {"success": st.success, "info": st.info}.get(kind, st.error)(text)
+
+
+def keep(key: str, default: Any) -> None:
+    """Restores a widget's last value before it is drawn, even after a visit to another page.
+
+    Streamlit forgets the state of widgets that were not drawn in a run; the
+    value is mirrored under another key by ``remember`` (the widget's
+    ``on_change``) and put back here.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(f"kept_{key}", default)
+    st.session_state[f"kept_{key}"] = st.session_state[key]
+
+
+def remember(key: str) -> None:
+    """``on_change`` callback that mirrors a widget's value for ``keep``."""
+    st.session_state[f"kept_{key}"] = st.session_state[key]

@@ -157,3 +157,50 @@ def move_layer(uid: int, offset: int) -> None:
     if 0 <= target < len(stack()):
         entries = stack()
         entries[position], entries[target] = entries[target], entries[position]
+
+
+# Training.
+
+TRAIN_JOB = "train_job"
+TRAINED_JOB = "trained_job"
+USER_DATASET = "train_user_dataset"
+DATASET_CHOICE = "train_dataset"
+EVALUATIONS = "train_evaluations"
+
+
+def training_job() -> Any:
+    """The session's latest training job (queued, running or ended), or None."""
+    return st.session_state.get(TRAIN_JOB)
+
+
+def trained_job() -> Any:
+    """The session's latest job that produced a model (finished, or stopped after an epoch), or None.
+
+    A job that fails never replaces it: what a person had is not lost.
+    """
+    return st.session_state.get(TRAINED_JOB)
+
+
+def set_training_job(job: Any) -> None:
+    """Makes ``job`` the session's current training job."""
+    st.session_state[TRAIN_JOB] = job
+
+
+def set_trained_job(job: Any) -> None:
+    """Makes ``job`` the session's trained model."""
+    st.session_state[TRAINED_JOB] = job
+
+
+def user_dataset() -> Any:
+    """The dataset the person built from their own images, or None."""
+    return st.session_state.get(USER_DATASET)
+
+
+def set_user_dataset(dataset: Any) -> None:
+    """Keeps the person's own dataset for this session."""
+    st.session_state[USER_DATASET] = dataset
+
+
+def evaluation_cache() -> dict:
+    """Per-job evaluations of this session, keyed by job id."""
+    return st.session_state.setdefault(EVALUATIONS, {})

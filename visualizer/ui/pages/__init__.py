@@ -7,4 +7,5 @@ and ``st.page_link``.
 PAGE_FILES: dict[str, str] = {
     "home": "visualizer/ui/pages/home.py",
     "build": "visualizer/ui/pages/build.py",
+    "train": "visualizer/ui/pages/train.py",
 }

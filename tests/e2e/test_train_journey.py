@@ -1,0 +1,39 @@
+"""A person trains LeNet-5 on the embedded digits for two epochs and sees live curves, then the results."""
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def test_train_two_epochs_and_see_curves_and_accuracy(page, app_url):
+    page.goto(app_url + "/train")
+    wait_for_app(page)
+    page.get_by_text("1,438 training and 359 test images").wait_for(timeout=60_000)
+    epochs = page.get_by_label("Epochs", exact=True)
+    epochs.fill("2")
+    epochs.press("Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name=re.compile("Train")).click()
+
+    # Live: the progress line and the curves appear while the page keeps answering.
+    page.get_by_text(re.compile(r"Epoch \d of 2|Finished 2 epochs")).first.wait_for(timeout=120_000)
+    page.wait_for_selector(".st-key-train_live_curves .main-svg", timeout=60_000)
+    screenshot(page, "train-live")
+
+    # Done: the final accuracy, the per-class bars and the confusion matrix.
+    page.get_by_text("Test accuracy", exact=True).wait_for(timeout=180_000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    value = page.locator("[data-testid='stMetric']", has_text="Test accuracy").locator(
+        "[data-testid='stMetricValue']"
+    )
+    accuracy = float(value.inner_text().rstrip("%"))
+    assert 50.0 <= accuracy <= 100.0, accuracy  # two epochs of LeNet-5 on digits: well past chance (10%)
+    assert page.get_by_text("Finished 2 epochs").count() >= 1
+    assert page.locator("[data-testid='stPlotlyChart']").count() >= 3
+    page.get_by_text("Confusion matrix").scroll_into_view_if_needed()
+    screenshot(page, "train-results")

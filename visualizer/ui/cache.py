@@ -1,0 +1,46 @@
+"""The only st.cache_resource / st.cache_data wrappers of the app.
+
+Named datasets are shared by every session (they are read-only); each
+session's training job sits in a session-scoped resource whose release hook
+stops the job a short while after the browser tab goes away.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from visualizer.datasets import Dataset, load_dataset
+
+ABANDON_GRACE_SECONDS = 30.0
+
+
+@st.cache_resource(show_spinner="Loading the dataset...", max_entries=8)
+def named_dataset(name: str) -> Dataset:
+    """A named dataset, loaded once per process (errors are not cached, so a retry can succeed)."""
+    return load_dataset(name)
+
+
+class SessionJobs:
+    """Holds the job of one browser session so that its release can stop it."""
+
+    def __init__(self) -> None:
+        self.job: Any = None
+
+    def track(self, job: Any) -> None:
+        """Remembers ``job`` as this session's, re-adopting it after a reconnect."""
+        if job is not None and self.job is not job:
+            job.adopt()
+        self.job = job
+
+
+def _release(holder: SessionJobs) -> None:
+    if holder.job is not None:
+        holder.job.abandon(ABANDON_GRACE_SECONDS)
+
+
+@st.cache_resource(scope="session", on_release=_release, show_spinner=False)
+def session_jobs() -> SessionJobs:
+    """This session's job holder; released (and its job stopped after a grace period) on disconnect."""
+    return SessionJobs()

@@ -1,0 +1,498 @@
+"""The Train page: pick data, train in the background with live curves, then see where the model fails."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from visualizer.datasets import DATASET_TITLES, Dataset, dataset_from_images, dataset_from_zip
+from visualizer.errors import InputError
+from visualizer.figures import confusion_matrix_figure, image_grid, per_class_accuracy_figure, training_curves
+from visualizer.shapes import format_shape, summarize_until_error
+from visualizer.training import (
+    OPTIMIZERS,
+    Evaluation,
+    TrainingConfig,
+    TrainingJob,
+    check_compatible,
+    evaluate,
+    history_csv,
+    model_to_bytes,
+)
+from visualizer.ui import cache, components, state
+from visualizer.ui.pages import PAGE_FILES
+
+OWN_ZIP = "own_zip"
+OWN_CLASSES = "own_classes"
+DATASET_OPTIONS = {
+    **DATASET_TITLES,
+    OWN_ZIP: "Your images: a .zip with one folder per class",
+    OWN_CLASSES: "Your images: add them class by class",
+}
+LEARNING_RATES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0]
+BATCH_SIZES = [8, 16, 32, 64, 128, 256]
+GALLERY_LIMIT = 24
+
+EPOCHS_KEY = "train_epochs"
+BATCH_KEY = "train_batch_size"
+OPTIMIZER_KEY = "train_optimizer"
+RATE_KEY = "train_learning_rate"
+SEED_KEY = "train_seed"
+ZIP_KEY = "train_zip"
+CLASS_COUNT_KEY = "train_class_count"
+CONFUSION_KEY = "train_confusion"
+
+
+# Reading the person's choices.
+
+
+def _selected_dataset() -> tuple[Dataset | None, str | None]:
+    """The chosen dataset, or the message saying why there is none."""
+    choice = st.session_state.get(state.DATASET_CHOICE, "digits")
+    if choice in DATASET_TITLES:
+        try:
+            return cache.named_dataset(choice), None
+        except InputError as error:
+            return None, str(error)
+    dataset = state.user_dataset()
+    if dataset is None:
+        return None, "Add your images above, then build the dataset."
+    return dataset, None
+
+
+def _config() -> TrainingConfig:
+    return TrainingConfig(
+        epochs=int(st.session_state[EPOCHS_KEY]),
+        batch_size=int(st.session_state[BATCH_KEY]),
+        optimizer=st.session_state[OPTIMIZER_KEY],
+        learning_rate=float(st.session_state[RATE_KEY]),
+        seed=int(st.session_state[SEED_KEY]),
+    )
+
+
+# Callbacks: they run before the script body.
+
+
+def _start_training() -> None:
+    current = state.training_job()
+    if current is not None and current.status().active:
+        return  # a second click while one is queued or running starts nothing
+    spec, error = state.current_spec()
+    if spec is None:
+        state.set_notice("error", f"The stack can't be read: {error}")
+        return
+    _, shape_error = summarize_until_error(spec)
+    if shape_error is not None:
+        state.set_notice("error", f"The stack can't be built yet: {shape_error} Fix it on the Build page.")
+        return
+    dataset, message = _selected_dataset()
+    if dataset is None:
+        state.set_notice("error", message or "Choose a dataset first.")
+        return
+    try:
+        check_compatible(spec, dataset)
+        job = TrainingJob(spec, dataset, _config())
+    except InputError as problem:
+        state.set_notice("error", str(problem))
+        return
+    job.start()
+    state.set_training_job(job)
+    cache.session_jobs().track(job)
+
+
+def _stop_training() -> None:
+    job = state.training_job()
+    if job is not None:
+        job.stop()
+
+
+def _adopt_dataset_shape() -> None:
+    dataset, _ = _selected_dataset()
+    spec, _ = state.current_spec()
+    if dataset is None or spec is None:
+        return
+    state.set_spec(spec.adapted_to(dataset.image_shape, dataset.num_classes))
+    state.set_notice(
+        "success",
+        f"The network now takes {format_shape(dataset.image_shape)} images and predicts "
+        f"{dataset.num_classes} classes.",
+    )
+
+
+def _build_zip_dataset() -> None:
+    uploaded = st.session_state.get(ZIP_KEY)
+    if uploaded is None:
+        state.set_notice("error", "Choose a .zip file first.")
+        return
+    size, mode = _own_image_settings()
+    try:
+        dataset = dataset_from_zip(uploaded.getvalue(), size, mode, name=uploaded.name)
+    except InputError as error:
+        state.set_notice("error", f"{uploaded.name}: {error}")
+        return
+    state.set_user_dataset(dataset)
+    state.set_notice("success", f"Built a dataset of {dataset.num_classes} classes from {uploaded.name}.")
+
+
+def _build_class_dataset() -> None:
+    images: dict[str, list[tuple[str, bytes]]] = {}
+    for index in range(int(st.session_state.get(CLASS_COUNT_KEY, 2))):
+        name = (st.session_state.get(f"train_class_name_{index}") or f"class {index + 1}").strip()
+        files = st.session_state.get(f"train_class_files_{index}") or []
+        images.setdefault(name, []).extend((file.name, file.getvalue()) for file in files)
+    size, mode = _own_image_settings()
+    try:
+        dataset = dataset_from_images(images, size, mode, name="your classes")
+    except InputError as error:
+        state.set_notice("error", str(error))
+        return
+    state.set_user_dataset(dataset)
+    state.set_notice("success", f"Built a dataset of {dataset.num_classes} classes from your images.")
+
+
+def _own_image_settings() -> tuple[tuple[int, int], str]:
+    side = int(st.session_state.get("train_own_side", 64))
+    mode = "grayscale" if st.session_state.get("train_own_colour", "colour") == "grayscale" else "rgb"
+    return (side, side), mode
+
+
+# Page sections.
+
+
+def _dataset_picker() -> None:
+    components.keep(state.DATASET_CHOICE, "digits")
+    st.selectbox(
+        "Dataset",
+        list(DATASET_OPTIONS),
+        format_func=DATASET_OPTIONS.__getitem__,
+        key=state.DATASET_CHOICE,
+        on_change=components.remember,
+        args=(state.DATASET_CHOICE,),
+    )
+    choice = st.session_state[state.DATASET_CHOICE]
+    if choice in (OWN_ZIP, OWN_CLASSES):
+        side_col, colour_col = st.columns(2)
+        side_col.select_slider(
+            "Image size (pixels per side)", [16, 28, 32, 48, 64, 96, 128], value=64, key="train_own_side"
+        )
+        colour_col.radio("Colour", ["colour", "grayscale"], horizontal=True, key="train_own_colour")
+    if choice == OWN_ZIP:
+        st.file_uploader("A .zip with one folder of images per class", type=["zip"], key=ZIP_KEY)
+        st.button("Build the dataset from this archive", key="train_build_zip", on_click=_build_zip_dataset)
+    elif choice == OWN_CLASSES:
+        count = st.number_input("Number of classes", 2, 10, 2, key=CLASS_COUNT_KEY)
+        columns = st.columns(min(int(count), 4))
+        for index in range(int(count)):
+            with columns[index % len(columns)], st.container(border=True):
+                st.text_input("Class name", f"class {index + 1}", key=f"train_class_name_{index}")
+                st.file_uploader(
+                    "Images",
+                    type=["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"],
+                    accept_multiple_files=True,
+                    key=f"train_class_files_{index}",
+                )
+        st.button(
+            "Build the dataset from these images", key="train_build_classes", on_click=_build_class_dataset
+        )
+
+
+def _dataset_overview(dataset: Dataset) -> None:
+    st.markdown(
+        f"**{dataset.name}** · {len(dataset.y_train):,} training and {len(dataset.y_test):,} test images of "
+        f"{format_shape(dataset.image_shape)} · {dataset.num_classes} classes: {', '.join(dataset.class_names)}"
+    )
+    for note in dataset.notes:
+        st.info(note)
+    with st.expander("Sample images", expanded=False):
+        first = [int((dataset.y_train == label).argmax()) for label in range(dataset.num_classes)]
+        picks = (first * 2)[:16]
+        st.plotly_chart(
+            image_grid(
+                dataset.x_train[picks], [dataset.class_names[dataset.y_train[i]] for i in picks], scale=2
+            ),
+            key="train_samples",
+            config={"displayModeBar": False},
+        )
+
+
+def _compatibility(dataset: Dataset) -> bool:
+    spec, error = state.current_spec()
+    if spec is None:
+        st.error(f"The stack can't be read: {error}")
+        return False
+    _, shape_error = summarize_until_error(spec)
+    if shape_error is not None:
+        st.error(f"The stack can't be built yet: {shape_error}", icon=":material/error:")
+        st.page_link(PAGE_FILES["build"], label="Fix it on the Build page", icon=":material/construction:")
+        return False
+    try:
+        check_compatible(spec, dataset)
+    except InputError as problem:
+        st.warning(str(problem))
+        st.button(
+            f"Adopt the dataset's shape: {format_shape(dataset.image_shape)} input, {dataset.num_classes} classes",
+            key="train_adopt",
+            on_click=_adopt_dataset_shape,
+            type="primary",
+        )
+        return False
+    return True
+
+
+def _settings(disabled: bool) -> None:
+    for key, default in (
+        (EPOCHS_KEY, 10),
+        (BATCH_KEY, 64),
+        (OPTIMIZER_KEY, "adam"),
+        (RATE_KEY, 1e-3),
+        (SEED_KEY, 0),
+    ):
+        components.keep(key, default)
+    epochs, batch, optimizer, rate, seed = st.columns([1, 1, 1, 2, 1])
+    remember = {"on_change": components.remember, "disabled": disabled}
+    epochs.number_input(
+        "Epochs",
+        1,
+        200,
+        key=EPOCHS_KEY,
+        args=(EPOCHS_KEY,),
+        **remember,
+        help="Passes over the training images.",
+    )
+    batch.selectbox(
+        "Batch size",
+        BATCH_SIZES,
+        key=BATCH_KEY,
+        args=(BATCH_KEY,),
+        **remember,
+        help="Images per weight update.",
+    )
+    optimizer.selectbox("Optimizer", OPTIMIZERS, key=OPTIMIZER_KEY, args=(OPTIMIZER_KEY,), **remember)
+    rate.select_slider(
+        "Learning rate",
+        LEARNING_RATES,
+        key=RATE_KEY,
+        args=(RATE_KEY,),
+        **remember,
+        format_func=lambda value: f"{value:g}",
+        help="How big each step is. Too big and training diverges: try 10 to see it happen.",
+    )
+    seed.number_input(
+        "Seed",
+        0,
+        2**31 - 1,
+        key=SEED_KEY,
+        args=(SEED_KEY,),
+        **remember,
+        help="The same seed gives the same run.",
+    )
+
+
+def _controls(active: bool, ready: bool) -> None:
+    start, stop, _ = st.columns([1, 1, 4])
+    start.button(
+        "Train",
+        key="train_start",
+        type="primary",
+        on_click=_start_training,
+        disabled=active or not ready,
+        icon=":material/play_arrow:",
+    )
+    stop.button(
+        "Stop", key="train_stop", on_click=_stop_training, disabled=not active, icon=":material/stop:"
+    )
+
+
+def _status_line(status) -> str:
+    if status.state == "queued":
+        position = status.queue_position or 1
+        return f"Waiting for a free slot: number {position} in the queue. Trainings run a few at a time here."
+    if status.state == "running":
+        left = "" if status.seconds_left is None else f" · about {status.seconds_left:.0f} s left"
+        loss = "" if status.batch_loss is None else f" · loss {status.batch_loss:.3f}"
+        return (
+            f"Epoch {min(status.epoch + 1, status.epochs)} of {status.epochs} · batch {status.batch} of "
+            f"{status.batches_per_epoch}{loss}{left}"
+        )
+    if status.state == "finished":
+        return f"Finished {status.epochs} epochs in {status.elapsed:.1f} s."
+    if status.state == "stopped":
+        return f"Stopped after {status.epoch} epoch(s), {status.elapsed:.1f} s."
+    return "Training failed."
+
+
+def _live_view(job: TrainingJob, was_active: bool) -> None:
+    status = job.status()
+    if status.state == "failed":
+        st.error(status.error or "Training failed.", icon=":material/error:")
+    st.progress(status.progress, text=_status_line(status))
+    partial = None
+    if status.state == "running" and status.batch and status.batch_loss is not None:
+        partial = (
+            status.epoch + status.batch / status.batches_per_epoch,
+            status.batch_loss,
+            status.batch_accuracy,
+        )
+    st.plotly_chart(
+        training_curves(status.history, status.epochs, partial=partial),
+        key="train_live_curves",
+        config={"displayModeBar": False},
+    )
+    if was_active and not status.active:
+        st.rerun(scope="app")  # redraw the buttons and the results once the job has ended
+
+
+def _promote_finished(job: TrainingJob | None) -> None:
+    """Keeps the model of a job that ended with at least one trained epoch."""
+    if job is None or job is state.trained_job():
+        return
+    status = job.status()
+    if status.state == "finished" or (status.state == "stopped" and status.epoch > 0):
+        state.set_trained_job(job)
+
+
+def _evaluation(job: TrainingJob) -> Evaluation:
+    evaluations = state.evaluation_cache()
+    if job.id not in evaluations:
+        evaluations.clear()  # one trained model per session: keep memory flat
+        evaluations[job.id] = {"evaluation": evaluate(job.model, job.dataset)}
+    return evaluations[job.id]["evaluation"]
+
+
+def _model_bytes(job: TrainingJob) -> bytes:
+    entry = state.evaluation_cache().setdefault(job.id, {})
+    if "model_bytes" not in entry:
+        entry["model_bytes"] = model_to_bytes(job.model)
+    return entry["model_bytes"]
+
+
+def _selected_cell(event) -> tuple[int, int] | None:
+    try:
+        points = event.selection.points
+    except AttributeError:
+        return None
+    for point in points:
+        data = point.get("customdata")
+        if data is not None and len(data) == 2:
+            return int(data[0]), int(data[1])
+    return None
+
+
+def _results(job: TrainingJob) -> None:
+    result = _evaluation(job)
+    dataset = job.dataset
+    status = job.status()
+    names = list(dataset.class_names)
+    st.subheader("How good did it get?")
+    accuracy, loss, epochs, seconds = st.columns(4)
+    accuracy.metric("Test accuracy", f"{result.accuracy:.1%}")
+    loss.metric("Test loss", f"{result.loss:.3f}")
+    epochs.metric("Epochs trained", status.epoch)
+    seconds.metric("Training time", f"{status.elapsed:.1f} s")
+    per_class, confusion = st.columns([1, 1.2])
+    with per_class:
+        st.markdown("**Accuracy per class**")
+        st.plotly_chart(
+            per_class_accuracy_figure(result.per_class_accuracy, names),
+            key="train_per_class",
+            config={"displayModeBar": False},
+        )
+    with confusion:
+        st.markdown("**Confusion matrix**: click a cell to see those test images")
+        event = st.plotly_chart(
+            confusion_matrix_figure(result.confusion, names),
+            key=CONFUSION_KEY,
+            on_select="rerun",
+            selection_mode="points",
+            config={"displayModeBar": False},
+        )
+    _gallery(dataset, result, _selected_cell(event))
+    left, right = st.columns(2)
+    left.download_button(
+        "Download the trained model (.keras)",
+        _model_bytes(job),
+        file_name="cnn_model.keras",
+        mime="application/octet-stream",
+        key="train_download_model",
+        icon=":material/download:",
+    )
+    right.download_button(
+        "Download the history (.csv)",
+        history_csv(status.history),
+        file_name="history.csv",
+        mime="text/csv",
+        key="train_download_history",
+        icon=":material/download:",
+    )
+
+
+def _gallery(dataset: Dataset, result: Evaluation, cell: tuple[int, int] | None) -> None:
+    names = list(dataset.class_names)
+    if cell is None:
+        picked = (result.predictions != dataset.y_test).nonzero()[0]
+        title = f"Mistakes: {len(picked)} test images the model got wrong"
+    else:
+        true, predicted = cell
+        picked = ((dataset.y_test == true) & (result.predictions == predicted)).nonzero()[0]
+        label = lambda index: names[index] if index < len(names) else str(index)  # noqa: E731
+        title = f"{len(picked)} test images of {label(true)} predicted as {label(predicted)}"
+    st.markdown(f"**{title}**" + (f" (first {GALLERY_LIMIT})" if len(picked) > GALLERY_LIMIT else ""))
+    if len(picked) == 0:
+        st.caption("None.")
+        return
+    shown = picked[:GALLERY_LIMIT]
+    titles = []
+    for index in shown:
+        predicted = int(result.predictions[index])
+        name = names[predicted] if predicted < len(names) else str(predicted)
+        titles.append(f"{name} {result.probabilities[index, predicted]:.0%}")
+    st.plotly_chart(
+        image_grid(dataset.x_test[shown], titles, columns=8, scale=max(1, 96 // dataset.image_shape[0])),
+        key="train_gallery",
+        config={"displayModeBar": False},
+    )
+
+
+def render() -> None:
+    st.title("Train")
+    st.caption(
+        "Pick data, press Train, and watch the network learn: the page stays usable while it trains, "
+        "and Stop takes effect at the next batch."
+    )
+    components.pending_notice()
+    job = state.training_job()
+    cache.session_jobs().track(job)
+    _promote_finished(job)
+    status = job.status() if job is not None else None
+    active = status is not None and status.active
+
+    st.subheader("Data")
+    _dataset_picker()
+    dataset, message = _selected_dataset()
+    ready = False
+    if dataset is None:
+        st.info(message)
+    else:
+        _dataset_overview(dataset)
+        ready = _compatibility(dataset)
+
+    st.subheader("Training")
+    _settings(disabled=active)
+    _controls(active, ready)
+
+    if job is not None:
+
+        @st.fragment(run_every=1.0 if active else None)
+        def live() -> None:
+            _live_view(job, was_active=active)
+
+        live()
+
+    trained = state.trained_job()
+    if trained is not None and trained.model is not None:
+        if trained is not job:
+            st.caption("Results of your last trained model (the run above did not replace it).")
+        _results(trained)
+
+
+if __name__ == "__main__":
+    render()
