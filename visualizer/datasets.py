@@ -142,7 +142,7 @@ def stratified_split(
     for label in np.unique(labels):
         members = np.flatnonzero(labels == label)
         members = members[rng.permutation(len(members))]
-        count = int(round(len(members) * test_fraction))
+        count = round(len(members) * test_fraction)
         count = max(count, 1) if len(members) >= 2 else 0
         test.append(members[:count])
         train.append(members[count:])

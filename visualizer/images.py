@@ -8,6 +8,7 @@ understands: never another exception, and never after decoding something huge
 
 from __future__ import annotations
 
+import contextlib
 import io
 import warnings
 
@@ -93,10 +94,8 @@ def _decode(data: bytes) -> Image.Image:
     if getattr(image, "n_frames", 1) > 1:
         image.seek(0)
     image.load()
-    try:
+    with contextlib.suppress(Exception):
         image = ImageOps.exif_transpose(image) or image
-    except Exception:
-        pass
     return _normalise_mode(image)
 
 

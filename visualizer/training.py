@@ -27,6 +27,8 @@ from visualizer.spec import ModelSpec
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
 MAX_EPOCHS = 200
 MAX_BATCH_SIZE = 4096
+EXPLOSION_FACTOR = 100.0
+"""A running loss this many times the first (or ln(classes)) counts as divergence."""
 STATES = ("queued", "running", "finished", "stopped", "failed")
 ACTIVE_STATES = ("queued", "running")
 HISTORY_KEYS = ("loss", "accuracy", "val_loss", "val_accuracy")
@@ -459,6 +461,7 @@ class _ProgressCallback(_CallbackBase):  # type: ignore[misc, valid-type]
         self.job = job
         self.epoch = 0
         self.divergence: str | None = None
+        self.first_loss: float | None = None
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self.epoch = epoch
@@ -467,8 +470,14 @@ class _ProgressCallback(_CallbackBase):  # type: ignore[misc, valid-type]
         logs = logs or {}
         self.job._on_batch(batch, logs)
         loss = float(logs.get("loss", 0.0))
+        if self.first_loss is None and math.isfinite(loss):
+            self.first_loss = loss
+        ceiling = EXPLOSION_FACTOR * max(self.first_loss or 0.0, math.log(max(self.job.spec.num_classes, 2)))
         if not math.isfinite(loss):
             self._diverged(batch, f"the loss became {loss}")
+        elif loss > ceiling:
+            # Cross-entropy starts near ln(classes); a hundredfold jump is an explosion, not learning.
+            self._diverged(batch, f"the loss exploded to {loss:.3g}")
         elif not _all_finite([variable.numpy() for variable in self.model.layers[-1].weights]):
             # Fused kernels can keep the loss finite while weights are already NaN.
             self._diverged(batch, "the weights became NaN")

@@ -1,0 +1,180 @@
+"""The background runner on tiny data: finish, stop, divergence, errors, determinism, the queue, abandonment."""
+
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+from visualizer.datasets import Dataset, load_dataset
+from visualizer.errors import InputError
+from visualizer.spec import ModelSpec
+from visualizer.training import (
+    TrainingConfig,
+    TrainingJob,
+    TrainingPool,
+    evaluate,
+    history_csv,
+)
+from visualizer.ui.cache import SessionJobs, _release
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY_SPEC = ModelSpec.from_dict(
+    {"input_shape": [28, 28, 1], "num_classes": 10,
+     "layers": [{"type": "conv2d", "filters": 4, "strides": 2}, {"type": "maxpool2d"}]}
+)
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Dataset:
+    digits = load_dataset("digits")
+    return Dataset("tiny digits", digits.x_train[:200], digits.y_train[:200], digits.x_test[:60],
+                   digits.y_test[:60], digits.class_names)
+
+
+def run(spec, dataset, pool=None, **config) -> TrainingJob:
+    job = TrainingJob(spec, dataset, TrainingConfig(**config), pool=pool or TrainingPool(2)).start()
+    assert job.wait(timeout=240), "the job did not end"
+    return job
+
+
+def test_a_job_finishes_with_history_checkpoints_and_a_model(tiny):
+    job = run(TINY_SPEC, tiny, epochs=2, batch_size=32)
+    status = job.status()
+    assert status.state == "finished" and status.error is None
+    assert status.epoch == 2 and status.progress == 1.0
+    assert all(len(status.history[key]) == 2 for key in ("loss", "accuracy", "val_loss", "val_accuracy"))
+    assert len(job.checkpoints) == 3  # epoch 0, 1, 2
+    assert not np.array_equal(job.checkpoints[0][0], job.checkpoints[2][0])
+    for array, stored in zip(job.model.get_weights(), job.checkpoints[-1], strict=True):
+        np.testing.assert_array_equal(array, stored)
+    # Oracle: Keras' own evaluate on the test split agrees with the last validation numbers and with evaluate().
+    loss, accuracy = job.model.evaluate(tiny.x_test, tiny.y_test, verbose=0)
+    assert status.history["val_loss"][-1] == pytest.approx(loss, rel=1e-4)
+    result = evaluate(job.model, tiny)
+    assert result.accuracy == pytest.approx(accuracy, abs=1e-6)
+    assert result.loss == pytest.approx(loss, rel=1e-3)
+    assert result.confusion.sum() == len(tiny.y_test)
+    assert np.trace(result.confusion) / len(tiny.y_test) == pytest.approx(result.accuracy)
+
+
+def test_same_seed_same_run_and_another_seed_another(tiny):
+    spec = ModelSpec.from_dict({**TINY_SPEC.to_dict(), "layers": [*TINY_SPEC.to_dict()["layers"],
+                                                                     {"type": "flatten"},
+                                                                     {"type": "dropout", "rate": 0.3}]})
+    first, second = run(spec, tiny, epochs=2, seed=5), run(spec, tiny, epochs=2, seed=5)
+    assert first.status().history == second.status().history
+    for a, b in zip(first.model.get_weights(), second.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    other = run(spec, tiny, epochs=2, seed=6)
+    assert other.status().history != first.status().history
+
+
+def test_stop_ends_a_running_job_at_the_next_batch(tiny):
+    job = TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=200, batch_size=8), pool=TrainingPool(1)).start()
+    while job.status().state != "running" or job.status().batch == 0:
+        assert not job.wait(0.05)
+    job.stop()
+    assert job.wait(timeout=30)
+    status = job.status()
+    assert status.state == "stopped" and status.epoch < 200
+    assert job.model is not None
+
+
+def test_divergence_fails_with_a_message_about_the_learning_rate(tiny):
+    spec = ModelSpec.from_dict({"input_shape": [28, 28, 1], "num_classes": 10,
+                                "layers": [{"type": "flatten"}, {"type": "dense", "units": 32}]})
+    job = run(spec, tiny, epochs=3, optimizer="sgd", learning_rate=1e6)
+    status = job.status()
+    assert status.state == "failed"
+    assert "diverged" in status.error and "1e+06" in status.error and "lower it" in status.error
+
+
+def test_a_dataset_that_does_not_fit_fails_readably(tiny):
+    job = run(ModelSpec((64, 64, 3), 10, TINY_SPEC.layers), tiny, epochs=1)
+    assert job.status().state == "failed"
+    assert "28x28x1" in job.status().error and "adopt" in job.status().error
+
+
+def test_any_other_exception_fails_the_job_with_a_readable_message(tiny):
+    broken = Dataset("broken", tiny.x_train, tiny.y_train + 20, tiny.x_test, tiny.y_test, tiny.class_names)
+    job = run(TINY_SPEC, broken, epochs=1)
+    status = job.status()
+    assert status.state == "failed" and status.error.startswith("Training stopped with an error:")
+
+
+def test_queue_positions_and_limit(tiny):
+    pool = TrainingPool(1)
+    first = TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=200, batch_size=8), pool=pool).start()
+    while first.status().state != "running":
+        first.wait(0.05)
+    second = TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=1), pool=pool).start()
+    third = TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=1), pool=pool).start()
+    while third.status().queue_position is None:
+        third.wait(0.05)
+    assert second.status().state == "queued" and second.status().queue_position == 1
+    assert third.status().queue_position == 2
+    assert pool.running == 1
+    third.stop()  # leaving the queue needs no slot
+    assert third.wait(10) and third.status().state == "stopped" and third.model is None
+    first.stop()
+    assert first.wait(30) and second.wait(120)
+    assert second.status().state == "finished"
+
+
+def test_abandoned_session_stops_its_job_unless_it_comes_back(tiny):
+    job = TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=200, batch_size=8), pool=TrainingPool(1)).start()
+    job.abandon(grace_seconds=0.2)
+    job.adopt()  # the tab reconnected in time
+    assert not job.wait(0.6)
+    holder = SessionJobs()
+    holder.track(job)
+    _release(holder)  # what Streamlit calls when the session's resource is released
+    job.abandon(grace_seconds=0.1)
+    assert job.wait(30) and job.status().state == "stopped"
+
+
+def test_double_start_starts_one_thread(tiny):
+    job = TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=1), pool=TrainingPool(1))
+    threads_before = threading.active_count()
+    job.start()
+    job.start()
+    assert threading.active_count() <= threads_before + 1
+    assert job.wait(120)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [{"epochs": 0}, {"epochs": 1.5}, {"batch_size": 0}, {"optimizer": "adagrad"}, {"learning_rate": 0},
+     {"learning_rate": float("nan")}, {"seed": -1}, {"epochs": True}],
+)
+def test_bad_settings_are_input_errors(config):
+    with pytest.raises(InputError):
+        TrainingConfig(**config)
+
+
+def test_history_csv():
+    text = history_csv({"loss": [1.0, 0.5], "accuracy": [0.5, 0.75], "val_loss": [1.2, 0.6],
+                        "val_accuracy": [0.4, 0.7]})
+    assert text.splitlines() == ["epoch,loss,accuracy,val_loss,val_accuracy", "1,1,0.5,1.2,0.4",
+                                 "2,0.5,0.75,0.6,0.7"]
+
+
+def test_command_line_trains_and_saves(tmp_path):
+    out = tmp_path / "model.keras"
+    result = subprocess.run(
+        [sys.executable, "-m", "visualizer", "train", "--preset", "starter", "--dataset", "digits", "--epochs", "1",
+         "--out", str(out), "--history", str(tmp_path / "h.csv")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "epoch   1/1" in result.stdout and "test accuracy" in result.stdout
+    model = keras.saving.load_model(out)
+    assert model.count_params() == 6810
+    assert (tmp_path / "h.csv").read_text().startswith("epoch,loss")
+    bad = subprocess.run([sys.executable, "-m", "visualizer", "train", "--preset", "starter", "--out", "m.h5"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and "must end in .keras" in bad.stderr
