@@ -7,7 +7,7 @@ to the first page.
 
 import streamlit as st
 
-from visualizer.ui import state
+from visualizer.ui import state, timing
 from visualizer.ui.pages import PAGE_FILES
 
 st.set_page_config(page_title="CNN Visualizer", page_icon=":material/neurology:", layout="wide")
@@ -18,4 +18,6 @@ pages = [
     st.Page(PAGE_FILES["build"], title="Build", icon=":material/construction:", url_path="build"),
     st.Page(PAGE_FILES["train"], title="Train", icon=":material/model_training:", url_path="train"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+with timing.timed("script", page.url_path):
+    page.run()

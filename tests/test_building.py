@@ -90,9 +90,7 @@ layer_dicts = st.one_of(
         {"type": st.just("dense"), "units": st.integers(0, 40)},
         optional={"activation": st.sampled_from(ACTIVATIONS)},
     ),
-    st.fixed_dictionaries(
-        {"type": st.just("dropout"), "rate": st.sampled_from([0.0, 0.25, 0.5, 0.9, 1.0, -0.5])}
-    ),
+    st.fixed_dictionaries({"type": st.just("dropout"), "rate": st.sampled_from([0.0, 0.25, 0.5, 0.9, 1.0, -0.5])}),
 )
 spec_dicts = st.fixed_dictionaries(
     {
@@ -150,12 +148,8 @@ def _exec_generated(spec: ModelSpec):
 def _assert_same_model(generated, model):
     assert [layer.name for layer in generated.layers] == [layer.name for layer in model.layers]
     assert [layer.__class__ for layer in generated.layers] == [layer.__class__ for layer in model.layers]
-    assert [layer.output.shape for layer in generated.layers] == [
-        layer.output.shape for layer in model.layers
-    ]
-    assert [layer.count_params() for layer in generated.layers] == [
-        layer.count_params() for layer in model.layers
-    ]
+    assert [layer.output.shape for layer in generated.layers] == [layer.output.shape for layer in model.layers]
+    assert [layer.count_params() for layer in generated.layers] == [layer.count_params() for layer in model.layers]
     for ours, theirs in zip(generated.layers, model.layers):
         config_a, config_b = ours.get_config(), theirs.get_config()
         for key in (

@@ -41,7 +41,7 @@ def make_zip(members: dict[str, bytes], symlinks: dict[str, str] | None = None) 
 def check_dataset(dataset, shape, classes):
     for x, y in ((dataset.x_train, dataset.y_train), (dataset.x_test, dataset.y_test)):
         assert x.dtype == np.float32 and x.shape[1:] == shape
-        assert 0.0 <= x.min() and x.max() <= 1.0
+        assert x.min() >= 0.0 and x.max() <= 1.0
         assert y.dtype == np.int64 and len(y) == len(x)
         assert set(np.unique(y)) == set(range(classes))
     assert dataset.image_shape == shape and dataset.num_classes == classes
@@ -147,8 +147,12 @@ def test_zip_with_one_folder_per_class():
 
 def test_zip_inside_a_root_folder_grayscale_with_junk_reported():
     members = {f"pets/cats/{i}.png": png() for i in range(3)} | {f"pets/dogs/{i}.jpg": png() for i in range(3)}
-    members |= {"pets/dogs/notes.txt": b"hello", "pets/cats/fake.png": b"not an image", "__MACOSX/x": b"",
-                "pets/.DS_Store": b"x"}
+    members |= {
+        "pets/dogs/notes.txt": b"hello",
+        "pets/cats/fake.png": b"not an image",
+        "__MACOSX/x": b"",
+        "pets/.DS_Store": b"x",
+    }
     dataset = dataset_from_zip(make_zip(members), image_size=(8, 8), color_mode="grayscale")
     check_dataset(dataset, (8, 8, 1), 2)
     notes = " ".join(dataset.notes)
@@ -217,8 +221,10 @@ def test_damaged_member_is_skipped():
 
 def test_images_added_class_by_class():
     dataset = dataset_from_images(
-        {"red": [(f"{i}.png", png((255, 0, 0))) for i in range(4)],
-         "blue": [(f"{i}.png", png((0, 0, 255))) for i in range(4)] + [("bad.png", b"??")]},
+        {
+            "red": [(f"{i}.png", png((255, 0, 0))) for i in range(4)],
+            "blue": [(f"{i}.png", png((0, 0, 255))) for i in range(4)] + [("bad.png", b"??")],
+        },
         image_size=(10, 10),
     )
     check_dataset(dataset, (10, 10, 3), 2)

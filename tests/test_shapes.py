@@ -20,9 +20,7 @@ def test_published_parameter_counts(name, params):
 
 
 def spec_of(layers, input_shape=(28, 28, 1), num_classes=10):
-    return ModelSpec.from_dict(
-        {"input_shape": list(input_shape), "num_classes": num_classes, "layers": layers}
-    )
+    return ModelSpec.from_dict({"input_shape": list(input_shape), "num_classes": num_classes, "layers": layers})
 
 
 def test_hand_computed_rows():

@@ -91,9 +91,7 @@ layer_dicts = st.one_of(
 @given(
     st.fixed_dictionaries(
         {
-            "input_shape": st.tuples(st.integers(1, 64), st.integers(1, 64), st.sampled_from([1, 3])).map(
-                list
-            ),
+            "input_shape": st.tuples(st.integers(1, 64), st.integers(1, 64), st.sampled_from([1, 3])).map(list),
             "num_classes": st.integers(2, 100),
             "layers": st.lists(layer_dicts, max_size=8),
         }
@@ -189,9 +187,7 @@ def test_malformed_json_is_a_spec_error(text):
 @given(
     st.recursive(
         st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=8),
-        lambda children: (
-            st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
-        ),
+        lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
         max_leaves=20,
     )
 )

@@ -23,16 +23,25 @@ from visualizer.ui.cache import SessionJobs, _release
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY_SPEC = ModelSpec.from_dict(
-    {"input_shape": [28, 28, 1], "num_classes": 10,
-     "layers": [{"type": "conv2d", "filters": 4, "strides": 2}, {"type": "maxpool2d"}]}
+    {
+        "input_shape": [28, 28, 1],
+        "num_classes": 10,
+        "layers": [{"type": "conv2d", "filters": 4, "strides": 2}, {"type": "maxpool2d"}],
+    }
 )
 
 
 @pytest.fixture(scope="module")
 def tiny() -> Dataset:
     digits = load_dataset("digits")
-    return Dataset("tiny digits", digits.x_train[:200], digits.y_train[:200], digits.x_test[:60],
-                   digits.y_test[:60], digits.class_names)
+    return Dataset(
+        "tiny digits",
+        digits.x_train[:200],
+        digits.y_train[:200],
+        digits.x_test[:60],
+        digits.y_test[:60],
+        digits.class_names,
+    )
 
 
 def run(spec, dataset, pool=None, **config) -> TrainingJob:
@@ -62,9 +71,12 @@ def test_a_job_finishes_with_history_checkpoints_and_a_model(tiny):
 
 
 def test_same_seed_same_run_and_another_seed_another(tiny):
-    spec = ModelSpec.from_dict({**TINY_SPEC.to_dict(), "layers": [*TINY_SPEC.to_dict()["layers"],
-                                                                     {"type": "flatten"},
-                                                                     {"type": "dropout", "rate": 0.3}]})
+    spec = ModelSpec.from_dict(
+        {
+            **TINY_SPEC.to_dict(),
+            "layers": [*TINY_SPEC.to_dict()["layers"], {"type": "flatten"}, {"type": "dropout", "rate": 0.3}],
+        }
+    )
     first, second = run(spec, tiny, epochs=2, seed=5), run(spec, tiny, epochs=2, seed=5)
     assert first.status().history == second.status().history
     for a, b in zip(first.model.get_weights(), second.model.get_weights(), strict=True):
@@ -85,8 +97,9 @@ def test_stop_ends_a_running_job_at_the_next_batch(tiny):
 
 
 def test_divergence_fails_with_a_message_about_the_learning_rate(tiny):
-    spec = ModelSpec.from_dict({"input_shape": [28, 28, 1], "num_classes": 10,
-                                "layers": [{"type": "flatten"}, {"type": "dense", "units": 32}]})
+    spec = ModelSpec.from_dict(
+        {"input_shape": [28, 28, 1], "num_classes": 10, "layers": [{"type": "flatten"}, {"type": "dense", "units": 32}]}
+    )
     job = run(spec, tiny, epochs=3, optimizer="sgd", learning_rate=1e6)
     status = job.status()
     assert status.state == "failed"
@@ -148,8 +161,16 @@ def test_double_start_starts_one_thread(tiny):
 
 @pytest.mark.parametrize(
     "config",
-    [{"epochs": 0}, {"epochs": 1.5}, {"batch_size": 0}, {"optimizer": "adagrad"}, {"learning_rate": 0},
-     {"learning_rate": float("nan")}, {"seed": -1}, {"epochs": True}],
+    [
+        {"epochs": 0},
+        {"epochs": 1.5},
+        {"batch_size": 0},
+        {"optimizer": "adagrad"},
+        {"learning_rate": 0},
+        {"learning_rate": float("nan")},
+        {"seed": -1},
+        {"epochs": True},
+    ],
 )
 def test_bad_settings_are_input_errors(config):
     with pytest.raises(InputError):
@@ -157,24 +178,46 @@ def test_bad_settings_are_input_errors(config):
 
 
 def test_history_csv():
-    text = history_csv({"loss": [1.0, 0.5], "accuracy": [0.5, 0.75], "val_loss": [1.2, 0.6],
-                        "val_accuracy": [0.4, 0.7]})
-    assert text.splitlines() == ["epoch,loss,accuracy,val_loss,val_accuracy", "1,1,0.5,1.2,0.4",
-                                 "2,0.5,0.75,0.6,0.7"]
+    text = history_csv(
+        {"loss": [1.0, 0.5], "accuracy": [0.5, 0.75], "val_loss": [1.2, 0.6], "val_accuracy": [0.4, 0.7]}
+    )
+    assert text.splitlines() == ["epoch,loss,accuracy,val_loss,val_accuracy", "1,1,0.5,1.2,0.4", "2,0.5,0.75,0.6,0.7"]
 
 
 def test_command_line_trains_and_saves(tmp_path):
     out = tmp_path / "model.keras"
     result = subprocess.run(
-        [sys.executable, "-m", "visualizer", "train", "--preset", "starter", "--dataset", "digits", "--epochs", "1",
-         "--out", str(out), "--history", str(tmp_path / "h.csv")],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "visualizer",
+            "train",
+            "--preset",
+            "starter",
+            "--dataset",
+            "digits",
+            "--epochs",
+            "1",
+            "--out",
+            str(out),
+            "--history",
+            str(tmp_path / "h.csv"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "epoch   1/1" in result.stdout and "test accuracy" in result.stdout
     model = keras.saving.load_model(out)
     assert model.count_params() == 6810
     assert (tmp_path / "h.csv").read_text().startswith("epoch,loss")
-    bad = subprocess.run([sys.executable, "-m", "visualizer", "train", "--preset", "starter", "--out", "m.h5"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    bad = subprocess.run(
+        [sys.executable, "-m", "visualizer", "train", "--preset", "starter", "--out", "m.h5"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert bad.returncode == 2 and "must end in .keras" in bad.stderr

@@ -23,9 +23,7 @@ from visualizer.training import OPTIMIZERS, TrainingConfig, TrainingJob, Trainin
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m visualizer", description="CNN Visualizer from the command line."
-    )
+    parser = argparse.ArgumentParser(prog="python -m visualizer", description="CNN Visualizer from the command line.")
     commands = parser.add_subparsers(dest="command", required=True)
     train = commands.add_parser("train", help="train a preset or a spec file on a dataset and save the model")
     source = train.add_mutually_exclusive_group(required=True)
@@ -93,8 +91,7 @@ def train(args: argparse.Namespace) -> int:
         return 1
     result = evaluate(job.model, dataset)
     print(
-        f"Done in {time.monotonic() - started:.1f} s: test accuracy {result.accuracy:.4f}, "
-        f"test loss {result.loss:.4f}."
+        f"Done in {time.monotonic() - started:.1f} s: test accuracy {result.accuracy:.4f}, test loss {result.loss:.4f}."
     )
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -53,9 +53,7 @@ def _keras_layer(item: PlannedLayer, seed: int | None, offset: int) -> keras.lay
             **_initializers(seed, offset),
         )
     if isinstance(layer, MaxPool2D):
-        return layers.MaxPooling2D(
-            pool_size=layer.pool_size, strides=layer.strides, padding=layer.padding, name=name
-        )
+        return layers.MaxPooling2D(pool_size=layer.pool_size, strides=layer.strides, padding=layer.padding, name=name)
     if isinstance(layer, AvgPool2D):
         return layers.AveragePooling2D(
             pool_size=layer.pool_size, strides=layer.strides, padding=layer.padding, name=name
@@ -65,9 +63,7 @@ def _keras_layer(item: PlannedLayer, seed: int | None, offset: int) -> keras.lay
     if isinstance(layer, Flatten):
         return layers.Flatten(name=name)
     if isinstance(layer, Dense):
-        return layers.Dense(
-            units=layer.units, activation=layer.activation, name=name, **_initializers(seed, offset)
-        )
+        return layers.Dense(units=layer.units, activation=layer.activation, name=name, **_initializers(seed, offset))
     if isinstance(layer, Dropout):
         dropout_seed = None if seed is None else seed * 1000 + offset
         return layers.Dropout(rate=layer.rate, seed=dropout_seed, name=name)

@@ -190,9 +190,7 @@ def _shape_polygon(kind: str, centre: tuple[float, float], radius: float, angle:
     if kind == "triangle":
         return [at(radius, -math.pi / 2 + k * 2 * math.pi / 3) for k in range(3)]
     if kind == "star":
-        return [
-            at(radius if k % 2 == 0 else radius * 0.42, -math.pi / 2 + k * math.pi / 5) for k in range(10)
-        ]
+        return [at(radius if k % 2 == 0 else radius * 0.42, -math.pi / 2 + k * math.pi / 5) for k in range(10)]
     if kind == "cross":
         arm = 0.34 * radius
         outline = [
@@ -402,9 +400,7 @@ def dataset_from_images(
         arrays.extend(decoded)
         labels.extend([label] * len(decoded))
     if unreadable:
-        shown = ", ".join(unreadable[:5]) + (
-            f" and {len(unreadable) - 5} more" if len(unreadable) > 5 else ""
-        )
+        shown = ", ".join(unreadable[:5]) + (f" and {len(unreadable) - 5} more" if len(unreadable) > 5 else "")
         notes.append(f"Skipped {len(unreadable)} file(s) that are not readable images: {shown}.")
     if len(class_names) < 2:
         found = f" (found only {class_names[0]!r})" if class_names else ""
@@ -448,16 +444,12 @@ def dataset_from_zip(
         InputError: not a zip, over a cap, or fewer than two usable classes.
     """
     if len(data) > MAX_ZIP_BYTES:
-        raise InputError(
-            f"This archive is {len(data) / 1e6:.0f} MB; the limit is {MAX_ZIP_BYTES // 2**20} MB."
-        )
+        raise InputError(f"This archive is {len(data) / 1e6:.0f} MB; the limit is {MAX_ZIP_BYTES // 2**20} MB.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        raise InputError(
-            "This file is not a readable .zip archive: zip one folder per class and try again."
-        ) from None
+        raise InputError("This file is not a readable .zip archive: zip one folder per class and try again.") from None
     if len(members) > MAX_ZIP_MEMBERS:
         raise InputError(
             f"This archive has {len(members):,} entries; the limit is {MAX_ZIP_MEMBERS:,}. Use fewer images."

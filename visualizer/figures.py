@@ -72,10 +72,7 @@ def architecture_figure(
         The figure, with hover text for every block.
     """
     items: list[tuple[str, str, tuple[int, ...], int]] = [("input", "input", tuple(input_shape), 0)]
-    items += [
-        (row.name, "output" if row.name == "output" else row.type, row.output_shape, row.params)
-        for row in rows
-    ]
+    items += [(row.name, "output" if row.name == "output" else row.type, row.output_shape, row.params) for row in rows]
     max_side = max(max(shape[0], shape[1]) for _, _, shape, _ in items if len(shape) == 3)
     max_units = max((shape[0] for _, _, shape, _ in items if len(shape) == 1), default=10)
     traces: list[go.Scatter] = []
@@ -353,7 +350,9 @@ def image_grid(images: np.ndarray, titles: Sequence[str], columns: int = 8, scal
                 "font": {"size": 11},
             }
         )
-    fig = go.Figure(go.Image(z=mosaic, hoverinfo="skip"))
+    fig = go.Figure(go.Image(source=png_data_uri(mosaic), hoverinfo="skip"))
+    fig.update_xaxes(range=[0, mosaic.shape[1]])
+    fig.update_yaxes(range=[mosaic.shape[0], 0])
     fig.update_layout(
         annotations=annotations,
         height=min(900, rows * cell_h + 20),
@@ -362,3 +361,15 @@ def image_grid(images: np.ndarray, titles: Sequence[str], columns: int = 8, scal
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return fig
+
+
+def png_data_uri(pixels: np.ndarray) -> str:
+    """A uint8 (H, W, 3) or (H, W) array as a PNG data URI: a few KB where JSON lists would take MB."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(pixels, dtype=np.uint8)).save(buffer, format="PNG", optimize=False)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

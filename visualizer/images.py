@@ -80,9 +80,7 @@ def load_image(data: bytes) -> Image.Image:
 def _decode(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     if image.format not in ALLOWED_FORMATS:
-        raise InputError(
-            f"{image.format or 'This'} files are not supported: use PNG, JPEG, GIF, BMP, WebP or TIFF."
-        )
+        raise InputError(f"{image.format or 'This'} files are not supported: use PNG, JPEG, GIF, BMP, WebP or TIFF.")
     width, height = image.size
     if width < 1 or height < 1:
         raise InputError("This image has no pixels.")

@@ -81,8 +81,7 @@ def _whole_number(name: str, value: Any, minimum: int, maximum: int, hint: str) 
         )
     if not minimum <= value <= maximum:
         raise SpecError(
-            f"Invalid value for `{name}`: expected a whole number from {minimum} to "
-            f"{maximum}, received {value}. {hint}"
+            f"Invalid value for `{name}`: expected a whole number from {minimum} to {maximum}, received {value}. {hint}"
         )
     return value
 
@@ -106,8 +105,7 @@ def _choice(name: str, value: Any, options: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in options:
         allowed = ", ".join(f'"{option}"' for option in options)
         raise SpecError(
-            f"Invalid value for `{name}`: expected one of {allowed}, "
-            f"received {_describe(value)}. Pick one of those."
+            f"Invalid value for `{name}`: expected one of {allowed}, received {_describe(value)}. Pick one of those."
         )
     return value
 
@@ -159,9 +157,7 @@ class Conv2D(_Layer):
         object.__setattr__(
             self,
             "strides",
-            _pair(
-                "strides", self.strides, 1, MAX_WINDOW, "A stride of 1 moves the kernel one pixel at a time."
-            ),
+            _pair("strides", self.strides, 1, MAX_WINDOW, "A stride of 1 moves the kernel one pixel at a time."),
         )
         _choice("padding", self.padding, PADDINGS)
         _choice("activation", self.activation, ACTIVATIONS)
@@ -271,8 +267,7 @@ class BatchNorm(_Layer):
 LayerSpec = Conv2D | MaxPool2D | AvgPool2D | GlobalAvgPool2D | Flatten | Dense | Dropout | BatchNorm
 
 LAYER_TYPES: dict[str, type[_Layer]] = {
-    cls.type: cls
-    for cls in (Conv2D, MaxPool2D, AvgPool2D, GlobalAvgPool2D, Flatten, Dense, Dropout, BatchNorm)
+    cls.type: cls for cls in (Conv2D, MaxPool2D, AvgPool2D, GlobalAvgPool2D, Flatten, Dense, Dropout, BatchNorm)
 }
 """Every layer type by its JSON ``type`` string."""
 
@@ -364,20 +359,14 @@ class ModelSpec:
         hint = "Use [height, width, channels], e.g. [28, 28, 1]."
         height = _whole_number("input_shape height", shape[0], 1, MAX_INPUT_SIDE, hint)
         width = _whole_number("input_shape width", shape[1], 1, MAX_INPUT_SIDE, hint)
-        channels = _whole_number(
-            "input_shape channels", shape[2], 1, MAX_CHANNELS, "Use 1 for grayscale or 3 for RGB."
-        )
+        channels = _whole_number("input_shape channels", shape[2], 1, MAX_CHANNELS, "Use 1 for grayscale or 3 for RGB.")
         object.__setattr__(self, "input_shape", (height, width, channels))
-        _whole_number(
-            "num_classes", self.num_classes, 2, MAX_CLASSES, "A classifier needs at least 2 classes."
-        )
+        _whole_number("num_classes", self.num_classes, 2, MAX_CLASSES, "A classifier needs at least 2 classes.")
         layers = self.layers
         if not isinstance(layers, (list, tuple)):
             raise SpecError(f"Invalid layers {_describe(layers)}: expected a list of layers.")
         if len(layers) > MAX_LAYERS:
-            raise SpecError(
-                f"This stack has {len(layers)} layers, over the limit of {MAX_LAYERS}. Remove some layers."
-            )
+            raise SpecError(f"This stack has {len(layers)} layers, over the limit of {MAX_LAYERS}. Remove some layers.")
         for index, layer in enumerate(layers):
             if not isinstance(layer, tuple(LAYER_TYPES.values())):
                 raise SpecError(f"Layer {index + 1} is not a layer: {_describe(layer)}.", index)
@@ -393,8 +382,7 @@ class ModelSpec:
         """
         if not isinstance(data, dict):
             raise SpecError(
-                f"A model spec must be an object with input_shape, num_classes and layers; "
-                f"received {_describe(data)}."
+                f"A model spec must be an object with input_shape, num_classes and layers; received {_describe(data)}."
             )
         unknown = [key for key in data if key not in ("input_shape", "num_classes", "layers")]
         if unknown:
@@ -413,8 +401,7 @@ class ModelSpec:
             raise SpecError(f"`layers` must be a list of layer objects, received {_describe(raw_layers)}.")
         if len(raw_layers) > MAX_LAYERS:
             raise SpecError(
-                f"This stack has {len(raw_layers)} layers, over the limit of {MAX_LAYERS}. "
-                "Remove some layers."
+                f"This stack has {len(raw_layers)} layers, over the limit of {MAX_LAYERS}. Remove some layers."
             )
         layers = tuple(layer_from_dict(layer, index) for index, layer in enumerate(raw_layers))
         return cls(input_shape=data["input_shape"], num_classes=data["num_classes"], layers=layers)

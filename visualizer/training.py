@@ -54,11 +54,7 @@ class TrainingConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if (
-            isinstance(self.epochs, bool)
-            or not isinstance(self.epochs, int)
-            or not 1 <= self.epochs <= MAX_EPOCHS
-        ):
+        if isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or not 1 <= self.epochs <= MAX_EPOCHS:
             raise InputError(f"epochs must be a whole number from 1 to {MAX_EPOCHS}, not {self.epochs!r}.")
         batch = self.batch_size
         if isinstance(batch, bool) or not isinstance(batch, int) or not 1 <= batch <= MAX_BATCH_SIZE:
@@ -66,12 +62,7 @@ class TrainingConfig:
         if self.optimizer not in OPTIMIZERS:
             raise InputError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, not {self.optimizer!r}.")
         rate = self.learning_rate
-        if (
-            isinstance(rate, bool)
-            or not isinstance(rate, (int, float))
-            or not math.isfinite(rate)
-            or rate <= 0
-        ):
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate <= 0:
             raise InputError(f"learning_rate must be a positive number such as 0.001, not {rate!r}.")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**31:
             raise InputError(f"seed must be a whole number from 0 to 2147483647, not {self.seed!r}.")
@@ -212,9 +203,7 @@ def make_optimizer(config: TrainingConfig):
 
 def compile_model(model, config: TrainingConfig) -> None:
     """Compiles for integer labels with the configured optimizer."""
-    model.compile(
-        optimizer=make_optimizer(config), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
-    )
+    model.compile(optimizer=make_optimizer(config), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
 
 
 def _shuffled_batches(dataset: Dataset, config: TrainingConfig):
@@ -420,9 +409,7 @@ class TrainingJob:
     def _on_batch(self, batch: int, logs: dict) -> None:
         with self._lock:
             self._batch = batch + 1
-            self._batch_logs = {
-                key: float(value) for key, value in logs.items() if key in ("loss", "accuracy")
-            }
+            self._batch_logs = {key: float(value) for key, value in logs.items() if key in ("loss", "accuracy")}
 
     def _on_epoch(self, epoch: int, logs: dict, weights: list[np.ndarray]) -> None:
         with self._lock:
@@ -547,9 +534,7 @@ def history_csv(history: dict[str, list[float]]) -> str:
     rows = ["epoch," + ",".join(HISTORY_KEYS)]
     epochs = max((len(values) for values in history.values()), default=0)
     for epoch in range(epochs):
-        values = [
-            history.get(key, [])[epoch] if epoch < len(history.get(key, [])) else "" for key in HISTORY_KEYS
-        ]
+        values = [history.get(key, [])[epoch] if epoch < len(history.get(key, [])) else "" for key in HISTORY_KEYS]
         rows.append(",".join([str(epoch + 1), *(f"{value:.6g}" if value != "" else "" for value in values)]))
     return "\n".join(rows) + "\n"
 

@@ -24,9 +24,7 @@ def browser():
     executable = chromium_path()
     if executable is None:
         if os.environ.get("CI") == "true":
-            pytest.fail(
-                "Chromium is required for the browser tests under CI=true: apt-get install -y chromium"
-            )
+            pytest.fail("Chromium is required for the browser tests under CI=true: apt-get install -y chromium")
         pytest.skip("Chromium is not installed (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 

@@ -55,8 +55,7 @@ def test_build_journey(page, app_url):
     height.fill("28")
     height.press("Enter")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
-        ".some(e => e.innerText === '61,706')",
+        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].some(e => e.innerText === '61,706')",
         timeout=30_000,
     )
     assert_no_exception(page)

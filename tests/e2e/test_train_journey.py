@@ -28,9 +28,7 @@ def test_train_two_epochs_and_see_curves_and_accuracy(page, app_url):
     page.get_by_text("Test accuracy", exact=True).wait_for(timeout=180_000)
     wait_for_app(page)
     assert_no_exception(page)
-    value = page.locator("[data-testid='stMetric']", has_text="Test accuracy").locator(
-        "[data-testid='stMetricValue']"
-    )
+    value = page.locator("[data-testid='stMetric']", has_text="Test accuracy").locator("[data-testid='stMetricValue']")
     accuracy = float(value.inner_text().rstrip("%"))
     assert 50.0 <= accuracy <= 100.0, accuracy  # two epochs of LeNet-5 on digits: well past chance (10%)
     assert page.get_by_text("Finished 2 epochs").count() >= 1

@@ -44,3 +44,14 @@ def _release(holder: SessionJobs) -> None:
 def session_jobs() -> SessionJobs:
     """This session's job holder; released (and its job stopped after a grace period) on disconnect."""
     return SessionJobs()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def sample_grid(_dataset: Dataset, dataset_key: str):
+    """The figure of a few training images per class, built once per dataset (``dataset_key`` names it)."""
+    from visualizer.figures import image_grid
+
+    first = [int((_dataset.y_train == label).argmax()) for label in range(_dataset.num_classes)]
+    picks = (first * 2)[:16]
+    titles = [_dataset.class_names[_dataset.y_train[index]] for index in picks]
+    return image_grid(_dataset.x_train[picks], titles, scale=2)

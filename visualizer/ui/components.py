@@ -30,9 +30,7 @@ def _select(label: str, options: tuple[str, ...], value: str, key: str, help_tex
 def _stride_choice(value: Any, key: str) -> int | list[int] | None:
     """Pooling stride: 'as window' (None) or a number; a non-square pair is kept."""
     options = ["as window", "1", "2", "3", "4"]
-    current = (
-        "as window" if value is None else (str(value) if isinstance(value, int) else f"{value[0]}x{value[1]}")
-    )
+    current = "as window" if value is None else (str(value) if isinstance(value, int) else f"{value[0]}x{value[1]}")
     if current not in options:
         options.append(current)
     choice = st.selectbox(
@@ -110,9 +108,7 @@ def layer_editor(layer: dict[str, Any], key: str) -> dict[str, Any]:
     elif kind == "dense":
         columns = st.columns(2)
         with columns[0]:
-            edited["units"] = int(
-                st.number_input("Units", 1, MAX_UNITS, int(layer["units"]), key=f"{key}_units")
-            )
+            edited["units"] = int(st.number_input("Units", 1, MAX_UNITS, int(layer["units"]), key=f"{key}_units"))
         with columns[1]:
             edited["activation"] = _select(
                 "Activation", ACTIVATIONS, layer["activation"], f"{key}_activation", "Applied to every unit."

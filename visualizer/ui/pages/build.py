@@ -92,12 +92,8 @@ def _model_settings() -> None:
     shape = st.session_state[state.INPUT_SHAPE]
     suffix = state.generation()
     height_col, width_col, channels_col, classes_col = st.columns(4)
-    height = height_col.number_input(
-        "Input height", 1, MAX_INPUT_SIDE, int(shape[0]), key=f"build_height_{suffix}"
-    )
-    width = width_col.number_input(
-        "Input width", 1, MAX_INPUT_SIDE, int(shape[1]), key=f"build_width_{suffix}"
-    )
+    height = height_col.number_input("Input height", 1, MAX_INPUT_SIDE, int(shape[0]), key=f"build_height_{suffix}")
+    width = width_col.number_input("Input width", 1, MAX_INPUT_SIDE, int(shape[1]), key=f"build_width_{suffix}")
     channels = channels_col.number_input(
         "Channels",
         1,
@@ -181,9 +177,7 @@ def _fill_layer_headers(slots, spec: ModelSpec, rows: list[LayerSummary], error:
     for position, (header_slot, message_slot) in enumerate(slots):
         layer = layer_from_dict(state.stack()[position]["layer"], position)
         text = f"**{position + 1} · {layer.title}** `{layer.type}`"
-        if position < len(rows) and (
-            error is None or error.layer_index is None or position < error.layer_index
-        ):
+        if position < len(rows) and (error is None or error.layer_index is None or position < error.layer_index):
             row = rows[position]
             text += f" → **{format_shape(row.output_shape)}** · {row.params:,} parameters"
         header_slot.markdown(text)
@@ -209,8 +203,7 @@ def _summary_table(spec: ModelSpec, rows: list[LayerSummary], error: SpecError |
         "Output shape": [format_shape(row.output_shape) for row in rows],
         "Parameters": [row.params for row in rows],
         "Receptive field": [
-            ("whole image" if field is None else f"{field[0]}x{field[1]}") if error is None else "–"
-            for field in fields
+            ("whole image" if field is None else f"{field[0]}x{field[1]}") if error is None else "–" for field in fields
         ],
     }
     st.dataframe(table, hide_index=True, width="stretch", key="build_summary")

@@ -18,7 +18,7 @@ from visualizer.training import (
     history_csv,
     model_to_bytes,
 )
-from visualizer.ui import cache, components, state
+from visualizer.ui import cache, components, state, timing
 from visualizer.ui.pages import PAGE_FILES
 
 OWN_ZIP = "own_zip"
@@ -113,8 +113,7 @@ def _adopt_dataset_shape() -> None:
     state.set_spec(spec.adapted_to(dataset.image_shape, dataset.num_classes))
     state.set_notice(
         "success",
-        f"The network now takes {format_shape(dataset.image_shape)} images and predicts "
-        f"{dataset.num_classes} classes.",
+        f"The network now takes {format_shape(dataset.image_shape)} images and predicts {dataset.num_classes} classes.",
     )
 
 
@@ -190,9 +189,7 @@ def _dataset_picker() -> None:
                     accept_multiple_files=True,
                     key=f"train_class_files_{index}",
                 )
-        st.button(
-            "Build the dataset from these images", key="train_build_classes", on_click=_build_class_dataset
-        )
+        st.button("Build the dataset from these images", key="train_build_classes", on_click=_build_class_dataset)
 
 
 def _dataset_overview(dataset: Dataset) -> None:
@@ -202,13 +199,9 @@ def _dataset_overview(dataset: Dataset) -> None:
     )
     for note in dataset.notes:
         st.info(note)
-    with st.expander("Sample images", expanded=False):
-        first = [int((dataset.y_train == label).argmax()) for label in range(dataset.num_classes)]
-        picks = (first * 2)[:16]
+    if st.toggle("Show sample images", key="train_show_samples"):
         st.plotly_chart(
-            image_grid(
-                dataset.x_train[picks], [dataset.class_names[dataset.y_train[i]] for i in picks], scale=2
-            ),
+            cache.sample_grid(dataset, f"{dataset.name}-{id(dataset)}"),
             key="train_samples",
             config={"displayModeBar": False},
         )
@@ -297,9 +290,7 @@ def _controls(active: bool, ready: bool) -> None:
         disabled=active or not ready,
         icon=":material/play_arrow:",
     )
-    stop.button(
-        "Stop", key="train_stop", on_click=_stop_training, disabled=not active, icon=":material/stop:"
-    )
+    stop.button("Stop", key="train_stop", on_click=_stop_training, disabled=not active, icon=":material/stop:")
 
 
 def _status_line(status) -> str:
@@ -483,7 +474,8 @@ def render() -> None:
 
         @st.fragment(run_every=1.0 if active else None)
         def live() -> None:
-            _live_view(job, was_active=active)
+            with timing.timed("fragment", "train"):
+                _live_view(job, was_active=active)
 
         live()
 
