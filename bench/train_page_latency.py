@@ -50,7 +50,7 @@ def _read(log: Path) -> dict[str, list[float]]:
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def choose_dataset(page, title: str) -> float:

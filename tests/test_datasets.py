@@ -201,7 +201,7 @@ def test_too_many_members_is_refused(monkeypatch):
 
 @pytest.mark.parametrize("data", [b"", b"not a zip", b"PK\x03\x04broken", png()])
 def test_not_a_zip_is_an_input_error(data):
-    with pytest.raises(InputError, match="not a readable .zip"):
+    with pytest.raises(InputError, match=r"not a readable \.zip"):
         dataset_from_zip(data)
 
 
