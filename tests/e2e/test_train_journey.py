@@ -35,3 +35,15 @@ def test_train_two_epochs_and_see_curves_and_accuracy(page, app_url):
     assert page.locator("[data-testid='stPlotlyChart']").count() >= 3
     page.get_by_text("Confusion matrix").scroll_into_view_if_needed()
     screenshot(page, "train-results")
+
+    # A click on a cell of the confusion matrix opens the gallery of those test images.
+    cells = page.locator(".st-key-train_confusion .scatterlayer .point")
+    cells.first.wait_for(timeout=30_000)
+    cells.first.scroll_into_view_if_needed()
+    box = cells.first.bounding_box()  # row 0, column 0: zeros predicted as zeros
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(300)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.get_by_text(re.compile(r"\d+ test images of \d predicted as \d")).wait_for(timeout=30_000)
+    assert_no_exception(page)
+    screenshot(page, "train-gallery")

@@ -363,7 +363,9 @@ def _selected_cell(event) -> tuple[int, int] | None:
         return None
     for point in points:
         data = point.get("customdata")
-        if data is not None and len(data) == 2:
+        if isinstance(data, dict):  # the browser may send a typed array as {"0": row, "1": column}
+            data = [data.get("0"), data.get("1")]
+        if isinstance(data, (list, tuple)) and len(data) == 2 and None not in data:
             return int(data[0]), int(data[1])
     return None
 
