@@ -12,9 +12,9 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from visualizer.datasets import load_dataset  # noqa: E402
-from visualizer.presets import PRESETS  # noqa: E402
-from visualizer.training import TrainingConfig, TrainingJob, TrainingPool  # noqa: E402
+from visualizer.datasets import load_dataset
+from visualizer.presets import PRESETS
+from visualizer.training import TrainingConfig, TrainingJob, TrainingPool
 
 
 def one_round(dataset) -> tuple[float, float]:

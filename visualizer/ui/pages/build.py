@@ -120,42 +120,31 @@ def _layer_rows() -> list[tuple[st.delta_generator.DeltaGenerator, st.delta_gene
     for position, entry in enumerate(entries):
         uid = entry["uid"]
         with st.container(border=True, key=f"layer_card_{uid}"):
-            header, up, down, copy, remove = st.columns([6, 0.7, 0.7, 0.7, 0.7], vertical_alignment="center")
+            header, *button_columns = st.columns([6, 0.7, 0.7, 0.7, 0.7], vertical_alignment="center")
             header_slot = header.empty()
-            up.button(
-                "",
-                icon=":material/arrow_upward:",
-                key=f"layer_{uid}_up",
-                help="Move up",
-                on_click=state.move_layer,
-                args=(uid, -1),
-                disabled=position == 0,
-            )
-            down.button(
-                "",
-                icon=":material/arrow_downward:",
-                key=f"layer_{uid}_down",
-                help="Move down",
-                on_click=state.move_layer,
-                args=(uid, 1),
-                disabled=position == len(entries) - 1,
-            )
-            copy.button(
-                "",
-                icon=":material/content_copy:",
-                key=f"layer_{uid}_copy",
-                help="Duplicate",
-                on_click=state.duplicate_layer,
-                args=(uid,),
-            )
-            remove.button(
-                "",
-                icon=":material/delete:",
-                key=f"layer_{uid}_remove",
-                help="Remove",
-                on_click=state.remove_layer,
-                args=(uid,),
-            )
+            buttons = [
+                ("up", ":material/arrow_upward:", "Move up", state.move_layer, (uid, -1), position == 0),
+                (
+                    "down",
+                    ":material/arrow_downward:",
+                    "Move down",
+                    state.move_layer,
+                    (uid, 1),
+                    position == len(entries) - 1,
+                ),
+                ("copy", ":material/content_copy:", "Duplicate", state.duplicate_layer, (uid,), False),
+                ("remove", ":material/delete:", "Remove", state.remove_layer, (uid,), False),
+            ]
+            for column, (name, icon, help_text, action, args, disabled) in zip(button_columns, buttons):
+                column.button(
+                    "",
+                    icon=icon,
+                    key=f"layer_{uid}_{name}",
+                    help=help_text,
+                    on_click=action,
+                    args=args,
+                    disabled=disabled,
+                )
             entry["layer"] = components.layer_editor(entry["layer"], key=f"layer_{uid}")
             message_slot = st.empty()
         slots.append((header_slot, message_slot))
