@@ -1,0 +1,185 @@
+"""The numbers behind the Inspect views, against Keras itself and hand computations."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from keras import layers
+
+from visualizer.building import build_model
+from visualizer.errors import InputError
+from visualizer.introspection import (
+    conv_step,
+    feature_maps,
+    feature_model,
+    grad_cam,
+    kernels,
+    model_at,
+    occlusion_map,
+    pool_step,
+    predict,
+    saliency,
+)
+from visualizer.presets import PRESETS
+from visualizer.spec import ModelSpec
+
+RNG = np.random.RandomState(0)
+
+
+@pytest.fixture(scope="module")
+def lenet():
+    return build_model(PRESETS["lenet5"], seed=1)
+
+
+def test_feature_maps_equal_one_keras_model_per_layer(lenet):
+    x = RNG.rand(28, 28, 1).astype(np.float32)
+    maps = feature_maps(lenet, x)
+    assert list(maps) == [layer.name for layer in lenet.layers]
+    for layer in lenet.layers:
+        oracle = keras.Model(lenet.inputs[0], layer.output)(x[None]).numpy()[0]
+        np.testing.assert_allclose(maps[layer.name], oracle, rtol=1e-5, atol=1e-6)
+        assert maps[layer.name].dtype == np.float32
+    np.testing.assert_allclose(maps["output"], predict(lenet, x), rtol=1e-6)
+    assert feature_model(lenet) is feature_model(lenet)  # built once per model
+
+
+def test_kernels_are_the_layer_weights(lenet):
+    assert kernels(lenet, "conv2d_2").shape == (5, 5, 6, 16)
+    np.testing.assert_array_equal(kernels(lenet, "conv2d_1"), lenet.get_layer("conv2d_1").get_weights()[0])
+    with pytest.raises(InputError):
+        kernels(lenet, "dense_1")
+
+
+def spec(layers, shape=(7, 7, 2), classes=3):
+    return ModelSpec.from_dict({"input_shape": list(shape), "num_classes": classes, "layers": layers})
+
+
+@pytest.mark.parametrize(
+    "conv",
+    [
+        {"type": "conv2d", "filters": 3, "kernel_size": 3, "activation": "relu"},
+        {"type": "conv2d", "filters": 2, "kernel_size": [3, 2], "strides": 2, "padding": "same", "activation": "tanh"},
+        {"type": "conv2d", "filters": 2, "kernel_size": 4, "strides": [2, 3], "padding": "same",
+         "activation": "linear"},
+    ],
+)
+def test_conv_step_adds_up_to_the_feature_map_everywhere(conv):
+    model = build_model(spec([conv, {"type": "conv2d", "filters": 2}]), seed=4)
+    model.get_layer("conv2d_1").bias.assign(RNG.randn(conv["filters"]).astype(np.float32))
+    x = RNG.rand(7, 7, 2).astype(np.float32)
+    maps = feature_maps(model, x)
+    for name in ("conv2d_1", "conv2d_2"):
+        out_h, out_w, filters = maps[name].shape
+        for row in range(out_h):
+            for col in range(out_w):
+                for index in range(filters):
+                    step = conv_step(model, name, x, row, col, index)
+                    np.testing.assert_allclose(step.products, step.patch * step.kernel)
+                    assert step.pre_activation == pytest.approx(step.products.sum() + step.bias, abs=1e-6)
+                    assert step.output == pytest.approx(float(maps[name][row, col, index]), abs=1e-5)
+
+
+def test_conv_step_by_hand():
+    inputs = keras.Input((3, 3, 1))
+    model = keras.Model(inputs, layers.Dense(2, activation="softmax", name="output")(
+        layers.Flatten()(layers.Conv2D(1, 2, activation="relu", name="conv")(inputs))))
+    model.get_layer("conv").set_weights([np.array([1, 2, 3, 4], np.float32).reshape(2, 2, 1, 1),
+                                         np.array([-10.0], np.float32)])
+    x = np.arange(9, dtype=np.float32).reshape(3, 3, 1)  # 0 1 2 / 3 4 5 / 6 7 8
+    step = conv_step(model, "conv", x, 1, 1, 0)
+    # window 4 5 / 7 8 times 1 2 / 3 4: 4 + 10 + 21 + 32 = 67, plus bias -10 = 57
+    assert step.patch[..., 0].tolist() == [[4, 5], [7, 8]]
+    assert step.pre_activation == 57 and step.output == 57 and step.origin == (1, 1)
+    assert conv_step(model, "conv", x * 0, 0, 0, 0).output == 0  # ReLU of -10
+    with pytest.raises(InputError):
+        conv_step(model, "conv", x, 2, 0, 0)
+
+
+def test_same_padding_windows_hang_over_the_edge_with_zeros():
+    model = build_model(spec([{"type": "conv2d", "filters": 1, "kernel_size": 3, "padding": "same"}]), seed=0)
+    x = np.ones((7, 7, 2), np.float32)
+    step = conv_step(model, "conv2d_1", x, 0, 0, 0)
+    assert step.origin == (-1, -1)
+    assert step.patch[0].sum() == 0 and step.patch[:, 0].sum() == 0 and step.patch[1:, 1:].sum() == 8
+
+
+@pytest.mark.parametrize("kind", ["maxpool2d", "avgpool2d"])
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_pool_step_equals_the_pooled_map(kind, padding):
+    model = build_model(spec([{"type": "conv2d", "filters": 2, "activation": "linear"},
+                              {"type": kind, "pool_size": 2, "padding": padding}], shape=(8, 7, 1)), seed=2)
+    x = RNG.rand(8, 7, 1).astype(np.float32)
+    pooled = feature_maps(model, x)[f"{kind}_1"]
+    for row in range(pooled.shape[0]):
+        for col in range(pooled.shape[1]):
+            for channel in range(pooled.shape[2]):
+                step = pool_step(model, f"{kind}_1", x, row, col, channel)
+                assert step.output == pytest.approx(float(pooled[row, col, channel]), abs=1e-6)
+
+
+def test_grad_cam_equals_the_closed_form_for_global_pooling():
+    # With conv -> global average pooling -> dense, d logit_c / d A_k(i, j) = W[k, c] / (H * W), so
+    # Grad-CAM is ReLU(sum_k W[k, c] / (H * W) * A_k), scaled to [0, 1] (the CAM of Zhou et al.).
+    model = build_model(spec([{"type": "conv2d", "filters": 4, "padding": "same"}, {"type": "globalavgpool2d"}],
+                             shape=(6, 6, 1), classes=3), seed=7)
+    x = RNG.rand(6, 6, 1).astype(np.float32)
+    maps = feature_maps(model, x)["conv2d_1"]
+    weights = model.get_layer("output").kernel.numpy()
+    for chosen in range(3):
+        expected = np.maximum((maps * (weights[:, chosen] / 36.0)).sum(axis=-1), 0)
+        expected = expected / expected.max() if expected.max() > 0 else expected
+        np.testing.assert_allclose(grad_cam(model, x, class_index=chosen), expected, atol=1e-5)
+    logits_order = predict(model, x).argmax()
+    np.testing.assert_allclose(grad_cam(model, x), grad_cam(model, x, class_index=int(logits_order)))
+
+
+def test_grad_cam_is_upsampled_to_the_input_and_in_range(lenet):
+    cam = grad_cam(lenet, RNG.rand(28, 28, 1).astype(np.float32), layer_name="conv2d_2")
+    assert cam.shape == (28, 28) and 0 <= cam.min() and cam.max() <= 1
+
+
+def test_saliency_matches_finite_differences():
+    model = build_model(spec([{"type": "conv2d", "filters": 2, "activation": "tanh"}], shape=(5, 5, 1)), seed=3)
+    x = RNG.rand(5, 5, 1).astype(np.float32)
+    output = model.get_layer("output")
+    before = keras.Model(model.inputs[0], output.input)
+
+    def logit(image):
+        return float((before(image[None].astype(np.float32)) @ output.kernel + output.bias)[0, 0])
+
+    numeric = np.zeros((5, 5))
+    for row in range(5):
+        for col in range(5):
+            step = np.zeros_like(x)
+            step[row, col, 0] = 1e-2
+            numeric[row, col] = abs(logit(x + step) - logit(x - step)) / 2e-2
+    np.testing.assert_allclose(saliency(model, x, class_index=0), numeric / numeric.max(), atol=2e-2)
+
+
+def test_occlusion_map_finds_the_pixels_that_matter():
+    inputs = keras.Input((4, 4, 1))
+    flat = layers.Flatten()(inputs)
+    model = keras.Model(inputs, layers.Dense(2, activation="softmax", name="output")(flat))
+    kernel = np.zeros((16, 2), np.float32)
+    kernel[0, 0] = 10.0  # only the top-left pixel votes for class 0
+    model.get_layer("output").set_weights([kernel, np.zeros(2, np.float32)])
+    drop = occlusion_map(model, np.ones((4, 4, 1), np.float32), class_index=0, patch=2, stride=2)
+    assert drop[0, 0] > 0.4 and np.allclose(drop[2:, 2:], 0)
+
+
+def test_model_at_a_checkpoint():
+    model = build_model(PRESETS["starter"], seed=0)
+    weights = [w * 0 for w in model.get_weights()]
+    copy = model_at(model, weights)
+    assert [layer.name for layer in copy.layers] == [layer.name for layer in model.layers]
+    np.testing.assert_allclose(predict(copy, np.ones((28, 28, 1), np.float32)), 0.1, rtol=1e-6)
+    assert not np.allclose(model.get_weights()[0], 0)
+
+
+def test_one_image_only(lenet):
+    with pytest.raises(InputError):
+        feature_maps(lenet, np.zeros((1, 28, 28, 1)))
+
+
+def test_gradients_flow_through_tf():
+    assert tf.executing_eagerly()

@@ -1,0 +1,374 @@
+"""Looking inside a model: the numbers behind every Inspect view, as NumPy arrays.
+
+Every function takes one image ``x`` of shape (H, W, C), without a batch axis,
+and returns NumPy arrays; nothing here draws or imports Streamlit. All-layer
+feature maps come from one forward pass of a multi-output model built once per
+model and cached.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import dataclass
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from visualizer.errors import InputError
+
+_FEATURE_MODELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_FEATURE_LOCK = threading.Lock()
+
+
+def _batch(x: np.ndarray) -> np.ndarray:
+    array = np.asarray(x, dtype=np.float32)
+    if array.ndim != 3:
+        raise InputError(f"Expected one image of shape (height, width, channels), got shape {array.shape}.")
+    return array[None]
+
+
+def inspectable_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    """The model's layers that have an output to look at (every layer but the input)."""
+    return [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+
+
+def feature_model(model: keras.Model) -> keras.Model:
+    """A model with one output per layer, built once per model and cached (weights are shared)."""
+    with _FEATURE_LOCK:
+        cached = _FEATURE_MODELS.get(model)
+        if cached is None:
+            layers = inspectable_layers(model)
+            cached = keras.Model(inputs=model.inputs[0], outputs=[layer.output for layer in layers])
+            _FEATURE_MODELS[model] = cached
+        return cached
+
+
+def feature_maps(model: keras.Model, x: np.ndarray) -> dict[str, np.ndarray]:
+    """Every layer's output for one image, in one forward pass.
+
+    Returns:
+        Layer name -> float32 array without the batch axis: (H, W, C) for maps,
+        (units,) for vectors. Dropout is in inference mode (it passes values on).
+    """
+    outputs = feature_model(model)(_batch(x), training=False)
+    if not isinstance(outputs, (list, tuple)):
+        outputs = [outputs]
+    names = [layer.name for layer in inspectable_layers(model)]
+    return {name: np.asarray(output)[0].astype(np.float32) for name, output in zip(names, outputs, strict=True)}
+
+
+def predict(model: keras.Model, x: np.ndarray) -> np.ndarray:
+    """Class probabilities (num_classes,) for one image."""
+    return np.asarray(model(_batch(x), training=False))[0].astype(np.float32)
+
+
+def kernels(model: keras.Model, layer_name: str) -> np.ndarray:
+    """The kernel of a conv layer: (kernel_h, kernel_w, in_channels, filters)."""
+    layer = model.get_layer(layer_name)
+    if not isinstance(layer, keras.layers.Conv2D):
+        raise InputError(f"{layer_name} is not a convolution layer, so it has no kernels to show.")
+    return np.asarray(layer.kernel, dtype=np.float32)
+
+
+def conv_layers(model: keras.Model) -> list[str]:
+    """Names of the model's convolution layers, in order."""
+    return [layer.name for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+
+
+def _layer_input(model: keras.Model, layer_name: str, x: np.ndarray) -> np.ndarray:
+    """What a layer receives for image ``x``: the previous layer's output, or ``x`` itself."""
+    layers = inspectable_layers(model)
+    names = [layer.name for layer in layers]
+    if layer_name not in names:
+        raise InputError(f"There is no layer called {layer_name!r}; layers are {', '.join(names)}.")
+    position = names.index(layer_name)
+    if position == 0:
+        return np.asarray(x, dtype=np.float32)
+    return feature_maps(model, x)[names[position - 1]]
+
+
+def _same_padding(size: int, window: int, stride: int) -> tuple[int, int]:
+    """TensorFlow's 'same' padding (before, after) along one axis: the extra goes after."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + window - size, 0)
+    return total // 2, total - total // 2
+
+
+def _window(layer, inputs: np.ndarray, row: int, col: int, window: tuple[int, int], strides: tuple[int, int]):
+    """The input window under output position (row, col), zero-padded as the layer pads.
+
+    Returns the window (wh, ww, C) and the top-left input coordinate it starts at
+    (negative when it hangs over a padded edge).
+    """
+    height, width, _ = inputs.shape
+    if layer.padding == "same":
+        (top, bottom), (left, right) = _same_padding(height, window[0], strides[0]), _same_padding(
+            width, window[1], strides[1]
+        )
+    else:
+        top = bottom = left = right = 0
+    padded = np.pad(inputs, ((top, bottom), (left, right), (0, 0)))
+    start_row, start_col = row * strides[0], col * strides[1]
+    patch = padded[start_row : start_row + window[0], start_col : start_col + window[1], :]
+    return patch, (start_row - top, start_col - left)
+
+
+@dataclass(frozen=True)
+class ConvStep:
+    """One output value of a convolution, worked out step by step.
+
+    Attributes:
+        layer_name: The conv layer.
+        row: Output row.
+        col: Output column.
+        filter: Which filter (output channel).
+        origin: Input (row, col) of the window's top-left corner (negative over padding).
+        patch: The input window, (kh, kw, in_channels); zeros where it covers padding.
+        kernel: The filter's weights, (kh, kw, in_channels).
+        products: ``patch * kernel`` element-wise.
+        bias: The filter's bias.
+        pre_activation: ``products.sum() + bias``.
+        activation: The activation's name.
+        output: The activation applied to ``pre_activation``: the feature map's value.
+    """
+
+    layer_name: str
+    row: int
+    col: int
+    filter: int
+    origin: tuple[int, int]
+    patch: np.ndarray
+    kernel: np.ndarray
+    products: np.ndarray
+    bias: float
+    pre_activation: float
+    activation: str
+    output: float
+
+
+def _activation_name(layer) -> str:
+    function = layer.activation
+    return getattr(function, "__name__", str(function))
+
+
+def conv_step(model: keras.Model, layer_name: str, x: np.ndarray, row: int, col: int, filter: int) -> ConvStep:
+    """The arithmetic behind one value of a conv layer's feature map, as CNN Explainer shows it.
+
+    Raises:
+        InputError: not a conv layer, or a position or filter outside the map.
+    """
+    layer = model.get_layer(layer_name)
+    if not isinstance(layer, keras.layers.Conv2D):
+        raise InputError(f"{layer_name} is not a convolution layer.")
+    inputs = _layer_input(model, layer_name, x)
+    out_h, out_w, filters = (int(size) for size in layer.output.shape[1:])
+    if not (0 <= row < out_h and 0 <= col < out_w and 0 <= filter < filters):
+        raise InputError(
+            f"Position ({row}, {col}) of filter {filter} is outside {layer_name}'s {out_h}x{out_w}x{filters} output."
+        )
+    kernel = np.asarray(layer.kernel, dtype=np.float32)[:, :, :, filter]
+    bias = float(np.asarray(layer.bias)[filter]) if layer.use_bias else 0.0
+    patch, origin = _window(layer, inputs, row, col, kernel.shape[:2], tuple(layer.strides))
+    products = patch * kernel
+    pre_activation = float(products.astype(np.float64).sum() + bias)
+    output = float(np.asarray(layer.activation(tf.constant([pre_activation], dtype=tf.float32)))[0])
+    return ConvStep(layer_name, row, col, filter, origin, patch, kernel, products, bias, pre_activation,
+                    _activation_name(layer), output)
+
+
+@dataclass(frozen=True)
+class PoolStep:
+    """One output value of a pooling layer: its window and what the pooling kept.
+
+    Attributes:
+        layer_name: The pooling layer.
+        row: Output row.
+        col: Output column.
+        channel: Which channel.
+        origin: Input (row, col) of the window's top-left corner.
+        window: The input values under the window, (ph, pw); padding is left out (NaN).
+        kind: ``"max"`` or ``"average"``.
+        output: The max (or mean) of the window's real values.
+    """
+
+    layer_name: str
+    row: int
+    col: int
+    channel: int
+    origin: tuple[int, int]
+    window: np.ndarray
+    kind: str
+    output: float
+
+
+def pool_step(model: keras.Model, layer_name: str, x: np.ndarray, row: int, col: int, channel: int) -> PoolStep:
+    """The window behind one value of a max or average pooling layer."""
+    layer = model.get_layer(layer_name)
+    if not isinstance(layer, (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)):
+        raise InputError(f"{layer_name} is not a max or average pooling layer.")
+    inputs = _layer_input(model, layer_name, x)
+    out_h, out_w, channels = (int(size) for size in layer.output.shape[1:])
+    if not (0 <= row < out_h and 0 <= col < out_w and 0 <= channel < channels):
+        raise InputError(f"Position ({row}, {col}) of channel {channel} is outside {layer_name}'s output.")
+    # Padding is marked NaN: pooling ignores padded cells rather than counting zeros.
+    marked = inputs.astype(np.float32)
+    height, width, _ = inputs.shape
+    window_size, strides = tuple(layer.pool_size), tuple(layer.strides)
+    if layer.padding == "same":
+        (top, bottom), (left, right) = _same_padding(height, window_size[0], strides[0]), _same_padding(
+            width, window_size[1], strides[1]
+        )
+    else:
+        top = bottom = left = right = 0
+    padded = np.pad(marked, ((top, bottom), (left, right), (0, 0)), constant_values=np.nan)
+    start_row, start_col = row * strides[0], col * strides[1]
+    window = padded[start_row : start_row + window_size[0], start_col : start_col + window_size[1], channel]
+    is_max = isinstance(layer, keras.layers.MaxPooling2D)
+    output = float(np.nanmax(window) if is_max else np.nanmean(window))
+    return PoolStep(layer_name, row, col, channel, (start_row - top, start_col - left), window,
+                    "max" if is_max else "average", output)
+
+
+def _output_layer(model: keras.Model):
+    last = model.layers[-1]
+    if not isinstance(last, keras.layers.Dense):
+        raise InputError("Class scores need a model that ends in a Dense layer.")
+    return last
+
+
+def _forward_to_logits(model: keras.Model, inputs: tf.Tensor, tape: tf.GradientTape, layer_name: str | None):
+    """Runs the layers one by one under ``tape``; returns (the watched maps of ``layer_name``, the logits).
+
+    Keras' multi-output functional models do not carry gradients between their
+    outputs, so gradient views walk the (sequential) stack themselves.
+    """
+    output_layer = _output_layer(model)
+    hidden = inputs
+    watched = None
+    for layer in inspectable_layers(model):
+        if layer is output_layer:
+            break
+        hidden = layer(hidden, training=False)
+        if layer.name == layer_name:
+            tape.watch(hidden)
+            watched = hidden
+    return watched, _logits(model, hidden)
+
+
+def _last_conv(model: keras.Model, layer_name: str | None) -> str:
+    if layer_name is not None:
+        if not isinstance(model.get_layer(layer_name), keras.layers.Conv2D):
+            raise InputError(f"{layer_name} is not a convolution layer.")
+        return layer_name
+    names = conv_layers(model)
+    if not names:
+        raise InputError("Grad-CAM needs a convolution layer; this model has none.")
+    return names[-1]
+
+
+def _logits(model: keras.Model, features_to_logits_input: tf.Tensor) -> tf.Tensor:
+    output_layer = _output_layer(model)
+    logits = tf.matmul(features_to_logits_input, output_layer.kernel)
+    if output_layer.use_bias:
+        logits = logits + output_layer.bias
+    return logits
+
+
+def grad_cam(
+    model: keras.Model, x: np.ndarray, class_index: int | None = None, layer_name: str | None = None
+) -> np.ndarray:
+    """Grad-CAM (Selvaraju et al., 2017) for one image.
+
+    The gradients of the class score before the softmax with respect to the
+    chosen conv layer's maps (the last conv layer by default) are averaged per
+    channel; the maps weighted by those averages are summed, passed through a
+    ReLU, upsampled to the input size and scaled to [0, 1].
+
+    Args:
+        model: A model whose last layer is a Dense (softmax) layer.
+        x: One image (H, W, C).
+        class_index: The class to explain; the predicted class when None.
+        layer_name: The conv layer to use; the last one when None.
+
+    Returns:
+        (H, W) float32 in [0, 1] (all zeros when no region raises the score).
+    """
+    layer_name = _last_conv(model, layer_name)
+    inputs = tf.constant(_batch(x))
+    with tf.GradientTape() as tape:
+        maps, logits = _forward_to_logits(model, inputs, tape, layer_name)
+        chosen = int(tf.argmax(logits[0])) if class_index is None else int(class_index)
+        score = logits[0, chosen]
+    gradients = tape.gradient(score, maps)
+    if gradients is None:
+        raise InputError("The class score does not depend on that layer's maps.")
+    weights = tf.reduce_mean(gradients[0], axis=(0, 1))
+    cam = tf.nn.relu(tf.reduce_sum(maps[0] * weights, axis=-1))
+    resized = tf.image.resize(cam[..., None], inputs.shape[1:3], method="bilinear")[..., 0]
+    cam = np.asarray(resized, dtype=np.float32)
+    peak = float(cam.max())
+    return cam / peak if peak > 0 else np.zeros_like(cam)
+
+
+def saliency(model: keras.Model, x: np.ndarray, class_index: int | None = None) -> np.ndarray:
+    """Gradient saliency: |d class score / d pixel|, max over channels, scaled to [0, 1]; (H, W)."""
+    inputs = tf.constant(_batch(x))
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        _, logits = _forward_to_logits(model, inputs, tape, None)
+        chosen = int(tf.argmax(logits[0])) if class_index is None else int(class_index)
+        score = logits[0, chosen]
+    gradient = np.abs(np.asarray(tape.gradient(score, inputs))[0]).max(axis=-1)
+    peak = float(gradient.max())
+    return (gradient / peak if peak > 0 else gradient).astype(np.float32)
+
+
+def occlusion_map(
+    model: keras.Model,
+    x: np.ndarray,
+    class_index: int | None = None,
+    patch: int | None = None,
+    stride: int | None = None,
+    fill: float = 0.0,
+) -> np.ndarray:
+    """How much the class probability drops when a square of the image is covered.
+
+    Args:
+        model: The model.
+        x: One image (H, W, C).
+        class_index: The class to follow; the predicted class when None.
+        patch: Side of the covering square (a quarter of the image side by default).
+        stride: Step between squares (half the patch by default).
+        fill: The value the square is filled with.
+
+    Returns:
+        (H, W) float32: the mean drop in probability over the squares covering
+        each pixel (negative where covering helps).
+    """
+    image = np.asarray(x, dtype=np.float32)
+    height, width, _ = image.shape
+    patch = patch or max(2, min(height, width) // 4)
+    stride = stride or max(1, patch // 2)
+    base = predict(model, image)
+    chosen = int(base.argmax()) if class_index is None else int(class_index)
+    positions = [(top, left) for top in range(0, max(height - patch, 0) + 1, stride)
+                 for left in range(0, max(width - patch, 0) + 1, stride)]
+    covered = np.repeat(image[None], len(positions), axis=0)
+    for index, (top, left) in enumerate(positions):
+        covered[index, top : top + patch, left : left + patch, :] = fill
+    probabilities = np.asarray(model.predict(covered, batch_size=128, verbose=0))[:, chosen]
+    drop = np.zeros((height, width), dtype=np.float64)
+    counts = np.zeros((height, width), dtype=np.float64)
+    for (top, left), probability in zip(positions, probabilities, strict=True):
+        drop[top : top + patch, left : left + patch] += base[chosen] - probability
+        counts[top : top + patch, left : left + patch] += 1
+    return np.where(counts > 0, drop / np.maximum(counts, 1), 0.0).astype(np.float32)
+
+
+def model_at(model: keras.Model, weights: list[np.ndarray]) -> keras.Model:
+    """A copy of ``model`` (same architecture and names) holding ``weights``, e.g. a checkpoint."""
+    copy = keras.models.clone_model(model)
+    copy.set_weights(weights)
+    return copy
