@@ -17,6 +17,7 @@ pages = [
     st.Page(PAGE_FILES["home"], title="Home", icon=":material/home:", url_path="home", default=True),
     st.Page(PAGE_FILES["build"], title="Build", icon=":material/construction:", url_path="build"),
     st.Page(PAGE_FILES["train"], title="Train", icon=":material/model_training:", url_path="train"),
+    st.Page(PAGE_FILES["inspect"], title="Inspect", icon=":material/visibility:", url_path="inspect"),
 ]
 page = st.navigation(pages)
 with timing.timed("script", page.url_path):

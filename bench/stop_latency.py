@@ -1,6 +1,6 @@
 """How long Stop takes: from stop() until the job has ended, against the time of one training batch.
 
-    python -m bench.stop_latency --rounds 5
+python -m bench.stop_latency --rounds 5
 """
 
 from __future__ import annotations
@@ -42,8 +42,10 @@ def main() -> None:
     print(f"LeNet-5 on digits, batch 64, {args.rounds} rounds, stopped mid-epoch")
     print(f"{'what':<24}{'median ms':>11}{'max ms':>9}{'ratio to a batch':>18}")
     print(f"{'one training batch':<24}{batch * 1000:>11.0f}{'':>9}{1.0:>18.2f}")
-    print(f"{'stop() to ended':<24}{statistics.median(stops) * 1000:>11.0f}{max(stops) * 1000:>9.0f}"
-          f"{statistics.median(stops) / batch:>18.2f}")
+    print(
+        f"{'stop() to ended':<24}{statistics.median(stops) * 1000:>11.0f}{max(stops) * 1000:>9.0f}"
+        f"{statistics.median(stops) / batch:>18.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -36,3 +36,76 @@ def test_invalid_stack_marker():
     rows = summarize(spec)[:1]
     fig = architecture_figure(spec.input_shape, rows, error_after=1)
     assert any("invalid" in annotation.text for annotation in fig.layout.annotations)
+
+
+def test_training_curves_fix_the_epoch_axis_and_draw_the_epoch_in_progress():
+    import numpy as np
+
+    from visualizer.figures import training_curves
+
+    history = {"loss": [1.0, 0.5], "accuracy": [0.5, 0.8], "val_loss": [1.1, 0.7], "val_accuracy": [0.4, 0.7]}
+    fig = training_curves(history, epochs=10, partial=(2.5, 0.4, 0.85))
+    assert [trace.name for trace in fig.data[:4]] == ["training", "validation (test split)"] * 2
+    assert list(fig.layout.xaxis.range) == [0.5, 10.5]
+    assert np.asarray(fig.data[0].y).dtype == np.float32  # compact typed arrays, not float64
+    partial = [trace for trace in fig.data if trace.name == "this epoch so far"]
+    assert len(partial) == 2 and list(partial[0].x) == [2.0, 2.5]
+
+
+def test_confusion_matrix_cells_carry_their_true_and_predicted_class():
+    import numpy as np
+
+    from visualizer.figures import confusion_matrix_figure
+
+    counts = np.array([[5, 1], [2, 7]])
+    fig = confusion_matrix_figure(counts, ["cat", "dog"])
+    heat, cells = fig.data
+    assert np.array_equal(np.asarray(heat.z), counts)
+    assert [list(pair) for pair in np.asarray(cells.customdata)] == [[0, 0], [0, 1], [1, 0], [1, 1]]
+    assert list(cells.x) == ["cat", "dog", "cat", "dog"] and list(cells.y) == ["cat", "cat", "dog", "dog"]
+
+
+def test_feature_map_grid_is_one_compact_heatmap_with_clickable_maps():
+    import numpy as np
+
+    from visualizer.figures import feature_map_grid
+
+    maps = np.random.RandomState(0).rand(5, 6, 40).astype(np.float32)
+    fig = feature_map_grid(maps, max_maps=32, shared_scale=False)
+    heat, markers = fig.data
+    z = np.asarray(heat.z)
+    assert z.dtype == np.float32 and z.shape == (4 * 5 + 3, 8 * 6 + 7)  # 32 maps, 8 per row, 1-pixel gaps
+    assert np.isnan(z[5]).all()  # the gap row
+    np.testing.assert_allclose(np.nanmax(z[:5, :6]), 1.0)  # per-map scaling
+    assert list(markers.customdata) == list(range(32))
+
+
+def test_image_grid_sends_a_png_not_a_list_of_pixels():
+    import numpy as np
+
+    from visualizer.figures import image_grid
+
+    fig = image_grid(np.zeros((3, 8, 8, 1), np.float32), ["a", "b", "c"])
+    assert fig.data[0].source.startswith("data:image/png;base64,")
+    assert [annotation.text for annotation in fig.layout.annotations] == ["a", "b", "c"]
+
+
+def test_kernel_grid_is_centred_on_zero():
+    import numpy as np
+
+    from visualizer.figures import kernel_grid
+
+    kernel = np.random.RandomState(1).randn(3, 3, 2, 4).astype(np.float32)
+    heat = kernel_grid(kernel).data[0]
+    assert heat.zmid == 0 and heat.zmin == -heat.zmax
+    single = kernel_grid(kernel[:, :, :1, :])
+    assert [annotation.text for annotation in single.layout.annotations] == [f"filter {i}" for i in range(4)]
+
+
+def test_probabilities_highlight_the_top_class():
+    import numpy as np
+
+    from visualizer.figures import VALIDATION_COLOUR, probabilities_figure
+
+    fig = probabilities_figure(np.array([0.1, 0.7, 0.2], np.float32), ["a", "b", "c"])
+    assert fig.data[0].marker.color[1] == VALIDATION_COLOUR and fig.data[0].marker.color[0] != VALIDATION_COLOUR

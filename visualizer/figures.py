@@ -373,3 +373,230 @@ def png_data_uri(pixels: np.ndarray) -> str:
     buffer = io.BytesIO()
     Image.fromarray(np.asarray(pixels, dtype=np.uint8)).save(buffer, format="PNG", optimize=False)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+HEAT_COLOURS = "Viridis"
+DIVERGING_COLOURS = "RdBu_r"
+
+
+def probabilities_figure(probabilities: np.ndarray, class_names: Sequence[str]) -> go.Figure:
+    """Softmax probabilities as bars, the top class highlighted."""
+    values = np.asarray(probabilities, dtype=np.float32)
+    names = [str(name) for name in class_names][: len(values)] + [str(i) for i in range(len(class_names), len(values))]
+    top = int(values.argmax()) if len(values) else -1
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=values,
+            marker_color=[VALIDATION_COLOUR if index == top else "#94a3b8" for index in range(len(values))],
+            text=[f"{value:.0%}" for value in values],
+            textposition="outside",
+            hovertemplate="%{x}: %{y:.2%}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(range=[0, 1.15], tickformat=".0%", title_text="probability")
+    fig.update_xaxes(type="category")
+    fig.update_layout(height=280, margin={"l": 50, "r": 10, "t": 10, "b": 30})
+    return fig
+
+
+def _mosaic(tiles: np.ndarray, columns: int, gap: int = 1) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Lays (N, h, w) tiles out in a grid separated by NaN gaps; returns it and each tile's top-left corner."""
+    count, height, width = tiles.shape
+    rows = -(-count // columns)
+    mosaic = np.full((rows * (height + gap) - gap, columns * (width + gap) - gap), np.nan, dtype=np.float32)
+    corners = []
+    for index in range(count):
+        row, column = divmod(index, columns)
+        top, left = row * (height + gap), column * (width + gap)
+        mosaic[top : top + height, left : left + width] = tiles[index]
+        corners.append((top, left))
+    return mosaic, corners
+
+
+def feature_map_grid(
+    maps: np.ndarray, max_maps: int = 32, shared_scale: bool = True, columns: int = 8, title: str = ""
+) -> go.Figure:
+    """The channels of one layer's output (H, W, C) as a grid of heatmaps; click a map to pick it.
+
+    Args:
+        maps: One layer's output for one image.
+        max_maps: Show at most this many channels (the first ones).
+        shared_scale: One colour scale for all maps (compare them) or one per map (see each one's pattern).
+        columns: Maps per row.
+        title: Text above the grid.
+    """
+    values = np.asarray(maps, dtype=np.float32)
+    count = min(values.shape[2], max_maps)
+    tiles = np.moveaxis(values[:, :, :count], 2, 0)
+    if not shared_scale:
+        low = tiles.min(axis=(1, 2), keepdims=True)
+        span = tiles.max(axis=(1, 2), keepdims=True) - low
+        tiles = np.where(span > 0, (tiles - low) / np.where(span > 0, span, 1), 0.0)
+    columns = max(1, min(columns, count))
+    mosaic, corners = _mosaic(tiles, columns)
+    height, width = values.shape[:2]
+    fig = go.Figure(
+        go.Heatmap(
+            z=mosaic,
+            colorscale=HEAT_COLOURS,
+            showscale=shared_scale,
+            colorbar={"thickness": 10, "len": 0.9},
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=np.asarray([left + (width - 1) / 2 for _, left in corners], dtype=np.float32),
+            y=np.asarray([top + (height - 1) / 2 for top, _ in corners], dtype=np.float32),
+            mode="markers",
+            marker={"size": 30, "opacity": 0.01, "symbol": "square", "color": "white"},
+            customdata=np.arange(count, dtype=np.int32),
+            hovertemplate="map %{customdata}<extra></extra>",
+            hoverinfo="none",
+            showlegend=False,
+        )
+    )
+    rows = -(-count // columns)
+    fig.update_xaxes(visible=False, range=[-0.5, mosaic.shape[1] - 0.5])
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", range=[mosaic.shape[0] - 0.5, -0.5])
+    fig.update_layout(
+        height=int(min(640, max(140, rows * 92 + 30))),
+        margin={"l": 0, "r": 0, "t": 24 if title else 4, "b": 0},
+        title={"text": title, "font": {"size": 13}, "x": 0, "xanchor": "left"} if title else None,
+        plot_bgcolor="rgba(0,0,0,0)",
+    )
+    return fig
+
+
+def vector_figure(values: np.ndarray, title: str = "", max_values: int = 128) -> go.Figure:
+    """A dense layer's output (or any vector) as bars."""
+    data = np.asarray(values, dtype=np.float32)[:max_values]
+    fig = go.Figure(
+        go.Bar(
+            x=np.arange(len(data), dtype=np.int32),
+            y=data,
+            marker_color=TRAIN_COLOUR,
+            hovertemplate="unit %{x}: %{y:.3f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=200,
+        margin={"l": 40, "r": 10, "t": 24 if title else 4, "b": 20},
+        title={"text": title, "font": {"size": 13}, "x": 0} if title else None,
+    )
+    fig.update_xaxes(title_text="unit")
+    return fig
+
+
+def kernel_grid(kernel: np.ndarray, max_filters: int = 32, max_channels: int = 8) -> go.Figure:
+    """A conv layer's kernels (kh, kw, in, out): one row per filter, one column per input channel.
+
+    Diverging colours centred on zero: red weights excite, blue ones inhibit.
+    """
+    values = np.asarray(kernel, dtype=np.float32)
+    height, width, channels, filters = values.shape
+    shown_channels, shown_filters = min(channels, max_channels), min(filters, max_filters)
+    tiles = np.stack([values[:, :, c, f] for f in range(shown_filters) for c in range(shown_channels)])
+    mosaic, _ = _mosaic(tiles, shown_channels)
+    bound = float(np.nanmax(np.abs(mosaic))) or 1.0
+    fig = go.Figure(
+        go.Heatmap(
+            z=mosaic,
+            colorscale=DIVERGING_COLOURS,
+            zmid=0.0,
+            zmin=-bound,
+            zmax=bound,
+            colorbar={"thickness": 10},
+            hovertemplate="%{z:.3f}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(
+        tickvals=[c * (width + 1) + (width - 1) / 2 for c in range(shown_channels)],
+        ticktext=[f"in {c}" for c in range(shown_channels)],
+        side="top",
+    )
+    fig.update_yaxes(
+        tickvals=[f * (height + 1) + (height - 1) / 2 for f in range(shown_filters)],
+        ticktext=[f"filter {f}" for f in range(shown_filters)],
+        autorange="reversed",
+        scaleanchor="x",
+    )
+    fig.update_layout(
+        height=int(min(900, max(160, shown_filters * (height + 1) * 9 + 60))),
+        margin={"l": 60, "r": 10, "t": 30, "b": 10},
+        plot_bgcolor="rgba(0,0,0,0)",
+    )
+    return fig
+
+
+def kernel_colour_images(kernel: np.ndarray, max_filters: int = 32) -> go.Figure:
+    """A first layer's kernels on RGB input shown as small colour images (each scaled to [0, 1])."""
+    values = np.asarray(kernel, dtype=np.float32)[:, :, :3, :max_filters]
+    low = values.min(axis=(0, 1, 2), keepdims=True)
+    span = np.maximum(values.max(axis=(0, 1, 2), keepdims=True) - low, 1e-8)
+    images = np.moveaxis((values - low) / span, 3, 0)
+    return image_grid(
+        images, [f"filter {index}" for index in range(len(images))], columns=8, scale=max(1, 48 // values.shape[0])
+    )
+
+
+def number_grid(values: np.ndarray, title: str, colours: str = DIVERGING_COLOURS, centre: bool = True) -> go.Figure:
+    """A small 2-D array as an annotated heatmap: every number readable (for step-throughs)."""
+    data = np.asarray(values, dtype=np.float32)
+    bound = float(np.nanmax(np.abs(data))) if data.size and np.isfinite(data).any() else 1.0
+    heat = go.Heatmap(
+        z=data,
+        text=[[("" if not np.isfinite(v) else f"{v:.2f}") for v in row] for row in data],
+        texttemplate="%{text}",
+        textfont={"size": 12},
+        colorscale=colours,
+        showscale=False,
+        hoverinfo="skip",
+        **({"zmid": 0.0, "zmin": -bound or -1, "zmax": bound or 1} if centre else {}),
+    )
+    fig = go.Figure(heat)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    size = max(data.shape) if data.size else 1
+    fig.update_layout(
+        height=int(min(360, 60 + 46 * size)),
+        margin={"l": 0, "r": 0, "t": 28, "b": 0},
+        title={"text": title, "font": {"size": 13}, "x": 0.5, "xanchor": "center"},
+    )
+    return fig
+
+
+def overlay_figure(image: np.ndarray, heat: np.ndarray, title: str = "", opacity: float = 0.5) -> go.Figure:
+    """A heat map in [0, 1] (H, W) laid over the model's input image (H, W, C) in [0, 1]."""
+    pixels = np.clip(np.asarray(image, dtype=np.float32) * 255 + 0.5, 0, 255).astype(np.uint8)
+    if pixels.shape[2] == 1:
+        pixels = np.repeat(pixels, 3, axis=2)
+    pixels = pixels[:, :, :3]
+    fig = go.Figure(go.Image(source=png_data_uri(pixels), hoverinfo="skip"))
+    fig.add_trace(
+        go.Heatmap(
+            z=np.asarray(heat, dtype=np.float32),
+            colorscale="Jet",
+            zmin=0,
+            zmax=1,
+            opacity=opacity,
+            colorbar={"thickness": 10},
+            hovertemplate="%{z:.2f}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(visible=False, range=[-0.5, pixels.shape[1] - 0.5])
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    fig.update_layout(
+        height=300,
+        margin={"l": 0, "r": 0, "t": 28 if title else 0, "b": 0},
+        title={"text": title, "font": {"size": 13}, "x": 0.5, "xanchor": "center"} if title else None,
+    )
+    return fig
+
+
+def input_figure(image: np.ndarray, title: str = "") -> go.Figure:
+    """Exactly what the model sees: its input array (H, W, C) in [0, 1], pixels enlarged."""
+    return image_grid(
+        np.asarray(image, dtype=np.float32)[None], [title], columns=1, scale=max(1, 224 // max(image.shape[0], 1))
+    )

@@ -104,8 +104,9 @@ def _window(layer, inputs: np.ndarray, row: int, col: int, window: tuple[int, in
     """
     height, width, _ = inputs.shape
     if layer.padding == "same":
-        (top, bottom), (left, right) = _same_padding(height, window[0], strides[0]), _same_padding(
-            width, window[1], strides[1]
+        (top, bottom), (left, right) = (
+            _same_padding(height, window[0], strides[0]),
+            _same_padding(width, window[1], strides[1]),
         )
     else:
         top = bottom = left = right = 0
@@ -174,8 +175,20 @@ def conv_step(model: keras.Model, layer_name: str, x: np.ndarray, row: int, col:
     products = patch * kernel
     pre_activation = float(products.astype(np.float64).sum() + bias)
     output = float(np.asarray(layer.activation(tf.constant([pre_activation], dtype=tf.float32)))[0])
-    return ConvStep(layer_name, row, col, filter, origin, patch, kernel, products, bias, pre_activation,
-                    _activation_name(layer), output)
+    return ConvStep(
+        layer_name,
+        row,
+        col,
+        filter,
+        origin,
+        patch,
+        kernel,
+        products,
+        bias,
+        pre_activation,
+        _activation_name(layer),
+        output,
+    )
 
 
 @dataclass(frozen=True)
@@ -217,8 +230,9 @@ def pool_step(model: keras.Model, layer_name: str, x: np.ndarray, row: int, col:
     height, width, _ = inputs.shape
     window_size, strides = tuple(layer.pool_size), tuple(layer.strides)
     if layer.padding == "same":
-        (top, bottom), (left, right) = _same_padding(height, window_size[0], strides[0]), _same_padding(
-            width, window_size[1], strides[1]
+        (top, bottom), (left, right) = (
+            _same_padding(height, window_size[0], strides[0]),
+            _same_padding(width, window_size[1], strides[1]),
         )
     else:
         top = bottom = left = right = 0
@@ -227,8 +241,16 @@ def pool_step(model: keras.Model, layer_name: str, x: np.ndarray, row: int, col:
     window = padded[start_row : start_row + window_size[0], start_col : start_col + window_size[1], channel]
     is_max = isinstance(layer, keras.layers.MaxPooling2D)
     output = float(np.nanmax(window) if is_max else np.nanmean(window))
-    return PoolStep(layer_name, row, col, channel, (start_row - top, start_col - left), window,
-                    "max" if is_max else "average", output)
+    return PoolStep(
+        layer_name,
+        row,
+        col,
+        channel,
+        (start_row - top, start_col - left),
+        window,
+        "max" if is_max else "average",
+        output,
+    )
 
 
 def _output_layer(model: keras.Model):
@@ -353,8 +375,11 @@ def occlusion_map(
     stride = stride or max(1, patch // 2)
     base = predict(model, image)
     chosen = int(base.argmax()) if class_index is None else int(class_index)
-    positions = [(top, left) for top in range(0, max(height - patch, 0) + 1, stride)
-                 for left in range(0, max(width - patch, 0) + 1, stride)]
+    positions = [
+        (top, left)
+        for top in range(0, max(height - patch, 0) + 1, stride)
+        for left in range(0, max(width - patch, 0) + 1, stride)
+    ]
     covered = np.repeat(image[None], len(positions), axis=0)
     for index, (top, left) in enumerate(positions):
         covered[index, top : top + patch, left : left + patch, :] = fill

@@ -8,4 +8,5 @@ PAGE_FILES: dict[str, str] = {
     "home": "visualizer/ui/pages/home.py",
     "build": "visualizer/ui/pages/build.py",
     "train": "visualizer/ui/pages/train.py",
+    "inspect": "visualizer/ui/pages/inspect.py",
 }

@@ -1,0 +1,81 @@
+"""AppTest of the Inspect page: an uploaded file, a broken file, a test image, and a trained model's epochs."""
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from visualizer.datasets import Dataset, load_dataset
+from visualizer.presets import PRESETS
+from visualizer.training import TrainingConfig, TrainingJob, TrainingPool
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+INSPECT = "visualizer/ui/pages/inspect.py"
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page(INSPECT).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def charts(at: AppTest) -> list[str]:
+    return [element.proto.id for element in at.get("plotly_chart")]
+
+
+def test_a_test_image_shows_every_view(app):
+    assert any("untrained network" in c.value for c in app.caption)
+    assert any(m.value.startswith("**Prediction:") for m in app.markdown)
+    expanders = [e.label for e in app.expander]
+    for name in ("conv2d_1", "avgpool2d_1", "conv2d_2", "avgpool2d_2", "flatten_1", "dense_1", "dense_2", "output"):
+        assert any(label.startswith(name) for label in expanders), name
+    assert len(charts(app)) >= 10
+    assert any("the value at row 14, column 14 of map 0 of conv2d_1" in m.value for m in app.markdown)
+
+
+def test_an_uploaded_image_and_a_broken_one(app):
+    app.radio(key="inspect_source").set_value("Upload an image").run()
+    picture = Image.new("L", (100, 80), 255)
+    picture.paste(0, (40, 10, 60, 70))  # a dark stroke on white: inverting is suggested
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    app.file_uploader(key="inspect_upload").set_value(("seven.png", buffer.getvalue(), "image/png")).run()
+    assert not app.exception
+    assert app.checkbox[0].value is True  # invert suggested for dark-on-light
+    assert any(m.value.startswith("**Prediction:") for m in app.markdown)
+    app.file_uploader(key="inspect_upload").set_value(("broken.png", b"\x89PNG broken", "image/png")).run()
+    assert not app.exception
+    assert any("broken.png" in e.value for e in app.error)
+
+
+def test_a_trained_model_can_be_scrubbed_through_its_epochs():
+    digits = load_dataset("digits")
+    tiny = Dataset(
+        "tiny digits",
+        digits.x_train[:128],
+        digits.y_train[:128],
+        digits.x_test[:40],
+        digits.y_test[:40],
+        digits.class_names,
+    )
+    job = TrainingJob(PRESETS["starter"], tiny, TrainingConfig(epochs=2), pool=TrainingPool(1)).start()
+    assert job.wait(120) and job.status().state == "finished"
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["trained_job"] = job
+    at.run()
+    at.switch_page(INSPECT).run()
+    assert not at.exception
+    assert any("your trained network (2 epochs" in c.value for c in at.caption)
+    final = at.get("plotly_chart")
+    at.slider(key="inspect_epoch").set_value(0).run()
+    assert not at.exception
+    assert any("shown after epoch 0" in c.value for c in at.caption)
+    assert len(at.get("plotly_chart")) == len(final)
+    probabilities = np.asarray(job.model(tiny.x_test[:1]))[0]
+    assert probabilities.shape == (10,)

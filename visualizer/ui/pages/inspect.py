@@ -1,0 +1,343 @@
+"""The Inspect page: what the network does with one image, layer by layer, at any epoch."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from visualizer.errors import InputError
+from visualizer.figures import (
+    feature_map_grid,
+    input_figure,
+    kernel_colour_images,
+    kernel_grid,
+    number_grid,
+    overlay_figure,
+    probabilities_figure,
+    vector_figure,
+)
+from visualizer.images import load_image, looks_dark_on_light, to_model_input
+from visualizer.shapes import format_shape, summarize_until_error
+from visualizer.ui import cache, state
+from visualizer.ui.pages import PAGE_FILES
+
+SOURCE_KEY = "inspect_source"
+UPLOAD_KEY = "inspect_upload"
+SAMPLE_KEY = "inspect_sample"
+INVERT_KEY = "inspect_invert"
+EPOCH_KEY = "inspect_epoch"
+SHARED_SCALE_KEY = "inspect_shared_scale"
+MODELS_KEY = "inspect_models"
+SOURCES = ["A test image", "Upload an image", "Draw"]
+SAMPLE_DATASETS = {(28, 28, 1): "digits", (64, 64, 3): "shapes"}
+
+
+# The model and the image.
+
+
+def _models() -> dict:
+    """Per-session cache of models built for inspection (untrained ones, checkpoint copies)."""
+    return st.session_state.setdefault(MODELS_KEY, {})
+
+
+def _untrained_model(spec):
+    """The current stack with its seed-0 starting weights, built once per stack."""
+    from visualizer.building import build_model
+
+    key = ("untrained", spec.to_json(indent=None))
+    models = _models()
+    if key not in models:
+        models.clear()
+        models[key] = build_model(spec, seed=0)
+    return models[key]
+
+
+def _model_at_epoch(job, epoch: int):
+    """The trained job's model with the weights it had after ``epoch`` epochs (0 = before training)."""
+    from visualizer.introspection import model_at
+
+    checkpoints = job.checkpoints
+    if epoch >= len(checkpoints) - 1:
+        return job.model
+    key = ("checkpoint", job.id, epoch)
+    models = _models()
+    if key not in models:
+        for stale in [name for name in models if name[0] == "checkpoint"]:
+            del models[stale]
+        models[key] = model_at(job.model, checkpoints[epoch])
+    return models[key]
+
+
+def _choose_model():
+    """The model to inspect and a sentence saying what it is, or (None, reason)."""
+    job = state.trained_job()
+    if job is not None and job.model is not None:
+        epochs = len(job.checkpoints) - 1
+        if epochs >= 1:
+            epoch = st.slider(
+                "Epoch",
+                0,
+                epochs,
+                epochs,
+                key=EPOCH_KEY,
+                help="Scrub through training: 0 is the network before it learned anything.",
+            )
+        else:
+            epoch = 0
+        status = job.status()
+        what = (
+            f"your trained network ({status.epoch} epochs on {job.dataset.name}), shown after epoch {epoch}"
+            if epoch < epochs
+            else f"your trained network ({status.epoch} epochs on {job.dataset.name})"
+        )
+        return _model_at_epoch(job, epoch), job.dataset, what
+    spec, error = state.current_spec()
+    if spec is None:
+        return None, None, f"The stack can't be read: {error}"
+    _, shape_error = summarize_until_error(spec)
+    if shape_error is not None:
+        return None, None, f"The stack can't be built yet: {shape_error}"
+    return _untrained_model(spec), None, "the untrained network from the Build page (random starting weights)"
+
+
+def _sample_dataset(model_dataset, input_shape):
+    if model_dataset is not None:
+        return model_dataset
+    name = SAMPLE_DATASETS.get(tuple(input_shape))
+    return cache.named_dataset(name) if name else None
+
+
+def _image_input(input_shape, dataset) -> tuple[np.ndarray | None, str]:
+    """The model input (H, W, C) the person chose, and where it came from."""
+    source = st.radio("Image", SOURCES, horizontal=True, key=SOURCE_KEY)
+    if source == "A test image":
+        if dataset is None:
+            st.info(f"No test images of {format_shape(input_shape)} here: upload or draw one.")
+            return None, ""
+        index = st.number_input(
+            f"Test image number (0 to {len(dataset.y_test) - 1})", 0, len(dataset.y_test) - 1, 0, key=SAMPLE_KEY
+        )
+        label = dataset.class_names[int(dataset.y_test[index])]
+        return dataset.x_test[int(index)], f"test image {index} of {dataset.name} (a {label})"
+    if source == "Upload an image":
+        uploaded = st.file_uploader(
+            "PNG, JPEG, GIF, BMP, WebP or TIFF",
+            type=["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"],
+            key=UPLOAD_KEY,
+        )
+        if uploaded is None:
+            return None, ""
+        try:
+            image = load_image(uploaded.getvalue())
+        except InputError as error:
+            st.error(f"{uploaded.name}: {error}")
+            return None, ""
+        return _prepared(image, input_shape, uploaded.name)
+    return _drawn(input_shape)
+
+
+def _prepared(image, input_shape, name: str) -> tuple[np.ndarray, str]:
+    suggested = input_shape[2] == 1 and looks_dark_on_light(image)
+    invert = st.checkbox(
+        "Invert (light strokes on dark, as the digits are)",
+        value=suggested,
+        key=f"{INVERT_KEY}_{name}",
+        help="Suggested automatically for dark-on-light pictures.",
+    )
+    return to_model_input(image, input_shape, invert=invert), name
+
+
+def _drawn(input_shape) -> tuple[np.ndarray | None, str]:
+    from PIL import Image
+    from streamlit_drawable_canvas import st_canvas
+
+    st.caption("Draw with the mouse: white on black, like the digits.")
+    canvas = st_canvas(
+        stroke_width=18,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        height=224,
+        width=224,
+        drawing_mode="freedraw",
+        key="inspect_canvas",
+        return_image_data=True,
+    )
+    data = getattr(canvas, "image_data", None)
+    if data is None or not np.asarray(data)[..., :3].any():
+        return None, ""
+    image = Image.fromarray(np.asarray(data, dtype=np.uint8)[..., :3])
+    return to_model_input(image, input_shape), "your drawing"
+
+
+# Views.
+
+
+def _prediction(model, x, class_names, where: str) -> np.ndarray:
+    from visualizer.introspection import predict
+
+    probabilities = predict(model, x)
+    seen, bars = st.columns([1, 2])
+    with seen:
+        st.markdown("**What the model sees**")
+        st.plotly_chart(
+            input_figure(x, f"{format_shape(x.shape)} input"), key="inspect_input", config={"displayModeBar": False}
+        )
+        st.caption(where)
+    with bars:
+        top = int(probabilities.argmax())
+        name = class_names[top] if top < len(class_names) else str(top)
+        st.markdown(f"**Prediction: {name}** ({probabilities[top]:.0%})")
+        st.plotly_chart(
+            probabilities_figure(probabilities, class_names),
+            key="inspect_probabilities",
+            config={"displayModeBar": False},
+        )
+    return probabilities
+
+
+def _feature_maps(model, x) -> None:
+    from visualizer.introspection import feature_maps
+
+    st.subheader("Feature maps, layer by layer")
+    shared = st.toggle("One colour scale per layer (off: each map scaled on its own)", value=True, key=SHARED_SCALE_KEY)
+    maps = feature_maps(model, x)
+    for name, values in maps.items():
+        layer = model.get_layer(name)
+        kind = type(layer).__name__
+        label = f"{name} · {kind} → {format_shape(values.shape)}"
+        with st.expander(label, expanded=values.ndim == 3 and kind in ("Conv2D", "MaxPooling2D", "AveragePooling2D")):
+            if values.ndim == 3:
+                if values.shape[2] > 32:
+                    st.caption(f"The first 32 of {values.shape[2]} maps.")
+                st.plotly_chart(
+                    feature_map_grid(values, shared_scale=shared),
+                    key=f"inspect_maps_{name}",
+                    config={"displayModeBar": False},
+                )
+            else:
+                st.plotly_chart(vector_figure(values), key=f"inspect_vector_{name}", config={"displayModeBar": False})
+
+
+def _kernels(model) -> None:
+    from visualizer.introspection import conv_layers, kernels
+
+    names = conv_layers(model)
+    if not names:
+        return
+    st.subheader("Kernels")
+    st.caption("Each filter's weights per input channel: red weights raise the output, blue ones lower it.")
+    for position, name in enumerate(names):
+        weights = kernels(model, name)
+        with st.expander(
+            f"{name}: {weights.shape[3]} filters of {weights.shape[0]}x{weights.shape[1]}x{weights.shape[2]}",
+            expanded=position == 0,
+        ):
+            if position == 0 and weights.shape[2] == 3:
+                st.plotly_chart(
+                    kernel_colour_images(weights), key=f"inspect_colour_{name}", config={"displayModeBar": False}
+                )
+            st.plotly_chart(kernel_grid(weights), key=f"inspect_kernels_{name}", config={"displayModeBar": False})
+
+
+def _conv_step(model, x) -> None:
+    from visualizer.introspection import conv_layers, conv_step
+
+    names = conv_layers(model)
+    if not names:
+        return
+    st.subheader("One convolution step")
+    st.caption(
+        "Pick an output value: its input window times the kernel, summed, plus the bias, through the "
+        "activation, is exactly the value in the feature map."
+    )
+    layer_col, filter_col, row_col, col_col, channel_col = st.columns(5)
+    name = layer_col.selectbox("Layer", names, key="inspect_step_layer")
+    out_h, out_w, filters = (int(size) for size in model.get_layer(name).output.shape[1:])
+    index = filter_col.number_input("Filter", 0, filters - 1, 0, key=f"inspect_step_filter_{name}")
+    row = row_col.number_input("Row", 0, out_h - 1, out_h // 2, key=f"inspect_step_row_{name}")
+    col = col_col.number_input("Column", 0, out_w - 1, out_w // 2, key=f"inspect_step_col_{name}")
+    step = conv_step(model, name, x, int(row), int(col), int(index))
+    channels = step.patch.shape[2]
+    channel = channel_col.number_input("Input channel", 0, channels - 1, 0, key=f"inspect_step_channel_{name}")
+    patch, kernel, products = (step.patch[:, :, channel], step.kernel[:, :, channel], step.products[:, :, channel])
+    columns = st.columns(3)
+    for column, (values, title, colours, centre) in zip(
+        columns,
+        (
+            (patch, f"input window, channel {channel}", "Greys_r", False),
+            (kernel, f"kernel, channel {channel}", "RdBu_r", True),
+            (products, "products", "RdBu_r", True),
+        ),
+        strict=True,
+    ):
+        column.plotly_chart(
+            number_grid(values, title, colours, centre), key=f"inspect_step_{title}", config={"displayModeBar": False}
+        )
+    per_channel = step.products.sum(axis=(0, 1))
+    sums = " + ".join(f"{value:.3f}" for value in per_channel[:8]) + (" + ..." if channels > 8 else "")
+    st.markdown(
+        f"Sum of products over {channels} channel(s): {sums} = **{step.products.sum():.4f}**; plus bias "
+        f"{step.bias:.4f} = **{step.pre_activation:.4f}**; {step.activation} → **{step.output:.4f}**, the value at "
+        f"row {step.row}, column {step.col} of map {step.filter} of {name}."
+    )
+
+
+def _attention(model, x, class_names, probabilities) -> None:
+    from visualizer.introspection import conv_layers, grad_cam, saliency
+
+    st.subheader("Where does it look?")
+    options = list(range(len(probabilities)))
+    chosen = st.selectbox(
+        "Explain the class",
+        options,
+        index=int(probabilities.argmax()),
+        format_func=lambda index: (
+            f"{class_names[index] if index < len(class_names) else index} ({probabilities[index]:.0%})"
+        ),
+        key="inspect_explain_class",
+    )
+    cam_col, saliency_col = st.columns(2)
+    if conv_layers(model):
+        cam_col.plotly_chart(
+            overlay_figure(x, grad_cam(model, x, class_index=int(chosen)), "Grad-CAM"),
+            key="inspect_gradcam",
+            config={"displayModeBar": False},
+        )
+    else:
+        cam_col.info("Grad-CAM needs a convolution layer.")
+    saliency_col.plotly_chart(
+        overlay_figure(x, saliency(model, x, class_index=int(chosen)), "Gradient saliency", opacity=0.6),
+        key="inspect_saliency",
+        config={"displayModeBar": False},
+    )
+
+
+def render() -> None:
+    st.title("Inspect")
+    st.caption(
+        "Follow one image through the network: what each layer makes of it, the kernels that did it, one "
+        "convolution step in numbers, and where the network looks."
+    )
+    model, dataset, what = _choose_model()
+    if model is None:
+        st.error(what)
+        st.page_link(PAGE_FILES["build"], label="Fix it on the Build page", icon=":material/construction:")
+        return
+    st.caption(f"Looking at {what}.")
+    if state.trained_job() is None:
+        st.page_link(PAGE_FILES["train"], label="Train it first for meaningful maps", icon=":material/model_training:")
+    input_shape = tuple(int(size) for size in model.inputs[0].shape[1:])
+    sample_source = _sample_dataset(dataset, input_shape)
+    class_names = list(sample_source.class_names) if sample_source is not None else []
+    x, where = _image_input(input_shape, sample_source)
+    if x is None:
+        return
+    probabilities = _prediction(model, x, class_names, where)
+    _feature_maps(model, x)
+    _kernels(model)
+    _conv_step(model, x)
+    _attention(model, x, class_names, probabilities)
+
+
+if __name__ == "__main__":
+    render()
