@@ -498,7 +498,9 @@ def kernel_grid(kernel: np.ndarray, max_filters: int = 32, max_channels: int = 8
     height, width, channels, filters = values.shape
     shown_channels, shown_filters = min(channels, max_channels), min(filters, max_filters)
     tiles = np.stack([values[:, :, c, f] for f in range(shown_filters) for c in range(shown_channels)])
-    mosaic, _ = _mosaic(tiles, shown_channels)
+    single = shown_channels == 1  # one input channel: lay the filters out in rows of eight instead
+    columns = min(shown_filters, 8) if single else shown_channels
+    mosaic, corners = _mosaic(tiles, columns)
     bound = float(np.nanmax(np.abs(mosaic))) or 1.0
     fig = go.Figure(
         go.Heatmap(
@@ -511,6 +513,28 @@ def kernel_grid(kernel: np.ndarray, max_filters: int = 32, max_channels: int = 8
             hovertemplate="%{z:.3f}<extra></extra>",
         )
     )
+    if single:
+        labels = [
+            {
+                "x": left + (width - 1) / 2,
+                "y": top - 0.5,
+                "text": f"filter {index}",
+                "showarrow": False,
+                "yanchor": "bottom",
+                "font": {"size": 10},
+            }
+            for index, (top, left) in enumerate(corners)
+        ]
+        rows = -(-shown_filters // columns)
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+        fig.update_layout(
+            annotations=labels,
+            height=int(min(700, 70 + rows * 110)),
+            margin={"l": 0, "r": 0, "t": 20, "b": 0},
+            plot_bgcolor="rgba(0,0,0,0)",
+        )
+        return fig
     fig.update_xaxes(
         tickvals=[c * (width + 1) + (width - 1) / 2 for c in range(shown_channels)],
         ticktext=[f"in {c}" for c in range(shown_channels)],
