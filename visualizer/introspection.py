@@ -36,13 +36,23 @@ def inspectable_layers(model: keras.Model) -> list[keras.layers.Layer]:
 
 def feature_model(model: keras.Model) -> keras.Model:
     """A model with one output per layer, built once per model and cached (weights are shared)."""
+    return _feature_entry(model)["model"]
+
+
+def _feature_entry(model: keras.Model) -> dict:
     with _FEATURE_LOCK:
-        cached = _FEATURE_MODELS.get(model)
-        if cached is None:
+        entry = _FEATURE_MODELS.get(model)
+        if entry is None:
             layers = inspectable_layers(model)
-            cached = keras.Model(inputs=model.inputs[0], outputs=[layer.output for layer in layers])
-            _FEATURE_MODELS[model] = cached
-        return cached
+            multi = keras.Model(inputs=model.inputs[0], outputs=[layer.output for layer in layers])
+            # Compiled once (XLA where it can): every later image is one fast graph call.
+            entry = {
+                "model": multi,
+                "function": tf.function(multi, jit_compile=True, reduce_retracing=True),
+                "compiled": True,
+            }
+            _FEATURE_MODELS[model] = entry
+        return entry
 
 
 def feature_maps(model: keras.Model, x: np.ndarray) -> dict[str, np.ndarray]:
@@ -52,7 +62,16 @@ def feature_maps(model: keras.Model, x: np.ndarray) -> dict[str, np.ndarray]:
         Layer name -> float32 array without the batch axis: (H, W, C) for maps,
         (units,) for vectors. Dropout is in inference mode (it passes values on).
     """
-    outputs = feature_model(model)(_batch(x), training=False)
+    entry = _feature_entry(model)
+    batch = tf.constant(_batch(x))
+    outputs = None
+    if entry["compiled"]:
+        try:
+            outputs = entry["function"](batch, training=False)
+        except Exception:
+            entry["compiled"] = False
+    if outputs is None:
+        outputs = entry["model"](batch, training=False)
     if not isinstance(outputs, (list, tuple)):
         outputs = [outputs]
     names = [layer.name for layer in inspectable_layers(model)]

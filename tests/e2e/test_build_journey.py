@@ -1,6 +1,7 @@
 """A person opens the app, edits the stack, breaks it, fixes it, and visits every page."""
 
 import re
+from urllib.parse import unquote
 
 import pytest
 
@@ -60,7 +61,8 @@ def test_build_journey(page, app_url):
     )
     assert_no_exception(page)
 
-    # The URL restores the stack in a fresh tab.
+    # The URL restores the stack in a fresh tab (once the page has written the fixed stack into it).
+    page.wait_for_url(lambda url: '"input_shape":[28,28,1]' in unquote(url), timeout=30_000)
     shared = page.url
     other = page.context.new_page()
     other.goto(shared)

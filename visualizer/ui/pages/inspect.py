@@ -53,18 +53,23 @@ def _untrained_model(spec):
 
 
 def _model_at_epoch(job, epoch: int):
-    """The trained job's model with the weights it had after ``epoch`` epochs (0 = before training)."""
+    """The trained job's model with the weights it had after ``epoch`` epochs (0 = before training).
+
+    One copy per job is kept and its weights swapped, so its compiled views are reused at every epoch.
+    """
     from visualizer.introspection import model_at
 
     checkpoints = job.checkpoints
     if epoch >= len(checkpoints) - 1:
         return job.model
-    key = ("checkpoint", job.id, epoch)
+    key = ("scrub", job.id)
     models = _models()
     if key not in models:
-        for stale in [name for name in models if name[0] == "checkpoint"]:
+        for stale in [name for name in models if name[0] == "scrub"]:
             del models[stale]
         models[key] = model_at(job.model, checkpoints[epoch])
+    else:
+        models[key].set_weights(checkpoints[epoch])
     return models[key]
 
 

@@ -1,0 +1,114 @@
+"""The Inspect page's cost: all-layer feature maps against one plain forward pass, and the page's figures.
+
+1. ``feature_maps`` (one pass of a cached, compiled multi-output model) against
+   a plain forward pass of the same image compiled the same way (XLA), and an
+   eager ``model(x)``, alternating, many times: the ratio to the compiled pass.
+2. Every figure the page builds for one image (input, prediction, the feature
+   maps of every layer, kernels, one convolution step, Grad-CAM and saliency),
+   built and serialised to JSON as Streamlit sends it: time and payload, for
+   tinyvgg and lenet5, against the plain forward pass of the same model.
+
+    python -m bench.inspect_views --repeats 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np
+import tensorflow as tf
+
+from visualizer import figures
+from visualizer.building import build_model
+from visualizer.introspection import (
+    conv_layers,
+    conv_step,
+    feature_maps,
+    grad_cam,
+    kernels,
+    predict,
+    saliency,
+)
+from visualizer.presets import PRESETS
+
+
+def page_figures(model, x: np.ndarray) -> list:
+    """The figures the Inspect page shows for one image (as ``visualizer/ui/pages/inspect.py`` builds them)."""
+    probabilities = predict(model, x)
+    names = [str(index) for index in range(len(probabilities))]
+    result = [figures.input_figure(x, "input"), figures.probabilities_figure(probabilities, names)]
+    for values in feature_maps(model, x).values():
+        result.append(figures.feature_map_grid(values) if values.ndim == 3 else figures.vector_figure(values))
+    convs = conv_layers(model)
+    for position, name in enumerate(convs):
+        weights = kernels(model, name)
+        if position == 0 and weights.shape[2] == 3:
+            result.append(figures.kernel_colour_images(weights))
+        result.append(figures.kernel_grid(weights))
+    step = conv_step(model, convs[0], x, 5, 5, 0)
+    for values in (step.patch[:, :, 0], step.kernel[:, :, 0], step.products[:, :, 0]):
+        result.append(figures.number_grid(values, "step"))
+    result.append(figures.overlay_figure(x, grad_cam(model, x), "Grad-CAM"))
+    result.append(figures.overlay_figure(x, saliency(model, x), "saliency"))
+    return result
+
+
+def timed(function, repeats: int) -> list[float]:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=50)
+    args = parser.parse_args()
+    rng = np.random.RandomState(0)
+    print(f"{'model':<10}{'what':<40}{'median ms':>11}{'ratio':>8}{'payload KB':>12}")
+    for name in ("tinyvgg", "lenet5"):
+        spec = PRESETS[name]
+        model = build_model(spec, seed=0)
+        x = rng.rand(*spec.input_shape).astype(np.float32)
+        batch = x[None]
+        model(batch)
+        feature_maps(model, x)
+        page_figures(model, x)  # warm up: tracing, caches
+        compiled = tf.function(model, jit_compile=True, reduce_retracing=True)  # as feature_maps is compiled
+        np.asarray(compiled(batch, training=False))
+        eager, plain, maps = [], [], []
+        for _ in range(args.repeats):
+            eager += timed(lambda model=model, batch=batch: np.asarray(model(batch, training=False)), 1)
+            plain += timed(lambda compiled=compiled, batch=batch: np.asarray(compiled(batch, training=False)), 1)
+            maps += timed(lambda model=model, x=x: feature_maps(model, x), 1)
+        base = statistics.median(plain)
+        page_times = []
+        payload = 0
+        for _ in range(max(3, args.repeats // 10)):
+            start = time.perf_counter()
+            built = page_figures(model, x)
+            payload = sum(len(figure.to_json()) for figure in built)
+            page_times.append(time.perf_counter() - start)
+        rows = (
+            ("plain forward pass, compiled (baseline)", plain, None),
+            ("plain forward pass, eager model(x)", eager, None),
+            ("feature_maps: every layer, one pass", maps, None),
+            (f"all page figures ({len(built)}), built + JSON", page_times, payload),
+        )
+        for label, times, size in rows:
+            kb = "" if size is None else f"{size / 1024:.0f}"
+            print(
+                f"{name:<10}{label:<40}{statistics.median(times) * 1000:>11.1f}"
+                f"{statistics.median(times) / base:>8.2f}{kb:>12}"
+            )
+
+
+if __name__ == "__main__":
+    main()
