@@ -68,16 +68,17 @@ def test_confusion_matrix_cells_carry_their_true_and_predicted_class():
 def test_feature_map_grid_is_one_compact_heatmap_with_clickable_maps():
     import numpy as np
 
-    from visualizer.figures import feature_map_grid
+    from visualizer.figures import decode_typed_array, feature_map_grid
 
     maps = np.random.RandomState(0).rand(5, 6, 40).astype(np.float32)
     fig = feature_map_grid(maps, max_maps=32, shared_scale=False)
     heat, markers = fig.data
-    z = np.asarray(heat.z)
+    z = decode_typed_array(heat.z)
     assert z.dtype == np.float32 and z.shape == (4 * 5 + 3, 8 * 6 + 7)  # 32 maps, 8 per row, 1-pixel gaps
     assert np.isnan(z[5]).all()  # the gap row
     np.testing.assert_allclose(np.nanmax(z[:5, :6]), 1.0)  # per-map scaling
-    assert list(markers.customdata) == list(range(32))
+    assert list(decode_typed_array(markers.customdata)) == list(range(32))
+    assert '"z":{"dtype":"f4"' in fig.to_json()  # sent as base64 float32, not lists
 
 
 def test_image_grid_sends_a_png_not_a_list_of_pixels():
@@ -109,3 +110,13 @@ def test_probabilities_highlight_the_top_class():
 
     fig = probabilities_figure(np.array([0.1, 0.7, 0.2], np.float32), ["a", "b", "c"])
     assert fig.data[0].marker.color[1] == VALIDATION_COLOUR and fig.data[0].marker.color[0] != VALIDATION_COLOUR
+
+
+def test_number_grid_names_colour_scales_plotly_js_knows():
+    import numpy as np
+
+    from visualizer.figures import number_grid
+
+    heat = number_grid(np.eye(3), "kernel", "RdBu_r").data[0]
+    assert heat.colorscale == "RdBu" and heat.reversescale is True
+    assert [row[0] for row in heat.text] == ["1.00", "0.00", "0.00"]

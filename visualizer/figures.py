@@ -436,37 +436,38 @@ def feature_map_grid(
     columns = max(1, min(columns, count))
     mosaic, corners = _mosaic(tiles, columns)
     height, width = values.shape[:2]
-    fig = go.Figure(
-        go.Heatmap(
-            z=mosaic,
-            colorscale=HEAT_COLOURS,
-            showscale=shared_scale,
-            colorbar={"thickness": 10, "len": 0.9},
-            hoverinfo="skip",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=np.asarray([left + (width - 1) / 2 for _, left in corners], dtype=np.float32),
-            y=np.asarray([top + (height - 1) / 2 for top, _ in corners], dtype=np.float32),
-            mode="markers",
-            marker={"size": 30, "opacity": 0.01, "symbol": "square", "color": "white"},
-            customdata=np.arange(count, dtype=np.int32),
-            hovertemplate="map %{customdata}<extra></extra>",
-            hoverinfo="none",
-            showlegend=False,
-        )
-    )
     rows = -(-count // columns)
-    fig.update_xaxes(visible=False, range=[-0.5, mosaic.shape[1] - 0.5])
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", range=[mosaic.shape[0] - 0.5, -0.5])
-    fig.update_layout(
-        height=int(min(640, max(140, rows * 92 + 30))),
-        margin={"l": 0, "r": 0, "t": 24 if title else 4, "b": 0},
-        title={"text": title, "font": {"size": 13}, "x": 0, "xanchor": "left"} if title else None,
-        plot_bgcolor="rgba(0,0,0,0)",
+    # Built from plain dicts without validation: this figure is drawn once per layer on every rerun.
+    return unvalidated_figure(
+        [
+            {
+                "type": "heatmap",
+                "z": typed_array(mosaic),
+                "colorscale": HEAT_COLOURS,
+                "showscale": shared_scale,
+                "colorbar": {"thickness": 10, "len": 0.9},
+                "hoverinfo": "skip",
+            },
+            {
+                "type": "scatter",
+                "x": typed_array(np.asarray([left + (width - 1) / 2 for _, left in corners], dtype=np.float32)),
+                "y": typed_array(np.asarray([top + (height - 1) / 2 for top, _ in corners], dtype=np.float32)),
+                "mode": "markers",
+                "marker": {"size": 30, "opacity": 0.01, "symbol": "square", "color": "white"},
+                "customdata": typed_array(np.arange(count, dtype=np.int32)),
+                "hovertemplate": "map %{customdata}<extra></extra>",
+                "showlegend": False,
+            },
+        ],
+        {
+            "xaxis": {"visible": False, "range": [-0.5, mosaic.shape[1] - 0.5]},
+            "yaxis": {"visible": False, "scaleanchor": "x", "range": [mosaic.shape[0] - 0.5, -0.5]},
+            "height": int(min(640, max(140, rows * 92 + 30))),
+            "margin": {"l": 0, "r": 0, "t": 24 if title else 4, "b": 0},
+            "title": {"text": title, "font": {"size": 13}, "x": 0, "xanchor": "left"} if title else {},
+            "plot_bgcolor": "rgba(0,0,0,0)",
+        },
     )
-    return fig
 
 
 def vector_figure(values: np.ndarray, title: str = "", max_values: int = 128) -> go.Figure:
@@ -569,26 +570,30 @@ def number_grid(values: np.ndarray, title: str, colours: str = DIVERGING_COLOURS
     """A small 2-D array as an annotated heatmap: every number readable (for step-throughs)."""
     data = np.asarray(values, dtype=np.float32)
     bound = float(np.nanmax(np.abs(data))) if data.size and np.isfinite(data).any() else 1.0
-    heat = go.Heatmap(
-        z=data,
-        text=[[("" if not np.isfinite(v) else f"{v:.2f}") for v in row] for row in data],
-        texttemplate="%{text}",
-        textfont={"size": 12},
-        colorscale=colours,
-        showscale=False,
-        hoverinfo="skip",
+    heat = {
+        "type": "heatmap",
+        "z": typed_array(data),
+        "text": [[("" if not np.isfinite(v) else f"{v:.2f}") for v in row] for row in data.tolist()],
+        "texttemplate": "%{text}",
+        "textfont": {"size": 12},
+        # Unvalidated traces reach plotly.js as written: it knows "RdBu", not Python's "RdBu_r" alias.
+        "colorscale": colours.removesuffix("_r"),
+        "reversescale": colours.endswith("_r"),
+        "showscale": False,
+        "hoverinfo": "skip",
         **({"zmid": 0.0, "zmin": -bound or -1, "zmax": bound or 1} if centre else {}),
-    )
-    fig = go.Figure(heat)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    }
     size = max(data.shape) if data.size else 1
-    fig.update_layout(
-        height=int(min(360, 60 + 46 * size)),
-        margin={"l": 0, "r": 0, "t": 28, "b": 0},
-        title={"text": title, "font": {"size": 13}, "x": 0.5, "xanchor": "center"},
+    return unvalidated_figure(
+        [heat],
+        {
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False, "autorange": "reversed", "scaleanchor": "x"},
+            "height": int(min(360, 60 + 46 * size)),
+            "margin": {"l": 0, "r": 0, "t": 28, "b": 0},
+            "title": {"text": title, "font": {"size": 13}, "x": 0.5, "xanchor": "center"},
+        },
     )
-    return fig
 
 
 def overlay_figure(image: np.ndarray, heat: np.ndarray, title: str = "", opacity: float = 0.5) -> go.Figure:
@@ -624,3 +629,47 @@ def input_figure(image: np.ndarray, title: str = "") -> go.Figure:
     return image_grid(
         np.asarray(image, dtype=np.float32)[None], [title], columns=1, scale=max(1, 224 // max(image.shape[0], 1))
     )
+
+
+_DTYPES = {
+    "float32": "f4",
+    "float64": "f8",
+    "int32": "i4",
+    "int16": "i2",
+    "int8": "i1",
+    "uint8": "u1",
+    "uint16": "u2",
+    "uint32": "u4",
+}
+
+
+def typed_array(values: np.ndarray) -> dict:
+    """A NumPy array in Plotly's typed-array JSON form (base64 bytes), as Plotly itself sends arrays."""
+    import base64
+
+    array = np.ascontiguousarray(values)
+    encoded = {"dtype": _DTYPES[str(array.dtype)], "bdata": base64.b64encode(array.tobytes()).decode("ascii")}
+    if array.ndim > 1:
+        encoded["shape"] = ", ".join(str(size) for size in array.shape)
+    return encoded
+
+
+def decode_typed_array(value) -> np.ndarray:
+    """The inverse of ``typed_array`` (plain lists pass through): for tests and figure readers."""
+    import base64
+
+    if isinstance(value, dict) and "bdata" in value:
+        inverse = {code: name for name, code in _DTYPES.items()}
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=inverse[value["dtype"]])
+        if "shape" in value:
+            array = array.reshape([int(size) for size in value["shape"].split(",")])
+        return array
+    return np.asarray(value)
+
+
+def unvalidated_figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain trace and layout dicts, skipping Plotly's (slow) property validation.
+
+    For figures drawn many times per rerun; their shapes are covered by the tests instead.
+    """
+    return go.Figure(data=data, layout=layout, _validate=False)
