@@ -208,3 +208,35 @@ def test_one_image_only(lenet):
 
 def test_gradients_flow_through_tf():
     assert tf.executing_eagerly()
+
+
+def test_kernel_surgery_changes_only_the_copy_and_the_chosen_filter():
+    from visualizer.introspection import with_filter
+    from visualizer.kernels import CLASSIC_KERNELS
+
+    model = build_model(PRESETS["lenet5"], seed=1)
+    x = RNG.rand(28, 28, 1).astype(np.float32)
+    before = feature_maps(model, x)["conv2d_1"]
+    zeroed = with_filter(model, "conv2d_1", 2, None)
+    after = feature_maps(zeroed, x)["conv2d_1"]
+    assert np.allclose(after[:, :, 2], 0) and np.allclose(after[:, :, 3], before[:, :, 3], atol=1e-6)
+    assert np.allclose(feature_maps(model, x)["conv2d_1"], before)  # the original is untouched
+    sobel = with_filter(model, "conv2d_1", 0, CLASSIC_KERNELS["sobel_x"])
+    kernel = kernels(sobel, "conv2d_1")[:, :, 0, 0]
+    np.testing.assert_array_equal(kernel[1:4, 1:4], CLASSIC_KERNELS["sobel_x"])
+    assert kernel[0].sum() == 0 and kernel[:, 4].sum() == 0
+    with pytest.raises(InputError):
+        with_filter(model, "conv2d_1", 6, None)
+
+
+def test_perturb():
+    from visualizer.images import perturb
+
+    x = np.zeros((8, 8, 1), np.float32)
+    x[2, 3] = 1.0
+    assert perturb(x, shift=(1, 2))[3, 5, 0] == 1.0
+    assert perturb(x, occlusion=(0, 0, 4)).sum() == 0
+    noisy = perturb(x, noise=0.2, seed=3)
+    np.testing.assert_array_equal(noisy, perturb(x, noise=0.2, seed=3))
+    assert noisy.min() >= 0 and noisy.max() <= 1
+    assert perturb(np.ones((8, 8, 1), np.float32), angle=90)[4, 4, 0] == pytest.approx(1.0)

@@ -470,6 +470,27 @@ def feature_map_grid(
     )
 
 
+def enlarged_map(values: np.ndarray, title: str = "") -> go.Figure:
+    """One feature map (H, W) on its own, large, with its values on hover."""
+    data = np.asarray(values, dtype=np.float32)
+    fig = go.Figure(
+        go.Heatmap(
+            z=data,
+            colorscale=HEAT_COLOURS,
+            colorbar={"thickness": 10},
+            hovertemplate="row %{y}, column %{x}: %{z:.4f}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    fig.update_layout(
+        height=360,
+        margin={"l": 0, "r": 0, "t": 28 if title else 0, "b": 0},
+        title={"text": title, "font": {"size": 13}, "x": 0.5, "xanchor": "center"} if title else None,
+    )
+    return fig
+
+
 def vector_figure(values: np.ndarray, title: str = "", max_values: int = 128) -> go.Figure:
     """A dense layer's output (or any vector) as bars."""
     data = np.asarray(values, dtype=np.float32)[:max_values]

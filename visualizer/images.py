@@ -170,3 +170,37 @@ def looks_dark_on_light(image: Image.Image) -> bool:
     grey = np.asarray(image.convert("L").resize((32, 32)), dtype=np.float32)
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
     return float(np.median(border)) > 127.0
+
+
+def perturb(
+    x: np.ndarray,
+    shift: tuple[int, int] = (0, 0),
+    angle: float = 0.0,
+    noise: float = 0.0,
+    occlusion: tuple[int, int, int] | None = None,
+    seed: int = 0,
+) -> np.ndarray:
+    """A probed copy of one model input (H, W, C) in [0, 1]: shifted, rotated, noisy, occluded.
+
+    Args:
+        x: The model input.
+        shift: Pixels to move the content (down, right); what moves in is black.
+        angle: Degrees to rotate counter-clockwise about the centre.
+        noise: Standard deviation of Gaussian noise added (then clipped to [0, 1]).
+        occlusion: ``(row, col, size)`` of a black square to cover, or None.
+        seed: Seeds the noise, so the same settings give the same picture.
+    """
+    from scipy import ndimage
+
+    image = np.asarray(x, dtype=np.float32)
+    if angle:
+        image = ndimage.rotate(image, angle, axes=(1, 0), reshape=False, order=1, mode="constant", cval=0.0)
+    if shift != (0, 0):
+        image = ndimage.shift(image, (shift[0], shift[1], 0), order=0, mode="constant", cval=0.0)
+    if noise > 0:
+        image = image + np.random.RandomState(seed).normal(0.0, noise, size=image.shape).astype(np.float32)
+    if occlusion is not None:
+        row, col, size = occlusion
+        image = image.copy()
+        image[max(row, 0) : row + size, max(col, 0) : col + size, :] = 0.0
+    return np.clip(image, 0.0, 1.0).astype(np.float32)

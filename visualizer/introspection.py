@@ -416,3 +416,37 @@ def model_at(model: keras.Model, weights: list[np.ndarray]) -> keras.Model:
     copy = keras.models.clone_model(model)
     copy.set_weights(weights)
     return copy
+
+
+def with_filter(model: keras.Model, layer_name: str, filter: int, kernel2d: np.ndarray | None) -> keras.Model:
+    """Kernel surgery: a copy of ``model`` with one filter zeroed (``None``) or set to ``kernel2d``.
+
+    The new kernel is used on every input channel of the filter.
+
+    The classic kernel is centred in the layer's kernel window (which must be at least as large);
+    the filter's bias is set to zero so the new kernel's effect is seen alone.
+    """
+    layer = model.get_layer(layer_name)
+    if not isinstance(layer, keras.layers.Conv2D):
+        raise InputError(f"{layer_name} is not a convolution layer.")
+    weights = [array.copy() for array in layer.get_weights()]
+    kernel = weights[0]
+    height, width, _, filters = kernel.shape
+    if not 0 <= filter < filters:
+        raise InputError(f"{layer_name} has filters 0 to {filters - 1}, not {filter}.")
+    if kernel2d is None:
+        kernel[:, :, :, filter] = 0.0
+    else:
+        small = np.asarray(kernel2d, dtype=np.float32)
+        if small.shape[0] > height or small.shape[1] > width:
+            raise InputError(
+                f"A {small.shape[0]}x{small.shape[1]} kernel does not fit {layer_name}'s {height}x{width} window."
+            )
+        top, left = (height - small.shape[0]) // 2, (width - small.shape[1]) // 2
+        kernel[:, :, :, filter] = 0.0
+        kernel[top : top + small.shape[0], left : left + small.shape[1], :, filter] = small[:, :, None]
+    if len(weights) > 1:
+        weights[1][filter] = 0.0
+    copy = model_at(model, model.get_weights())
+    copy.get_layer(layer_name).set_weights(weights)
+    return copy

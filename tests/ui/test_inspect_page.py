@@ -79,3 +79,18 @@ def test_a_trained_model_can_be_scrubbed_through_its_epochs():
     assert len(at.get("plotly_chart")) == len(final)
     probabilities = np.asarray(job.model(tiny.x_test[:1]))[0]
     assert probabilities.shape == (10,)
+
+
+def test_pooling_step_surgery_and_probes(app):
+    assert any("keeps the mean of the values" in m.value for m in app.markdown)  # LeNet-5 averages
+    app.selectbox(key="inspect_surgery_action").set_value("sobel_x").run()
+    assert not app.exception
+    assert any(m.value.startswith("**After:") for m in app.markdown)
+    assert any(element.proto.id for element in app.get("plotly_chart"))
+    app.slider(key="inspect_probe_dx").set_value(5).run()
+    app.slider(key="inspect_probe_angle").set_value(30).run()
+    app.checkbox(key="inspect_probe_cover").check().run()
+    assert not app.exception
+    assert any(m.value.startswith("**Now:") for m in app.markdown)
+    app.toggle(key="inspect_occlusion").set_value(True).run()
+    assert not app.exception

@@ -223,6 +223,20 @@ def _feature_maps(model, x) -> None:
                 st.plotly_chart(vector_figure(values), key=f"inspect_vector_{name}", config={"displayModeBar": False})
 
 
+def _clicked_map(event) -> int | None:
+    try:
+        points = event.selection.points
+    except AttributeError:
+        return None
+    for point in points:
+        data = point.get("customdata")
+        if isinstance(data, (int, float)):
+            return int(data)
+        if isinstance(data, (list, tuple)) and data:
+            return int(data[0])
+    return None
+
+
 def _kernels(model) -> None:
     from visualizer.introspection import conv_layers, kernels
 
@@ -287,6 +301,135 @@ def _conv_step(model, x) -> None:
     )
 
 
+def _pool_step(model, x) -> None:
+    import keras
+
+    from visualizer.introspection import pool_step
+
+    names = [
+        layer.name
+        for layer in model.layers
+        if isinstance(layer, (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D))
+    ]
+    if not names:
+        return
+    st.subheader("One pooling step")
+    layer_col, channel_col, row_col, col_col = st.columns(4)
+    name = layer_col.selectbox("Pooling layer", names, key="inspect_pool_layer")
+    out_h, out_w, channels = (int(size) for size in model.get_layer(name).output.shape[1:])
+    channel = channel_col.number_input("Channel", 0, channels - 1, 0, key=f"inspect_pool_channel_{name}")
+    row = row_col.number_input("Row", 0, out_h - 1, out_h // 2, key=f"inspect_pool_row_{name}")
+    col = col_col.number_input("Column", 0, out_w - 1, out_w // 2, key=f"inspect_pool_col_{name}")
+    step = pool_step(model, name, x, int(row), int(col), int(channel))
+    window_col, text_col = st.columns([1, 2])
+    window_col.plotly_chart(
+        number_grid(step.window, f"{step.kind} pooling window", "Viridis", False),
+        key="inspect_pool_window",
+        config={"displayModeBar": False},
+    )
+    keeps = "the largest value" if step.kind == "max" else "the mean of the values"
+    text_col.markdown(
+        f"The {step.window.shape[0]}x{step.window.shape[1]} window starting at input row {step.origin[0]}, column "
+        f"{step.origin[1]} keeps {keeps}: **{step.output:.4f}**, the value at row {step.row}, column {step.col} "
+        f"of channel {step.channel} of {name}. Pooling has no weights: it only summarises."
+    )
+
+
+def _surgery(model, x, class_names, probabilities) -> None:
+    from visualizer.introspection import conv_layers, feature_maps, predict, with_filter
+    from visualizer.kernels import CLASSIC_KERNELS, KERNEL_TITLES
+
+    names = conv_layers(model)
+    if not names:
+        return
+    st.subheader("Kernel surgery")
+    st.caption(
+        "Change one filter in a copy of the network and see what happens downstream. The network itself "
+        "is never changed."
+    )
+    layer_col, filter_col, action_col = st.columns([1, 1, 2])
+    name = layer_col.selectbox("Layer", names, key="inspect_surgery_layer")
+    kernel_shape = model.get_layer(name).kernel.shape
+    index = filter_col.number_input("Filter", 0, int(kernel_shape[3]) - 1, 0, key=f"inspect_surgery_filter_{name}")
+    fits = [
+        key
+        for key, value in CLASSIC_KERNELS.items()
+        if value.shape[0] <= kernel_shape[0] and value.shape[1] <= kernel_shape[1]
+    ]
+    actions = ["keep (no change)", "zero it", *fits]
+    action = action_col.selectbox(
+        "Change", actions, key="inspect_surgery_action", format_func=lambda key: KERNEL_TITLES.get(key, key)
+    )
+    if action == actions[0]:
+        return
+    changed = with_filter(model, name, int(index), None if action == "zero it" else CLASSIC_KERNELS[action])
+    after = predict(changed, x)
+    top_before, top_after = int(probabilities.argmax()), int(after.argmax())
+    label = lambda i: class_names[i] if i < len(class_names) else str(i)  # noqa: E731
+    before_col, after_col = st.columns(2)
+    with before_col:
+        st.markdown(f"**Before: {label(top_before)}** ({probabilities[top_before]:.0%})")
+        st.plotly_chart(
+            probabilities_figure(probabilities, class_names),
+            key="inspect_surgery_before",
+            config={"displayModeBar": False},
+        )
+    with after_col:
+        st.markdown(f"**After: {label(top_after)}** ({after[top_after]:.0%})")
+        st.plotly_chart(
+            probabilities_figure(after, class_names), key="inspect_surgery_after", config={"displayModeBar": False}
+        )
+    changed_maps = feature_maps(changed, x)[name]
+    st.plotly_chart(
+        feature_map_grid(changed_maps, title=f"{name} after the change"),
+        key="inspect_surgery_maps",
+        config={"displayModeBar": False},
+    )
+
+
+def _probes(model, x, class_names, probabilities) -> None:
+    from visualizer.images import perturb
+    from visualizer.introspection import occlusion_map, predict
+
+    st.subheader("Probe the input")
+    st.caption("Move, turn, blur with noise or cover part of the image, and watch the probabilities.")
+    height, width = x.shape[:2]
+    dx_col, dy_col, angle_col, noise_col = st.columns(4)
+    shift_x = dx_col.slider("Shift right", -width // 3, width // 3, 0, key="inspect_probe_dx")
+    shift_y = dy_col.slider("Shift down", -height // 3, height // 3, 0, key="inspect_probe_dy")
+    angle = angle_col.slider("Rotate (degrees)", -90, 90, 0, 5, key="inspect_probe_angle")
+    noise = noise_col.slider("Noise", 0.0, 0.5, 0.0, 0.05, key="inspect_probe_noise")
+    cover = st.checkbox("Cover a square", key="inspect_probe_cover")
+    occlusion = None
+    if cover:
+        size_col, row_col, col_col = st.columns(3)
+        size = size_col.slider("Square side", 1, max(2, height // 2), max(2, height // 4), key="inspect_probe_size")
+        row = row_col.slider("Square top", 0, height - 1, height // 3, key="inspect_probe_row")
+        col = col_col.slider("Square left", 0, width - 1, width // 3, key="inspect_probe_col")
+        occlusion = (row, col, size)
+    probed = perturb(x, (shift_y, shift_x), angle, noise, occlusion)
+    image_col, bars_col = st.columns([1, 2])
+    image_col.plotly_chart(
+        input_figure(probed, "probed input"), key="inspect_probe_image", config={"displayModeBar": False}
+    )
+    after = predict(model, probed)
+    top = int(after.argmax())
+    with bars_col:
+        name = class_names[top] if top < len(class_names) else str(top)
+        st.markdown(f"**Now: {name}** ({after[top]:.0%})")
+        st.plotly_chart(
+            probabilities_figure(after, class_names), key="inspect_probe_bars", config={"displayModeBar": False}
+        )
+    if st.toggle("Occlusion sensitivity: which squares matter most for the prediction", key="inspect_occlusion"):
+        drop = occlusion_map(model, x)
+        peak = float(np.abs(drop).max()) or 1.0
+        st.plotly_chart(
+            overlay_figure(x, np.clip(drop / peak, 0, 1), "probability lost when covered"),
+            key="inspect_occlusion_map",
+            config={"displayModeBar": False},
+        )
+
+
 def _attention(model, x, class_names, probabilities) -> None:
     from visualizer.introspection import conv_layers, grad_cam, saliency
 
@@ -341,7 +484,10 @@ def render() -> None:
     _feature_maps(model, x)
     _kernels(model)
     _conv_step(model, x)
+    _pool_step(model, x)
     _attention(model, x, class_names, probabilities)
+    _surgery(model, x, class_names, probabilities)
+    _probes(model, x, class_names, probabilities)
 
 
 if __name__ == "__main__":
