@@ -96,6 +96,12 @@ def conv_layers(model: keras.Model) -> list[str]:
     return [layer.name for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
 
 
+def pool_layers(model: keras.Model) -> list[str]:
+    """Names of the model's max and average pooling layers, in order."""
+    pooling = (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)
+    return [layer.name for layer in model.layers if isinstance(layer, pooling)]
+
+
 def _layer_input(model: keras.Model, layer_name: str, x: np.ndarray) -> np.ndarray:
     """What a layer receives for image ``x``: the previous layer's output, or ``x`` itself."""
     layers = inspectable_layers(model)
