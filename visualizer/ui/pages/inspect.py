@@ -302,15 +302,9 @@ def _conv_step(model, x) -> None:
 
 
 def _pool_step(model, x) -> None:
-    import keras
+    from visualizer.introspection import pool_layers, pool_step
 
-    from visualizer.introspection import pool_step
-
-    names = [
-        layer.name
-        for layer in model.layers
-        if isinstance(layer, (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D))
-    ]
+    names = pool_layers(model)
     if not names:
         return
     st.subheader("One pooling step")
