@@ -118,5 +118,7 @@ def test_number_grid_names_colour_scales_plotly_js_knows():
     from visualizer.figures import number_grid
 
     heat = number_grid(np.eye(3), "kernel", "RdBu_r").data[0]
-    assert heat.colorscale == "RdBu" and heat.reversescale is True
+    scale = list(heat.colorscale)
+    assert scale[0][0] == 0 and scale[-1][0] == 1
+    assert scale[-1][1] == "rgb(103,0,31)"  # RdBu_r ends in dark red: high values red, as the caption says
     assert [row[0] for row in heat.text] == ["1.00", "0.00", "0.00"]

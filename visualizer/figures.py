@@ -455,7 +455,7 @@ def feature_map_grid(
                 "mode": "markers",
                 "marker": {"size": 30, "opacity": 0.01, "symbol": "square", "color": "white"},
                 "customdata": typed_array(np.arange(count, dtype=np.int32)),
-                "hovertemplate": "map %{customdata}<extra></extra>",
+                "hoverinfo": "none",  # "none" still fires click events ("skip" would not)
                 "showlegend": False,
             },
         ],
@@ -466,6 +466,7 @@ def feature_map_grid(
             "margin": {"l": 0, "r": 0, "t": 24 if title else 4, "b": 0},
             "title": {"text": title, "font": {"size": 13}, "x": 0, "xanchor": "left"} if title else {},
             "plot_bgcolor": "rgba(0,0,0,0)",
+            "clickmode": "event+select",  # a click selects the map under it (a heatmap alone reports nothing)
         },
     )
 
@@ -587,6 +588,13 @@ def kernel_colour_images(kernel: np.ndarray, max_filters: int = 32) -> go.Figure
     )
 
 
+def _explicit_scale(name: str) -> list[list]:
+    """A named Python Plotly colour scale (``RdBu_r``, ``Greys``...) as explicit [position, colour] pairs."""
+    from plotly.colors import get_colorscale
+
+    return [[float(position), colour] for position, colour in get_colorscale(name)]
+
+
 def number_grid(values: np.ndarray, title: str, colours: str = DIVERGING_COLOURS, centre: bool = True) -> go.Figure:
     """A small 2-D array as an annotated heatmap: every number readable (for step-throughs)."""
     data = np.asarray(values, dtype=np.float32)
@@ -597,9 +605,9 @@ def number_grid(values: np.ndarray, title: str, colours: str = DIVERGING_COLOURS
         "text": [[("" if not np.isfinite(v) else f"{v:.2f}") for v in row] for row in data.tolist()],
         "texttemplate": "%{text}",
         "textfont": {"size": 12},
-        # Unvalidated traces reach plotly.js as written: it knows "RdBu", not Python's "RdBu_r" alias.
-        "colorscale": colours.removesuffix("_r"),
-        "reversescale": colours.endswith("_r"),
+        # Unvalidated traces reach plotly.js as written, and plotly.js orders some named scales the other
+        # way round from Python's (RdBu, Greys): send Python's scale as explicit colours.
+        "colorscale": _explicit_scale(colours),
         "showscale": False,
         "hoverinfo": "skip",
         **({"zmid": 0.0, "zmin": -bound or -1, "zmax": bound or 1} if centre else {}),
@@ -694,3 +702,170 @@ def unvalidated_figure(data: list[dict], layout: dict) -> go.Figure:
     For figures drawn many times per rerun; their shapes are covered by the tests instead.
     """
     return go.Figure(data=data, layout=layout, _validate=False)
+
+
+def _cell_rectangle(row: float, col: float, height: float, width: float, colour: str, xref="x", yref="y") -> dict:
+    return {
+        "type": "rect",
+        "xref": xref,
+        "yref": yref,
+        "x0": col - 0.5,
+        "x1": col + width - 0.5,
+        "y0": row - 0.5,
+        "y1": row + height - 0.5,
+        "line": {"color": colour, "width": 3},
+    }
+
+
+def clickable_map(values: np.ndarray, selected: tuple[int, int] | None = None, title: str = "") -> go.Figure:
+    """A 2-D map whose every cell can be clicked (``customdata`` = [row, col]); the selected cell is outlined."""
+    data = np.asarray(values, dtype=np.float32)
+    height, width = data.shape
+    rows, cols = np.meshgrid(np.arange(height), np.arange(width), indexing="ij")
+    layout = {
+        "xaxis": {"visible": False, "range": [-0.5, width - 0.5]},
+        "yaxis": {"visible": False, "scaleanchor": "x", "range": [height - 0.5, -0.5]},
+        "height": 320,
+        "margin": {"l": 0, "r": 0, "t": 28 if title else 0, "b": 0},
+        "title": {"text": title, "font": {"size": 13}, "x": 0.5, "xanchor": "center"} if title else {},
+        "shapes": [] if selected is None else [_cell_rectangle(selected[0], selected[1], 1, 1, "#ef4444")],
+        "clickmode": "event+select",
+    }
+    return unvalidated_figure(
+        [
+            {
+                "type": "heatmap",
+                "z": typed_array(data),
+                "colorscale": HEAT_COLOURS,
+                "showscale": False,
+                "hoverinfo": "skip",
+            },
+            {
+                "type": "scatter",
+                "x": typed_array(cols.ravel().astype(np.int32)),
+                "y": typed_array(rows.ravel().astype(np.int32)),
+                "mode": "markers",
+                "marker": {
+                    "size": max(4, 260 // max(height, width)),
+                    "symbol": "square",
+                    "opacity": 0.01,
+                    "color": "white",
+                },
+                "customdata": typed_array(np.stack([rows.ravel(), cols.ravel()], axis=1).astype(np.int32)),
+                "hoverinfo": "none",
+                "showlegend": False,
+            },
+        ],
+        layout,
+    )
+
+
+def window_figure(values: np.ndarray, origin: tuple[int, int], window: tuple[int, int], title: str = "") -> go.Figure:
+    """A layer's input (H, W) with the window of one step outlined (it may hang over the padded edge)."""
+    fig = enlarged_map(values, title)
+    fig.add_shape(**_cell_rectangle(origin[0], origin[1], window[0], window[1], "#ef4444"))
+    pad = max(window) // 2 + 1
+    height, width = np.asarray(values).shape
+    fig.update_xaxes(range=[-pad - 0.5, width + pad - 0.5])
+    fig.update_yaxes(range=[height + pad - 0.5, -pad - 0.5], autorange=False)
+    return fig
+
+
+def sliding_window_animation(
+    inputs: np.ndarray,
+    outputs: np.ndarray,
+    window: tuple[int, int],
+    strides: tuple[int, int],
+    padding_offset: tuple[int, int] = (0, 0),
+    max_frames: int = 120,
+) -> go.Figure:
+    """The window sliding over the input (left) and the output value it makes (right), as a Plotly animation.
+
+    Args:
+        inputs: The layer's input, one channel (H, W).
+        outputs: The output map it produces (out_h, out_w).
+        window: Window (kernel or pool) size.
+        strides: Step of the window.
+        padding_offset: Rows and columns of padding before the input ('same' padding), so the
+            window's top-left corner is at ``position * stride - offset``.
+        max_frames: Show at most this many positions (evenly spaced, in reading order).
+    """
+    source = np.asarray(inputs, dtype=np.float32)
+    result = np.asarray(outputs, dtype=np.float32)
+    out_h, out_w = result.shape
+    positions = [(row, col) for row in range(out_h) for col in range(out_w)]
+    step = max(1, -(-len(positions) // max_frames))
+    shown = positions[::step]
+
+    def shapes(row: int, col: int) -> list[dict]:
+        top, left = row * strides[0] - padding_offset[0], col * strides[1] - padding_offset[1]
+        return [
+            _cell_rectangle(top, left, window[0], window[1], "#ef4444"),
+            _cell_rectangle(row, col, 1, 1, "#ef4444", xref="x2", yref="y2"),
+        ]
+
+    # Frames only move the two outlines: a few hundred bytes each, whatever the map size.
+    frames = [{"name": str(number), "layout": {"shapes": shapes(*position)}} for number, position in enumerate(shown)]
+    low, high = float(np.nanmin(result)), float(np.nanmax(result))
+    data = [
+        {
+            "type": "heatmap",
+            "z": typed_array(source),
+            "colorscale": _explicit_scale("Greys_r"),
+            "showscale": False,
+            "xaxis": "x",
+            "yaxis": "y",
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "heatmap",
+            "z": typed_array(result),
+            "colorscale": HEAT_COLOURS,
+            "zmin": low,
+            "zmax": high if high > low else low + 1,
+            "showscale": False,
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "hoverinfo": "skip",
+        },
+    ]
+    pad = max(window)
+    layout = {
+        "xaxis": {"domain": [0, 0.48], "visible": False, "range": [-pad - 0.5, source.shape[1] + pad - 0.5]},
+        "yaxis": {"scaleanchor": "x", "visible": False, "range": [source.shape[0] + pad - 0.5, -pad - 0.5]},
+        "xaxis2": {"domain": [0.52, 1], "visible": False, "range": [-0.5, out_w - 0.5]},
+        "yaxis2": {"scaleanchor": "x2", "visible": False, "range": [out_h - 0.5, -0.5]},
+        "shapes": shapes(*shown[0]),
+        "height": 340,
+        "margin": {"l": 0, "r": 0, "t": 10, "b": 40},
+        "updatemenus": [
+            {
+                "type": "buttons",
+                "direction": "left",
+                "x": 0,
+                "y": -0.02,
+                "xanchor": "left",
+                "yanchor": "top",
+                "buttons": [
+                    {
+                        "label": "▶ Play",
+                        "method": "animate",
+                        "args": [
+                            None,
+                            {
+                                "frame": {"duration": 120, "redraw": True},
+                                "fromcurrent": True,
+                                "transition": {"duration": 0},
+                            },
+                        ],
+                    },
+                    {
+                        "label": "❚❚ Pause",
+                        "method": "animate",
+                        "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}],
+                    },
+                ],
+            }
+        ],
+    }
+    return go.Figure(data=data, layout=layout, frames=frames, _validate=False)

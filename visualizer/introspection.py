@@ -102,6 +102,11 @@ def pool_layers(model: keras.Model) -> list[str]:
     return [layer.name for layer in model.layers if isinstance(layer, pooling)]
 
 
+def layer_input(model: keras.Model, layer_name: str, x: np.ndarray) -> np.ndarray:
+    """What a layer receives for image ``x``: the previous layer's output, or ``x`` itself."""
+    return _layer_input(model, layer_name, x)
+
+
 def _layer_input(model: keras.Model, layer_name: str, x: np.ndarray) -> np.ndarray:
     """What a layer receives for image ``x``: the previous layer's output, or ``x`` itself."""
     layers = inspectable_layers(model)

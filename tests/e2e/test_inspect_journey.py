@@ -30,3 +30,44 @@ def test_upload_an_image_and_see_feature_maps(page, app_url):
     assert_no_exception(page)
     assert page.get_by_role("checkbox", name="Invert (light strokes on dark, as the digits are)").is_checked()
     screenshot(page, "inspect-upload")
+
+
+def _click_centre(page, locator) -> None:
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.wait_for_timeout(200)
+    page.mouse.click(x, y)
+
+
+def test_draw_a_digit_click_a_map_and_pick_a_step_position(page, app_url):
+    page.goto(app_url + "/inspect")
+    wait_for_app(page)
+    page.get_by_text("Draw", exact=True).click()
+    wait_for_app(page)
+    canvas = page.locator("canvas").last
+    canvas.wait_for(timeout=60_000)
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 60, box["y"] + 50)
+    page.mouse.down()
+    for step in range(20):
+        page.mouse.move(box["x"] + 60 + step * 5, box["y"] + 50 + step * 6)
+    page.mouse.up()
+    page.get_by_text("Prediction:").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert page.get_by_text("your drawing").count() >= 1
+
+    # Click a feature map: it opens enlarged.
+    maps = page.locator(".st-key-inspect_maps_conv2d_1 .scatterlayer .point")
+    maps.first.wait_for(timeout=60_000)
+    _click_centre(page, maps.nth(2))
+    page.wait_for_selector(".st-key-inspect_map_big_conv2d_1 .main-svg", timeout=30_000)
+
+    # Click a value of the step-through map: the step moves there.
+    cells = page.locator(".st-key-inspect_step_map_conv2d_1 .scatterlayer .point")
+    cells.first.wait_for(timeout=60_000)
+    _click_centre(page, cells.nth(3 * 28 + 5))
+    page.get_by_text("the value at row 3, column 5 of map 0 of conv2d_1").wait_for(timeout=30_000)
+    assert_no_exception(page)
+    screenshot(page, "inspect-step")

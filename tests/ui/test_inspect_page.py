@@ -94,3 +94,15 @@ def test_pooling_step_surgery_and_probes(app):
     assert any(m.value.startswith("**Now:") for m in app.markdown)
     app.toggle(key="inspect_occlusion").set_value(True).run()
     assert not app.exception
+
+
+def test_the_sliding_window_animation(app):
+    app.toggle(key="inspect_step_animate").set_value(True).run()
+    assert not app.exception
+    assert any(element.proto.id and "frames" in element.proto.spec for element in app.get("plotly_chart"))
+
+
+def test_enlarge_a_map(app):
+    app.selectbox(key="inspect_enlarge_conv2d_1").set_value(3).run()
+    assert not app.exception
+    assert any('"conv2d_1, map 3"' in element.proto.spec for element in app.get("plotly_chart"))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import streamlit as st
 
 from visualizer.errors import InputError
 from visualizer.figures import (
+    clickable_map,
+    enlarged_map,
     feature_map_grid,
     input_figure,
     kernel_colour_images,
@@ -14,7 +18,9 @@ from visualizer.figures import (
     number_grid,
     overlay_figure,
     probabilities_figure,
+    sliding_window_animation,
     vector_figure,
+    window_figure,
 )
 from visualizer.images import load_image, looks_dark_on_light, to_model_input
 from visualizer.shapes import format_shape, summarize_until_error
@@ -214,11 +220,27 @@ def _feature_maps(model, x) -> None:
             if values.ndim == 3:
                 if values.shape[2] > 32:
                     st.caption(f"The first 32 of {values.shape[2]} maps.")
-                st.plotly_chart(
+                event = st.plotly_chart(
                     feature_map_grid(values, shared_scale=shared),
                     key=f"inspect_maps_{name}",
+                    on_select="rerun",
+                    selection_mode="points",
                     config={"displayModeBar": False},
                 )
+                choice = st.selectbox(
+                    "Enlarge a map (or click one)",
+                    ["none", *range(min(values.shape[2], 32))],
+                    key=f"inspect_enlarge_{name}",
+                )
+                picked = _clicked_map(event)
+                if picked is None and choice != "none":
+                    picked = int(choice)
+                if picked is not None and picked < values.shape[2]:
+                    st.plotly_chart(
+                        enlarged_map(values[:, :, picked], f"{name}, map {picked}"),
+                        key=f"inspect_map_big_{name}",
+                        config={"displayModeBar": False},
+                    )
             else:
                 st.plotly_chart(vector_figure(values), key=f"inspect_vector_{name}", config={"displayModeBar": False})
 
@@ -259,7 +281,7 @@ def _kernels(model) -> None:
 
 
 def _conv_step(model, x) -> None:
-    from visualizer.introspection import conv_layers, conv_step
+    from visualizer.introspection import conv_layers, conv_step, feature_maps, layer_input
 
     names = conv_layers(model)
     if not names:
@@ -272,9 +294,12 @@ def _conv_step(model, x) -> None:
     layer_col, filter_col, row_col, col_col, channel_col = st.columns(5)
     name = layer_col.selectbox("Layer", names, key="inspect_step_layer")
     out_h, out_w, filters = (int(size) for size in model.get_layer(name).output.shape[1:])
+    row_key, col_key = f"inspect_step_row_{name}", f"inspect_step_col_{name}"
+    st.session_state.setdefault(row_key, out_h // 2)
+    st.session_state.setdefault(col_key, out_w // 2)
     index = filter_col.number_input("Filter", 0, filters - 1, 0, key=f"inspect_step_filter_{name}")
-    row = row_col.number_input("Row", 0, out_h - 1, out_h // 2, key=f"inspect_step_row_{name}")
-    col = col_col.number_input("Column", 0, out_w - 1, out_w // 2, key=f"inspect_step_col_{name}")
+    row = row_col.number_input("Row", 0, out_h - 1, key=row_key)
+    col = col_col.number_input("Column", 0, out_w - 1, key=col_key)
     step = conv_step(model, name, x, int(row), int(col), int(index))
     channels = step.patch.shape[2]
     channel = channel_col.number_input("Input channel", 0, channels - 1, 0, key=f"inspect_step_channel_{name}")
@@ -299,6 +324,45 @@ def _conv_step(model, x) -> None:
         f"{step.bias:.4f} = **{step.pre_activation:.4f}**; {step.activation} → **{step.output:.4f}**, the value at "
         f"row {step.row}, column {step.col} of map {step.filter} of {name}."
     )
+    inputs = layer_input(model, name, x)[:, :, channel]
+    output_map = feature_maps(model, x)[name][:, :, step.filter]
+    window_col, map_col = st.columns(2)
+    window_col.plotly_chart(
+        window_figure(inputs, step.origin, step.kernel.shape[:2], f"input channel {channel}, window outlined"),
+        key="inspect_step_window",
+        config={"displayModeBar": False},
+    )
+    map_col.plotly_chart(
+        clickable_map(output_map, (step.row, step.col), f"map {step.filter} of {name}, the value outlined"),
+        key=f"inspect_step_map_{name}",
+        on_select=functools.partial(_pick_position, f"inspect_step_map_{name}", row_key, col_key),
+        selection_mode="points",
+        config={"displayModeBar": False},
+    )
+    if st.toggle("Animate the window sliding over the input", key="inspect_step_animate"):
+        strides = tuple(int(size) for size in model.get_layer(name).strides)
+        offset = (step.row * strides[0] - step.origin[0], step.col * strides[1] - step.origin[1])
+        st.plotly_chart(
+            sliding_window_animation(inputs, output_map, step.kernel.shape[:2], strides, offset),
+            key="inspect_step_animation",
+            config={"displayModeBar": False},
+        )
+
+
+def _pick_position(chart_key: str, row_key: str, col_key: str) -> None:
+    """on_select callback: the clicked value of the map becomes the step's position."""
+    event = st.session_state.get(chart_key)
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return
+    for point in points:
+        data = point.get("customdata")
+        if isinstance(data, dict):
+            data = [data.get("0"), data.get("1")]
+        if isinstance(data, (list, tuple)) and len(data) == 2 and None not in data:
+            st.session_state[row_key], st.session_state[col_key] = int(data[0]), int(data[1])
+            return
 
 
 def _pool_step(model, x) -> None:
