@@ -53,6 +53,10 @@ def page_figures(model, x: np.ndarray) -> list:
     step = conv_step(model, convs[0], x, 5, 5, 0)
     for values in (step.patch[:, :, 0], step.kernel[:, :, 0], step.products[:, :, 0]):
         result.append(figures.number_grid(values, "step"))
+    maps = feature_maps(model, x)
+    first_input = x[:, :, 0]
+    result.append(figures.window_figure(first_input, step.origin, step.kernel.shape[:2], "window"))
+    result.append(figures.clickable_map(maps[convs[0]][:, :, 0], (5, 5), "map"))
     result.append(figures.overlay_figure(x, grad_cam(model, x), "Grad-CAM"))
     result.append(figures.overlay_figure(x, saliency(model, x), "saliency"))
     return result

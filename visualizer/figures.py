@@ -471,25 +471,29 @@ def feature_map_grid(
     )
 
 
-def enlarged_map(values: np.ndarray, title: str = "") -> go.Figure:
-    """One feature map (H, W) on its own, large, with its values on hover."""
+def enlarged_map(values: np.ndarray, title: str = "", shapes: list[dict] | None = None, pad: int = 0) -> go.Figure:
+    """One 2-D map (H, W) on its own, large, with its values on hover; ``shapes`` outline parts of it."""
     data = np.asarray(values, dtype=np.float32)
-    fig = go.Figure(
-        go.Heatmap(
-            z=data,
-            colorscale=HEAT_COLOURS,
-            colorbar={"thickness": 10},
-            hovertemplate="row %{y}, column %{x}: %{z:.4f}<extra></extra>",
-        )
+    height, width = data.shape
+    return unvalidated_figure(
+        [
+            {
+                "type": "heatmap",
+                "z": typed_array(data),
+                "colorscale": HEAT_COLOURS,
+                "colorbar": {"thickness": 10},
+                "hovertemplate": "row %{y}, column %{x}: %{z:.4f}<extra></extra>",
+            }
+        ],
+        {
+            "xaxis": {"visible": False, "range": [-pad - 0.5, width + pad - 0.5]},
+            "yaxis": {"visible": False, "scaleanchor": "x", "range": [height + pad - 0.5, -pad - 0.5]},
+            "height": 360,
+            "margin": {"l": 0, "r": 0, "t": 28 if title else 0, "b": 0},
+            "title": {"text": title, "font": {"size": 13}, "x": 0.5, "xanchor": "center"} if title else {},
+            "shapes": shapes or [],
+        },
     )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
-    fig.update_layout(
-        height=360,
-        margin={"l": 0, "r": 0, "t": 28 if title else 0, "b": 0},
-        title={"text": title, "font": {"size": 13}, "x": 0.5, "xanchor": "center"} if title else None,
-    )
-    return fig
 
 
 def vector_figure(values: np.ndarray, title: str = "", max_values: int = 128) -> go.Figure:
@@ -515,27 +519,28 @@ def vector_figure(values: np.ndarray, title: str = "", max_values: int = 128) ->
 def kernel_grid(kernel: np.ndarray, max_filters: int = 32, max_channels: int = 8) -> go.Figure:
     """A conv layer's kernels (kh, kw, in, out): one row per filter, one column per input channel.
 
-    Diverging colours centred on zero: red weights excite, blue ones inhibit.
+    Diverging colours centred on zero: red weights excite, blue ones inhibit. A layer with one
+    input channel lays its filters out in rows of eight instead.
     """
     values = np.asarray(kernel, dtype=np.float32)
     height, width, channels, filters = values.shape
     shown_channels, shown_filters = min(channels, max_channels), min(filters, max_filters)
     tiles = np.stack([values[:, :, c, f] for f in range(shown_filters) for c in range(shown_channels)])
-    single = shown_channels == 1  # one input channel: lay the filters out in rows of eight instead
+    single = shown_channels == 1
     columns = min(shown_filters, 8) if single else shown_channels
     mosaic, corners = _mosaic(tiles, columns)
     bound = float(np.nanmax(np.abs(mosaic))) or 1.0
-    fig = go.Figure(
-        go.Heatmap(
-            z=mosaic,
-            colorscale=DIVERGING_COLOURS,
-            zmid=0.0,
-            zmin=-bound,
-            zmax=bound,
-            colorbar={"thickness": 10},
-            hovertemplate="%{z:.3f}<extra></extra>",
-        )
-    )
+    heat = {
+        "type": "heatmap",
+        "z": typed_array(mosaic),
+        "colorscale": _explicit_scale(DIVERGING_COLOURS),
+        "zmid": 0.0,
+        "zmin": -bound,
+        "zmax": bound,
+        "colorbar": {"thickness": 10},
+        "hovertemplate": "%{z:.3f}<extra></extra>",
+    }
+    rows = -(-len(tiles) // columns)
     if single:
         labels = [
             {
@@ -548,33 +553,28 @@ def kernel_grid(kernel: np.ndarray, max_filters: int = 32, max_channels: int = 8
             }
             for index, (top, left) in enumerate(corners)
         ]
-        rows = -(-shown_filters // columns)
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
-        fig.update_layout(
-            annotations=labels,
-            height=int(min(700, 70 + rows * 110)),
-            margin={"l": 0, "r": 0, "t": 20, "b": 0},
-            plot_bgcolor="rgba(0,0,0,0)",
-        )
-        return fig
-    fig.update_xaxes(
-        tickvals=[c * (width + 1) + (width - 1) / 2 for c in range(shown_channels)],
-        ticktext=[f"in {c}" for c in range(shown_channels)],
-        side="top",
-    )
-    fig.update_yaxes(
-        tickvals=[f * (height + 1) + (height - 1) / 2 for f in range(shown_filters)],
-        ticktext=[f"filter {f}" for f in range(shown_filters)],
-        autorange="reversed",
-        scaleanchor="x",
-    )
-    fig.update_layout(
-        height=int(min(900, max(160, shown_filters * (height + 1) * 9 + 60))),
-        margin={"l": 60, "r": 10, "t": 30, "b": 10},
-        plot_bgcolor="rgba(0,0,0,0)",
-    )
-    return fig
+        axes = {"xaxis": {"visible": False}, "yaxis": {"visible": False, "autorange": "reversed", "scaleanchor": "x"}}
+        size = {"height": int(min(700, 70 + rows * 110)), "margin": {"l": 0, "r": 0, "t": 20, "b": 0}}
+    else:
+        labels = []
+        axes = {
+            "xaxis": {
+                "tickvals": [c * (width + 1) + (width - 1) / 2 for c in range(shown_channels)],
+                "ticktext": [f"in {c}" for c in range(shown_channels)],
+                "side": "top",
+            },
+            "yaxis": {
+                "tickvals": [f * (height + 1) + (height - 1) / 2 for f in range(shown_filters)],
+                "ticktext": [f"filter {f}" for f in range(shown_filters)],
+                "autorange": "reversed",
+                "scaleanchor": "x",
+            },
+        }
+        size = {
+            "height": int(min(900, max(160, shown_filters * (height + 1) * 9 + 60))),
+            "margin": {"l": 60, "r": 10, "t": 30, "b": 10},
+        }
+    return unvalidated_figure([heat], {**axes, **size, "annotations": labels, "plot_bgcolor": "rgba(0,0,0,0)"})
 
 
 def kernel_colour_images(kernel: np.ndarray, max_filters: int = 32) -> go.Figure:
@@ -762,13 +762,8 @@ def clickable_map(values: np.ndarray, selected: tuple[int, int] | None = None, t
 
 def window_figure(values: np.ndarray, origin: tuple[int, int], window: tuple[int, int], title: str = "") -> go.Figure:
     """A layer's input (H, W) with the window of one step outlined (it may hang over the padded edge)."""
-    fig = enlarged_map(values, title)
-    fig.add_shape(**_cell_rectangle(origin[0], origin[1], window[0], window[1], "#ef4444"))
-    pad = max(window) // 2 + 1
-    height, width = np.asarray(values).shape
-    fig.update_xaxes(range=[-pad - 0.5, width + pad - 0.5])
-    fig.update_yaxes(range=[height + pad - 0.5, -pad - 0.5], autorange=False)
-    return fig
+    outline = _cell_rectangle(origin[0], origin[1], window[0], window[1], "#ef4444")
+    return enlarged_map(values, title, shapes=[outline], pad=max(window) // 2 + 1)
 
 
 def sliding_window_animation(

@@ -155,7 +155,19 @@ def _prepared(image, input_shape, name: str) -> tuple[np.ndarray, str]:
         key=f"{INVERT_KEY}_{name}",
         help="Suggested automatically for dark-on-light pictures.",
     )
-    return to_model_input(image, input_shape, invert=invert), name
+    fits = {"crop": "crop the centre", "pad": "fit whole, pad the edges", "stretch": "stretch"}
+    fit = st.radio(
+        f"Resize {image.width}x{image.height} to the model's {input_shape[1]}x{input_shape[0]}",
+        list(fits),
+        format_func=fits.__getitem__,
+        horizontal=True,
+        key="inspect_fit",
+    )
+    colour = "grayscale" if input_shape[2] == 1 else "colour"
+    caption = f"{name}: {image.width}x{image.height} {image.mode}, {fits[fit]}, {colour}" + (
+        ", inverted" if invert else ""
+    )
+    return to_model_input(image, input_shape, invert=invert, fit=fit), caption
 
 
 def _drawn(input_shape) -> tuple[np.ndarray | None, str]:
