@@ -497,23 +497,25 @@ def enlarged_map(values: np.ndarray, title: str = "", shapes: list[dict] | None 
 
 
 def vector_figure(values: np.ndarray, title: str = "", max_values: int = 128) -> go.Figure:
-    """A dense layer's output (or any vector) as bars."""
+    """A dense layer's output (or any vector) as bars (the first ``max_values``)."""
     data = np.asarray(values, dtype=np.float32)[:max_values]
-    fig = go.Figure(
-        go.Bar(
-            x=np.arange(len(data), dtype=np.int32),
-            y=data,
-            marker_color=TRAIN_COLOUR,
-            hovertemplate="unit %{x}: %{y:.3f}<extra></extra>",
-        )
+    return unvalidated_figure(
+        [
+            {
+                "type": "bar",
+                "x": typed_array(np.arange(len(data), dtype=np.int32)),
+                "y": typed_array(data),
+                "marker": {"color": TRAIN_COLOUR},
+                "hovertemplate": "unit %{x}: %{y:.3f}<extra></extra>",
+            }
+        ],
+        {
+            "height": 200,
+            "margin": {"l": 40, "r": 10, "t": 24 if title else 4, "b": 20},
+            "title": {"text": title, "font": {"size": 13}, "x": 0} if title else {},
+            "xaxis": {"title": {"text": "unit"}},
+        },
     )
-    fig.update_layout(
-        height=200,
-        margin={"l": 40, "r": 10, "t": 24 if title else 4, "b": 20},
-        title={"text": title, "font": {"size": 13}, "x": 0} if title else None,
-    )
-    fig.update_xaxes(title_text="unit")
-    return fig
 
 
 def kernel_grid(kernel: np.ndarray, max_filters: int = 32, max_channels: int = 8) -> go.Figure:
