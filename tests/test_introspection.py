@@ -240,3 +240,18 @@ def test_perturb():
     np.testing.assert_array_equal(noisy, perturb(x, noise=0.2, seed=3))
     assert noisy.min() >= 0 and noisy.max() <= 1
     assert perturb(np.ones((8, 8, 1), np.float32), angle=90)[4, 4, 0] == pytest.approx(1.0)
+
+
+def test_cached_views_do_not_keep_a_model_alive():
+    import gc
+    import weakref
+
+    model = build_model(PRESETS["starter"], seed=0)
+    x = RNG.rand(28, 28, 1).astype(np.float32)
+    feature_maps(model, x)
+    grad_cam(model, x)
+    saliency(model, x)
+    alive = weakref.ref(model)
+    del model
+    gc.collect()
+    assert alive() is None  # a classroom server builds many models: caches must not leak them

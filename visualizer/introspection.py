@@ -8,6 +8,7 @@ model and cached.
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from dataclasses import dataclass
@@ -126,9 +127,18 @@ def _same_padding(size: int, window: int, stride: int) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
-def _window(layer, inputs: np.ndarray, row: int, col: int, window: tuple[int, int], strides: tuple[int, int]):
-    """The input window under output position (row, col), zero-padded as the layer pads.
+def _window(
+    layer,
+    inputs: np.ndarray,
+    row: int,
+    col: int,
+    window: tuple[int, int],
+    strides: tuple[int, int],
+    fill: float = 0.0,
+):
+    """The input window under output position (row, col), padded as the layer pads.
 
+    Padded cells hold ``fill``: zeros for a convolution, NaN for pooling (which ignores them).
     Returns the window (wh, ww, C) and the top-left input coordinate it starts at
     (negative when it hangs over a padded edge).
     """
@@ -140,7 +150,7 @@ def _window(layer, inputs: np.ndarray, row: int, col: int, window: tuple[int, in
         )
     else:
         top = bottom = left = right = 0
-    padded = np.pad(inputs, ((top, bottom), (left, right), (0, 0)))
+    padded = np.pad(inputs.astype(np.float32), ((top, bottom), (left, right), (0, 0)), constant_values=fill)
     start_row, start_col = row * strides[0], col * strides[1]
     patch = padded[start_row : start_row + window[0], start_col : start_col + window[1], :]
     return patch, (start_row - top, start_col - left)
@@ -256,19 +266,8 @@ def pool_step(model: keras.Model, layer_name: str, x: np.ndarray, row: int, col:
     if not (0 <= row < out_h and 0 <= col < out_w and 0 <= channel < channels):
         raise InputError(f"Position ({row}, {col}) of channel {channel} is outside {layer_name}'s output.")
     # Padding is marked NaN: pooling ignores padded cells rather than counting zeros.
-    marked = inputs.astype(np.float32)
-    height, width, _ = inputs.shape
-    window_size, strides = tuple(layer.pool_size), tuple(layer.strides)
-    if layer.padding == "same":
-        (top, bottom), (left, right) = (
-            _same_padding(height, window_size[0], strides[0]),
-            _same_padding(width, window_size[1], strides[1]),
-        )
-    else:
-        top = bottom = left = right = 0
-    padded = np.pad(marked, ((top, bottom), (left, right), (0, 0)), constant_values=np.nan)
-    start_row, start_col = row * strides[0], col * strides[1]
-    window = padded[start_row : start_row + window_size[0], start_col : start_col + window_size[1], channel]
+    patch, origin = _window(layer, inputs, row, col, tuple(layer.pool_size), tuple(layer.strides), fill=np.nan)
+    window = patch[:, :, channel]
     is_max = isinstance(layer, keras.layers.MaxPooling2D)
     output = float(np.nanmax(window) if is_max else np.nanmean(window))
     return PoolStep(
@@ -276,7 +275,7 @@ def pool_step(model: keras.Model, layer_name: str, x: np.ndarray, row: int, col:
         row,
         col,
         channel,
-        (start_row - top, start_col - left),
+        origin,
         window,
         "max" if is_max else "average",
         output,
@@ -349,30 +348,58 @@ def grad_cam(
     """
     layer_name = _last_conv(model, layer_name)
     inputs = tf.constant(_batch(x))
-    with tf.GradientTape() as tape:
-        maps, logits = _forward_to_logits(model, inputs, tape, layer_name)
-        chosen = int(tf.argmax(logits[0])) if class_index is None else int(class_index)
-        score = logits[0, chosen]
-    gradients = tape.gradient(score, maps)
-    if gradients is None:
-        raise InputError("The class score does not depend on that layer's maps.")
-    weights = tf.reduce_mean(gradients[0], axis=(0, 1))
-    cam = tf.nn.relu(tf.reduce_sum(maps[0] * weights, axis=-1))
-    resized = tf.image.resize(cam[..., None], inputs.shape[1:3], method="bilinear")[..., 0]
-    cam = np.asarray(resized, dtype=np.float32)
+    chosen = tf.constant(-1 if class_index is None else int(class_index), dtype=tf.int32)
+    cam = np.asarray(_gradient_function(model, "grad_cam", layer_name)(inputs, chosen), dtype=np.float32)
     peak = float(cam.max())
     return cam / peak if peak > 0 else np.zeros_like(cam)
+
+
+def _gradient_function(model: keras.Model, kind: str, layer_name: str | None):
+    """A compiled Grad-CAM or saliency computation, traced once per model and layer."""
+    entry = _feature_entry(model)
+    with _FEATURE_LOCK:
+        functions = entry.setdefault("gradients", {})
+        key = (kind, layer_name)
+        if key not in functions:
+            functions[key] = tf.function(
+                # A weak proxy: the cache is keyed weakly by the model and must not keep it alive.
+                functools.partial(
+                    _grad_cam_graph if kind == "grad_cam" else _saliency_graph, weakref.proxy(model), layer_name
+                ),
+                reduce_retracing=True,
+            )
+        return functions[key]
+
+
+def _class_score(logits: tf.Tensor, class_index: tf.Tensor) -> tf.Tensor:
+    """The logit of ``class_index``, or of the predicted class when it is -1."""
+    chosen = tf.where(class_index < 0, tf.argmax(logits[0], output_type=tf.int32), class_index)
+    return tf.gather(logits[0], chosen)
+
+
+def _grad_cam_graph(model: keras.Model, layer_name: str, inputs: tf.Tensor, class_index: tf.Tensor) -> tf.Tensor:
+    with tf.GradientTape() as tape:
+        maps, logits = _forward_to_logits(model, inputs, tape, layer_name)
+        score = _class_score(logits, class_index)
+    gradients = tape.gradient(score, maps)
+    weights = tf.reduce_mean(gradients[0], axis=(0, 1))
+    cam = tf.nn.relu(tf.reduce_sum(maps[0] * weights, axis=-1))
+    return tf.image.resize(cam[..., None], tf.shape(inputs)[1:3], method="bilinear")[..., 0]
+
+
+def _saliency_graph(model: keras.Model, _layer_name, inputs: tf.Tensor, class_index: tf.Tensor) -> tf.Tensor:
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        _, logits = _forward_to_logits(model, inputs, tape, None)
+        score = _class_score(logits, class_index)
+    return tf.reduce_max(tf.abs(tape.gradient(score, inputs)[0]), axis=-1)
 
 
 def saliency(model: keras.Model, x: np.ndarray, class_index: int | None = None) -> np.ndarray:
     """Gradient saliency: |d class score / d pixel|, max over channels, scaled to [0, 1]; (H, W)."""
     inputs = tf.constant(_batch(x))
-    with tf.GradientTape() as tape:
-        tape.watch(inputs)
-        _, logits = _forward_to_logits(model, inputs, tape, None)
-        chosen = int(tf.argmax(logits[0])) if class_index is None else int(class_index)
-        score = logits[0, chosen]
-    gradient = np.abs(np.asarray(tape.gradient(score, inputs))[0]).max(axis=-1)
+    chosen = tf.constant(-1 if class_index is None else int(class_index), dtype=tf.int32)
+    gradient = np.asarray(_gradient_function(model, "saliency", None)(inputs, chosen), dtype=np.float32)
     peak = float(gradient.max())
     return (gradient / peak if peak > 0 else gradient).astype(np.float32)
 
