@@ -13,6 +13,8 @@ TENSORFLOW_FREE = [
     "visualizer/shapes.py",
     "visualizer/figures.py",
     "visualizer/codegen.py",
+    "visualizer/activations.py",
+    "visualizer/kernels.py",
     "visualizer/presets.py",
     "visualizer/errors.py",
 ]
