@@ -257,7 +257,7 @@ def confusion_matrix_figure(confusion: np.ndarray, class_names: Sequence[str]) -
     """
     counts = np.asarray(confusion, dtype=np.int32)
     size = counts.shape[0]
-    names = [str(name) for name in class_names][:size] + [str(i) for i in range(len(class_names), size)]
+    names = _class_names(class_names, size)
     rows, cols = np.meshgrid(np.arange(size), np.arange(size), indexing="ij")
     fig = go.Figure(
         go.Heatmap(
@@ -302,19 +302,40 @@ def confusion_matrix_figure(confusion: np.ndarray, class_names: Sequence[str]) -
 def per_class_accuracy_figure(per_class_accuracy: np.ndarray, class_names: Sequence[str]) -> go.Figure:
     """Accuracy of each class on the test split, as bars."""
     values = np.nan_to_num(np.asarray(per_class_accuracy, dtype=np.float32), nan=0.0)
+    return _percent_bars(
+        _class_names(class_names, len(values)),
+        values,
+        TRAIN_COLOUR,
+        "test accuracy",
+        "%{x}: %{y:.1%}<extra></extra>",
+        top=1.12,
+        height=300,
+        bottom=40,
+    )
+
+
+def _class_names(class_names: Sequence[str], count: int) -> list[str]:
+    """``count`` labels: the class names, then numbers for outputs beyond the named classes."""
+    return [str(name) for name in class_names][:count] + [str(i) for i in range(len(class_names), count)]
+
+
+def _percent_bars(
+    names: list[str], values: np.ndarray, colours, title: str, hover: str, top: float, height: int, bottom: int
+) -> go.Figure:
+    """Bars of fractions in [0, 1], labelled with percentages, one per class."""
     fig = go.Figure(
         go.Bar(
-            x=[str(name) for name in class_names][: len(values)],
+            x=names,
             y=values,
-            marker_color=TRAIN_COLOUR,
+            marker_color=colours,
             text=[f"{value:.0%}" for value in values],
             textposition="outside",
-            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+            hovertemplate=hover,
         )
     )
-    fig.update_yaxes(range=[0, 1.12], tickformat=".0%", title_text="test accuracy")
+    fig.update_yaxes(range=[0, top], tickformat=".0%", title_text=title)
     fig.update_xaxes(type="category")
-    fig.update_layout(height=300, margin={"l": 50, "r": 10, "t": 10, "b": 40})
+    fig.update_layout(height=height, margin={"l": 50, "r": 10, "t": 10, "b": bottom})
     return fig
 
 
@@ -382,22 +403,18 @@ DIVERGING_COLOURS = "RdBu_r"
 def probabilities_figure(probabilities: np.ndarray, class_names: Sequence[str]) -> go.Figure:
     """Softmax probabilities as bars, the top class highlighted."""
     values = np.asarray(probabilities, dtype=np.float32)
-    names = [str(name) for name in class_names][: len(values)] + [str(i) for i in range(len(class_names), len(values))]
     top = int(values.argmax()) if len(values) else -1
-    fig = go.Figure(
-        go.Bar(
-            x=names,
-            y=values,
-            marker_color=[VALIDATION_COLOUR if index == top else "#94a3b8" for index in range(len(values))],
-            text=[f"{value:.0%}" for value in values],
-            textposition="outside",
-            hovertemplate="%{x}: %{y:.2%}<extra></extra>",
-        )
+    colours = [VALIDATION_COLOUR if index == top else "#94a3b8" for index in range(len(values))]
+    return _percent_bars(
+        _class_names(class_names, len(values)),
+        values,
+        colours,
+        "probability",
+        "%{x}: %{y:.2%}<extra></extra>",
+        top=1.15,
+        height=280,
+        bottom=30,
     )
-    fig.update_yaxes(range=[0, 1.15], tickformat=".0%", title_text="probability")
-    fig.update_xaxes(type="category")
-    fig.update_layout(height=280, margin={"l": 50, "r": 10, "t": 10, "b": 30})
-    return fig
 
 
 def _mosaic(tiles: np.ndarray, columns: int, gap: int = 1) -> tuple[np.ndarray, list[tuple[int, int]]]:

@@ -105,11 +105,6 @@ def pool_layers(model: keras.Model) -> list[str]:
 
 def layer_input(model: keras.Model, layer_name: str, x: np.ndarray) -> np.ndarray:
     """What a layer receives for image ``x``: the previous layer's output, or ``x`` itself."""
-    return _layer_input(model, layer_name, x)
-
-
-def _layer_input(model: keras.Model, layer_name: str, x: np.ndarray) -> np.ndarray:
-    """What a layer receives for image ``x``: the previous layer's output, or ``x`` itself."""
     layers = inspectable_layers(model)
     names = [layer.name for layer in layers]
     if layer_name not in names:
@@ -203,7 +198,7 @@ def conv_step(model: keras.Model, layer_name: str, x: np.ndarray, row: int, col:
     layer = model.get_layer(layer_name)
     if not isinstance(layer, keras.layers.Conv2D):
         raise InputError(f"{layer_name} is not a convolution layer.")
-    inputs = _layer_input(model, layer_name, x)
+    inputs = layer_input(model, layer_name, x)
     out_h, out_w, filters = (int(size) for size in layer.output.shape[1:])
     if not (0 <= row < out_h and 0 <= col < out_w and 0 <= filter < filters):
         raise InputError(
@@ -261,7 +256,7 @@ def pool_step(model: keras.Model, layer_name: str, x: np.ndarray, row: int, col:
     layer = model.get_layer(layer_name)
     if not isinstance(layer, (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)):
         raise InputError(f"{layer_name} is not a max or average pooling layer.")
-    inputs = _layer_input(model, layer_name, x)
+    inputs = layer_input(model, layer_name, x)
     out_h, out_w, channels = (int(size) for size in layer.output.shape[1:])
     if not (0 <= row < out_h and 0 <= col < out_w and 0 <= channel < channels):
         raise InputError(f"Position ({row}, {col}) of channel {channel} is outside {layer_name}'s output.")

@@ -86,10 +86,13 @@ def plan_layers(spec: ModelSpec) -> list[PlannedLayer]:
     shape: Shape = spec.input_shape
     for item in planned:
         shape, _ = _layer_output(item.layer, shape, item.index)
-    if len(shape) == 3:
-        planned.append(PlannedLayer(HEAD_FLATTEN_NAME, Flatten(), None))
-    planned.append(PlannedLayer(OUTPUT_NAME, Dense(spec.num_classes, OUTPUT_ACTIVATION), None))
-    return planned
+    return planned + _head(spec, shape)
+
+
+def _head(spec: ModelSpec, shape: Shape) -> list[PlannedLayer]:
+    """The classifier head for the person's last output ``shape``: Flatten if it is a map, then the softmax Dense."""
+    flatten = [PlannedLayer(HEAD_FLATTEN_NAME, Flatten(), None)] if len(shape) == 3 else []
+    return [*flatten, PlannedLayer(OUTPUT_NAME, Dense(spec.num_classes, OUTPUT_ACTIVATION), None)]
 
 
 def _named_layers(spec: ModelSpec) -> list[tuple[str, LayerSpec, int]]:
@@ -132,14 +135,9 @@ def summarize_until_error(spec: ModelSpec) -> tuple[list[LayerSummary], SpecErro
     planned = [PlannedLayer(name, layer, index) for name, layer, index in _named_layers(spec)]
     try:
         for item in planned:
-            shape, params = _layer_output(item.layer, shape, item.index)
-            _check_map_size(item, shape)
-            rows.append(LayerSummary(item.name, item.layer.type, shape, params))
-        head = plan_layers(spec)[len(planned) :]
-        for item in head:
-            shape, params = _layer_output(item.layer, shape, item.index)
-            _check_map_size(item, shape)
-            rows.append(LayerSummary(item.name, item.layer.type, shape, params))
+            shape = _add_row(rows, item, shape)
+        for item in _head(spec, shape):  # the head follows from the last shape: no second walk
+            shape = _add_row(rows, item, shape)
     except SpecError as error:
         return rows, error
     total = sum(row.params for row in rows)
@@ -152,6 +150,14 @@ def summarize_until_error(spec: ModelSpec) -> tuple[list[LayerSummary], SpecErro
         )
         return rows, error
     return rows, None
+
+
+def _add_row(rows: list[LayerSummary], item: PlannedLayer, shape: Shape) -> Shape:
+    """Appends the summary row of ``item`` applied to ``shape``; returns its output shape."""
+    shape, params = _layer_output(item.layer, shape, item.index)
+    _check_map_size(item, shape)
+    rows.append(LayerSummary(item.name, item.layer.type, shape, params))
+    return shape
 
 
 def _check_map_size(item: PlannedLayer, shape: Shape) -> None:

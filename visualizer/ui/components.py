@@ -151,3 +151,29 @@ def keep(key: str, default: Any) -> None:
 def remember(key: str) -> None:
     """``on_change`` callback that mirrors a widget's value for ``keep``."""
     st.session_state[f"kept_{key}"] = st.session_state[key]
+
+
+def clicked_customdata(event: Any) -> list[int] | None:
+    """The ``customdata`` of the first clicked point of an ``st.plotly_chart`` selection, as ints.
+
+    Takes the value ``st.plotly_chart(on_select=...)`` returns or its session-state copy. The
+    browser may send an array point as ``{"0": a, "1": b}`` and a scalar as a number: both become a list.
+    """
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points:
+        data = point.get("customdata")
+        if isinstance(data, dict):
+            data = [data[key] for key in sorted(data, key=int)]
+        elif isinstance(data, (int, float)):
+            data = [data]
+        if isinstance(data, (list, tuple)) and data and None not in data:
+            return [int(value) for value in data]
+    return None
+
+
+def class_label(class_names: list[str], index: int) -> str:
+    """The name of class ``index``, or its number when the model predicts more classes than are named."""
+    return class_names[index] if index < len(class_names) else str(index)

@@ -16,7 +16,7 @@ import streamlit as st
 
 from visualizer.errors import SpecError
 from visualizer.presets import PRESETS
-from visualizer.spec import ModelSpec
+from visualizer.spec import ModelSpec, layer_from_dict
 
 DEFAULT_PRESET = "lenet5"
 
@@ -133,10 +133,7 @@ def _position(uid: int) -> int:
 
 def add_layer(layer_type: str) -> None:
     """Appends a new layer of ``layer_type`` with its default settings."""
-    layer = ModelSpec.from_dict(
-        {"input_shape": [8, 8, 1], "num_classes": 2, "layers": [NEW_LAYER_DEFAULTS[layer_type]]}
-    ).layers[0]
-    stack().append(new_entry(layer.to_dict()))
+    stack().append(new_entry(layer_from_dict(NEW_LAYER_DEFAULTS[layer_type]).to_dict()))
 
 
 def remove_layer(uid: int) -> None:

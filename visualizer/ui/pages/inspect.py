@@ -24,7 +24,7 @@ from visualizer.figures import (
 )
 from visualizer.images import load_image, looks_dark_on_light, to_model_input
 from visualizer.shapes import format_shape, summarize_until_error
-from visualizer.ui import cache, state
+from visualizer.ui import cache, components, state
 from visualizer.ui.pages import PAGE_FILES
 
 SOURCE_KEY = "inspect_source"
@@ -208,7 +208,7 @@ def _prediction(model, x, class_names, where: str) -> np.ndarray:
         st.caption(where)
     with bars:
         top = int(probabilities.argmax())
-        name = class_names[top] if top < len(class_names) else str(top)
+        name = components.class_label(class_names, top)
         st.markdown(f"**Prediction: {name}** ({probabilities[top]:.0%})")
         st.plotly_chart(
             probabilities_figure(probabilities, class_names),
@@ -244,7 +244,8 @@ def _feature_maps(model, x) -> None:
                     ["none", *range(min(values.shape[2], 32))],
                     key=f"inspect_enlarge_{name}",
                 )
-                picked = _clicked_map(event)
+                clicked = components.clicked_customdata(event)
+                picked = clicked[0] if clicked else None
                 if picked is None and choice != "none":
                     picked = int(choice)
                 if picked is not None and picked < values.shape[2]:
@@ -255,20 +256,6 @@ def _feature_maps(model, x) -> None:
                     )
             else:
                 st.plotly_chart(vector_figure(values), key=f"inspect_vector_{name}", config={"displayModeBar": False})
-
-
-def _clicked_map(event) -> int | None:
-    try:
-        points = event.selection.points
-    except AttributeError:
-        return None
-    for point in points:
-        data = point.get("customdata")
-        if isinstance(data, (int, float)):
-            return int(data)
-        if isinstance(data, (list, tuple)) and data:
-            return int(data[0])
-    return None
 
 
 def _kernels(model) -> None:
@@ -363,18 +350,9 @@ def _conv_step(model, x) -> None:
 
 def _pick_position(chart_key: str, row_key: str, col_key: str) -> None:
     """on_select callback: the clicked value of the map becomes the step's position."""
-    event = st.session_state.get(chart_key)
-    try:
-        points = event["selection"]["points"]
-    except (KeyError, TypeError):
-        return
-    for point in points:
-        data = point.get("customdata")
-        if isinstance(data, dict):
-            data = [data.get("0"), data.get("1")]
-        if isinstance(data, (list, tuple)) and len(data) == 2 and None not in data:
-            st.session_state[row_key], st.session_state[col_key] = int(data[0]), int(data[1])
-            return
+    cell = components.clicked_customdata(st.session_state.get(chart_key))
+    if cell is not None and len(cell) == 2:
+        st.session_state[row_key], st.session_state[col_key] = cell
 
 
 def _pool_step(model, x) -> None:
@@ -435,7 +413,7 @@ def _surgery(model, x, class_names, probabilities) -> None:
     changed = with_filter(model, name, int(index), None if action == "zero it" else CLASSIC_KERNELS[action])
     after = predict(changed, x)
     top_before, top_after = int(probabilities.argmax()), int(after.argmax())
-    label = lambda i: class_names[i] if i < len(class_names) else str(i)  # noqa: E731
+    label = functools.partial(components.class_label, class_names)
     before_col, after_col = st.columns(2)
     with before_col:
         st.markdown(f"**Before: {label(top_before)}** ({probabilities[top_before]:.0%})")
@@ -485,7 +463,7 @@ def _probes(model, x, class_names, probabilities) -> None:
     after = predict(model, probed)
     top = int(after.argmax())
     with bars_col:
-        name = class_names[top] if top < len(class_names) else str(top)
+        name = components.class_label(class_names, top)
         st.markdown(f"**Now: {name}** ({after[top]:.0%})")
         st.plotly_chart(
             probabilities_figure(after, class_names), key="inspect_probe_bars", config={"displayModeBar": False}
@@ -509,9 +487,7 @@ def _attention(model, x, class_names, probabilities) -> None:
         "Explain the class",
         options,
         index=int(probabilities.argmax()),
-        format_func=lambda index: (
-            f"{class_names[index] if index < len(class_names) else index} ({probabilities[index]:.0%})"
-        ),
+        format_func=lambda index: f"{components.class_label(class_names, index)} ({probabilities[index]:.0%})",
         key="inspect_explain_class",
     )
     cam_col, saliency_col = st.columns(2)

@@ -356,20 +356,6 @@ def _model_bytes(job: TrainingJob) -> bytes:
     return entry["model_bytes"]
 
 
-def _selected_cell(event) -> tuple[int, int] | None:
-    try:
-        points = event.selection.points
-    except AttributeError:
-        return None
-    for point in points:
-        data = point.get("customdata")
-        if isinstance(data, dict):  # the browser may send a typed array as {"0": row, "1": column}
-            data = [data.get("0"), data.get("1")]
-        if isinstance(data, (list, tuple)) and len(data) == 2 and None not in data:
-            return int(data[0]), int(data[1])
-    return None
-
-
 def _results(job: TrainingJob) -> None:
     result = _evaluation(job)
     dataset = job.dataset
@@ -398,7 +384,8 @@ def _results(job: TrainingJob) -> None:
             selection_mode="points",
             config={"displayModeBar": False},
         )
-    _gallery(dataset, result, _selected_cell(event))
+    cell = components.clicked_customdata(event)
+    _gallery(dataset, result, tuple(cell) if cell is not None and len(cell) == 2 else None)
     left, right = st.columns(2)
     left.download_button(
         "Download the trained model (.keras)",
@@ -426,8 +413,10 @@ def _gallery(dataset: Dataset, result: Evaluation, cell: tuple[int, int] | None)
     else:
         true, predicted = cell
         picked = ((dataset.y_test == true) & (result.predictions == predicted)).nonzero()[0]
-        label = lambda index: names[index] if index < len(names) else str(index)  # noqa: E731
-        title = f"{len(picked)} test images of {label(true)} predicted as {label(predicted)}"
+        title = (
+            f"{len(picked)} test images of {components.class_label(names, true)} predicted as "
+            f"{components.class_label(names, predicted)}"
+        )
     st.markdown(f"**{title}**" + (f" (first {GALLERY_LIMIT})" if len(picked) > GALLERY_LIMIT else ""))
     if len(picked) == 0:
         st.caption("None.")
@@ -436,7 +425,7 @@ def _gallery(dataset: Dataset, result: Evaluation, cell: tuple[int, int] | None)
     titles = []
     for index in shown:
         predicted = int(result.predictions[index])
-        name = names[predicted] if predicted < len(names) else str(predicted)
+        name = components.class_label(names, predicted)
         titles.append(f"{name} {result.probabilities[index, predicted]:.0%}")
     st.plotly_chart(
         image_grid(dataset.x_test[shown], titles, columns=8, scale=max(1, 96 // dataset.image_shape[0])),
