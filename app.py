@@ -18,6 +18,7 @@ pages = [
     st.Page(PAGE_FILES["build"], title="Build", icon=":material/construction:", url_path="build"),
     st.Page(PAGE_FILES["train"], title="Train", icon=":material/model_training:", url_path="train"),
     st.Page(PAGE_FILES["inspect"], title="Inspect", icon=":material/visibility:", url_path="inspect"),
+    st.Page(PAGE_FILES["learn"], title="Learn", icon=":material/school:", url_path="learn"),
 ]
 page = st.navigation(pages)
 with timing.timed("script", page.url_path):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from visualizer.activations import PARAMETERS, curve, gradient_through_depth
+from visualizer.activations import PARAMETERS, curve, flat_fraction, gradient_through_depth
 from visualizer.errors import InputError
 
 X = np.concatenate([np.linspace(-6, 6, 241), [-30.0, -1e-3, 1e-3, 30.0]])
@@ -62,3 +62,13 @@ def test_refusals():
         curve("softmax", X)
     with pytest.raises(InputError):
         curve("relu", X, alpha=1.0)
+
+
+def test_flat_fraction_counts_dead_relus_and_saturated_sigmoids():
+    values = np.array([-3.0, -0.5, 0.0, 0.5, 2.0, 8.0])
+    assert flat_fraction("relu", values) == pytest.approx(3 / 6)  # x <= 0: zero output, zero gradient
+    assert flat_fraction("leaky_relu", values) == 0.0  # its negative slope (0.2) is 20% of its peak
+    assert flat_fraction("linear", values) == 0.0
+    # sigmoid' < 5% of 0.25 beyond |x| ~ 4.4: only 8.0 is saturated
+    assert flat_fraction("sigmoid", values) == pytest.approx(1 / 6)
+    assert flat_fraction("relu", np.array([])) == 0.0

@@ -10,6 +10,9 @@ from visualizer.building import build_model
 from visualizer.errors import InputError
 from visualizer.introspection import (
     conv_step,
+    dense_step,
+    dropout_layers,
+    dropout_predictions,
     feature_maps,
     feature_model,
     grad_cam,
@@ -17,9 +20,12 @@ from visualizer.introspection import (
     model_at,
     occlusion_map,
     pool_step,
+    pre_activations,
     predict,
     saliency,
+    softmax,
 )
+from visualizer.kernels import apply_kernel
 from visualizer.presets import PRESETS
 from visualizer.spec import ModelSpec
 
@@ -255,3 +261,54 @@ def test_cached_views_do_not_keep_a_model_alive():
     del model
     gc.collect()
     assert alive() is None  # a classroom server builds many models: caches must not leak them
+
+
+def test_pre_activations_are_what_the_activation_receives(lenet):
+    batch = RNG.rand(4, 28, 28, 1).astype(np.float32)
+    found = pre_activations(lenet, batch, include_output=True)
+    assert [item.layer_name for item in found] == ["conv2d_1", "conv2d_2", "dense_1", "dense_2", "output"]
+    for item in found:
+        layer = lenet.get_layer(item.layer_name)
+        outputs = keras.Model(lenet.inputs[0], layer.output)(batch).numpy()
+        if item.activation == "softmax":
+            logits = item.values.reshape(outputs.shape)
+            np.testing.assert_allclose(tf.nn.softmax(logits).numpy(), outputs, rtol=1e-4, atol=1e-6)
+        else:
+            np.testing.assert_allclose(layer.activation(item.values).numpy(), outputs.ravel(), rtol=1e-4, atol=1e-5)
+    # the first conv layer by hand: input window x kernel + bias, for one image and one filter
+    kernel = lenet.get_layer("conv2d_1").get_weights()
+    by_hand = apply_kernel(batch[0, :, :, 0], kernel[0][:, :, 0, 2], padding="same") + kernel[1][2]
+    np.testing.assert_allclose(found[0].values.reshape(4, 28, 28, 6)[0, :, :, 2], by_hand, rtol=1e-4, atol=1e-5)
+    assert "output" not in [item.layer_name for item in pre_activations(lenet, batch)]
+    with pytest.raises(InputError):
+        pre_activations(lenet, batch[0])
+
+
+def test_dense_step_is_weights_times_inputs_plus_bias_then_softmax(lenet):
+    x = RNG.rand(28, 28, 1).astype(np.float32)
+    step = dense_step(lenet, x)
+    weights, bias = lenet.get_layer("output").get_weights()
+    np.testing.assert_allclose(step.inputs, feature_maps(lenet, x)["dense_2"], rtol=1e-6)
+    np.testing.assert_allclose(step.logits, step.inputs @ weights + bias, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(step.probabilities, predict(lenet, x), rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(softmax(np.array([1.0, 2.0, 3.0]), temperature=2.0).sum(), 1.0)
+    assert softmax(np.array([1000.0, 0.0]))[0] == pytest.approx(1.0)  # no overflow
+
+
+def test_dropout_predictions_spread_only_while_dropout_is_on():
+    convnet = build_model(PRESETS["keras_mnist_convnet"], seed=0)
+    x = RNG.rand(28, 28, 1).astype(np.float32)
+    assert dropout_layers(convnet) == ["dropout_1"]
+    samples = dropout_predictions(convnet, x, samples=20, seed=1)
+    assert samples.shape == (20, 10)
+    np.testing.assert_allclose(samples.sum(axis=1), 1.0, rtol=1e-5)
+    assert samples.std(axis=0).max() > 1e-4  # different masks, different predictions
+    np.testing.assert_allclose(samples, dropout_predictions(convnet, x, samples=20, seed=1))  # seeded
+    off = dropout_predictions(convnet, x, samples=3, rate=0.0)
+    np.testing.assert_allclose(off, np.repeat(predict(convnet, x)[None], 3, axis=0), rtol=1e-4, atol=1e-6)
+    lenet = build_model(PRESETS["lenet5"], seed=1)
+    with pytest.raises(InputError):
+        dropout_predictions(lenet, x)  # no Dropout layer and no rate
+    assert dropout_predictions(lenet, x, samples=5, rate=0.5).std(axis=0).max() > 0
+    with pytest.raises(InputError):
+        dropout_predictions(lenet, x, rate=1.0)

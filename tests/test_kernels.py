@@ -7,7 +7,16 @@ from hypothesis import strategies as st
 from scipy.signal import correlate2d
 
 from visualizer.errors import InputError
-from visualizer.kernels import CLASSIC_KERNELS, apply_kernel, output_size
+from visualizer.kernels import (
+    CLASSIC_KERNELS,
+    apply_kernel,
+    apply_to_image,
+    classic_kernel,
+    output_size,
+    pool2d,
+    pool_window,
+    to_grayscale,
+)
 
 
 @given(
@@ -56,3 +65,56 @@ def test_refusals():
         apply_kernel(np.zeros((2, 2)), np.zeros((3, 3)))
     with pytest.raises(InputError):
         apply_kernel(np.zeros((4, 4)), np.zeros((3, 3)), padding="full")
+
+
+@pytest.mark.parametrize("kind", ["max", "average"])
+@pytest.mark.parametrize("padding", ["valid", "same"])
+@pytest.mark.parametrize("window,stride", [(2, None), (2, 1), (3, 2), (3, None)])
+def test_pool2d_equals_keras_pooling(kind, padding, window, stride):
+    import keras
+
+    rng = np.random.RandomState(window * 10 + (stride or 0))
+    values = rng.randn(7, 9).astype(np.float32)
+    layer_class = keras.layers.MaxPooling2D if kind == "max" else keras.layers.AveragePooling2D
+    layer = layer_class(pool_size=window, strides=stride, padding=padding)
+    expected = np.asarray(layer(values[None, :, :, None]))[0, :, :, 0]
+    np.testing.assert_allclose(pool2d(values, kind, window, stride, padding), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_global_average_pooling_is_the_mean_and_windows_are_placed_like_keras():
+    values = np.arange(12, dtype=np.float32).reshape(3, 4)
+    np.testing.assert_allclose(pool2d(values, "global_average"), [[5.5]])
+    assert pool_window(1, 1, 2, 2, (4, 4)) == (2, 2)
+    assert pool_window(0, 0, 3, 1, (4, 4), "same") == (-1, -1)  # the padding hangs over the edge
+    with pytest.raises(InputError):
+        pool2d(values, "median")
+    with pytest.raises(InputError):
+        pool2d(values, "max", window=5)
+
+
+def test_apply_to_image_gray_and_per_channel():
+    rng = np.random.RandomState(3)
+    image = rng.rand(8, 8, 3).astype(np.float32)
+    kernel = CLASSIC_KERNELS["sobel_x"]
+    gray = image @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    np.testing.assert_allclose(apply_to_image(image, kernel), correlate2d(gray, kernel, "valid"), atol=1e-5)
+    per_channel = apply_to_image(image, kernel, 2, "same", per_channel=True)
+    assert per_channel.shape == (4, 4, 3)
+    for channel in range(3):
+        np.testing.assert_allclose(per_channel[:, :, channel], apply_kernel(image[:, :, channel], kernel, 2, "same"))
+    np.testing.assert_allclose(to_grayscale(image[:, :, :1]), image[:, :, 0])
+
+
+def test_classic_kernels_at_5x5_keep_their_meaning():
+    np.testing.assert_array_equal(classic_kernel("sobel_x", 3), CLASSIC_KERNELS["sobel_x"])
+    large = classic_kernel("sobel_x", 5)
+    np.testing.assert_array_equal(large[1:4, 1:4], CLASSIC_KERNELS["sobel_x"])
+    assert large[0].sum() == 0 and large[:, 0].sum() == 0
+    for blur in ("box_blur", "gaussian_blur"):
+        kernel = classic_kernel(blur, 5)
+        assert kernel.shape == (5, 5) and kernel.sum() == pytest.approx(1.0, abs=1e-6)
+    assert classic_kernel("gaussian_blur", 5)[2, 2] == classic_kernel("gaussian_blur", 5).max()
+    with pytest.raises(InputError):
+        classic_kernel("sobel_x", 4)
+    with pytest.raises(InputError):
+        classic_kernel("nope")

@@ -112,3 +112,18 @@ def gradient_through_depth(name: str, depth: int, x: float = 0.5, **params: floa
         product *= float(slope[0])
         products.append(product)
     return np.asarray(products)
+
+
+def flat_fraction(name: str, values: np.ndarray, threshold: float = 0.05, **params: float) -> float:
+    """The share of ``values`` where the activation's slope is under ``threshold`` of its peak slope.
+
+    For ReLU these are the units that output zero and pass no gradient back ("dead" for this
+    input); for sigmoid and tanh the saturated ones. Leaky ReLU and linear never count.
+    """
+    data = np.asarray(values, dtype=np.float64)
+    if data.size == 0:
+        return 0.0
+    _, slope = curve(name, data, **params)
+    _, reference = curve(name, np.linspace(-8.0, 8.0, 1601), **params)
+    peak = float(np.abs(reference).max()) or 1.0
+    return float(np.mean(np.abs(slope) < threshold * peak))

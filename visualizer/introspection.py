@@ -483,3 +483,143 @@ def with_filter(model: keras.Model, layer_name: str, filter: int, kernel2d: np.n
     copy = model_at(model, model.get_weights())
     copy.get_layer(layer_name).set_weights(weights)
     return copy
+
+
+# The Learn page: pre-activations, the last dense layer, dropout.
+
+
+@dataclass(frozen=True)
+class PreActivation:
+    """What one layer computes before its activation, over a batch of images.
+
+    Attributes:
+        layer_name: The layer.
+        activation: Its activation's name (``relu``, ``sigmoid``...).
+        values: Every pre-activation value of the batch, flattened (float32).
+    """
+
+    layer_name: str
+    activation: str
+    values: np.ndarray
+
+
+def _sequential_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    if not isinstance(model, keras.Sequential):
+        raise InputError("This view needs a plain stack of layers, one after the other (a Sequential model).")
+    return inspectable_layers(model)
+
+
+def pre_activations(model: keras.Model, x: np.ndarray, include_output: bool = False) -> list[PreActivation]:
+    """The pre-activation values of every conv and dense layer for a batch ``x`` (N, H, W, C).
+
+    The linear part (kernel and bias) is computed from the layer's input; the layer's own output
+    is then passed on, so the values are exactly what its activation function receives.
+
+    Args:
+        model: A sequential model.
+        x: A batch of images.
+        include_output: Also return the output layer's logits (its softmax is not elementwise).
+    """
+    batch = np.asarray(x, dtype=np.float32)
+    if batch.ndim != 4:
+        raise InputError(f"Expected a batch of images (N, H, W, C), got shape {batch.shape}.")
+    hidden = tf.constant(batch)
+    results = []
+    layers = _sequential_layers(model)
+    for position, layer in enumerate(layers):
+        if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense)):
+            is_output = position == len(layers) - 1
+            if include_output or not is_output:
+                if isinstance(layer, keras.layers.Conv2D):
+                    linear = layer.convolution_op(hidden, layer.kernel)
+                else:
+                    linear = tf.matmul(hidden, layer.kernel)
+                if layer.use_bias:
+                    linear = linear + layer.bias
+                results.append(PreActivation(layer.name, _activation_name(layer), np.asarray(linear).ravel()))
+        hidden = layer(hidden, training=False)
+    return results
+
+
+@dataclass(frozen=True)
+class DenseStep:
+    """The output layer as weights times inputs plus bias, then softmax.
+
+    Attributes:
+        layer_name: The output layer.
+        inputs: What it receives (units,).
+        weights: Its kernel (units, classes).
+        bias: Its bias (classes,).
+        logits: ``inputs @ weights + bias`` (classes,).
+        probabilities: ``softmax(logits)`` (classes,).
+    """
+
+    layer_name: str
+    inputs: np.ndarray
+    weights: np.ndarray
+    bias: np.ndarray
+    logits: np.ndarray
+    probabilities: np.ndarray
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """``exp(z / T) / sum(exp(z / T))``, computed stably (the maximum is subtracted first)."""
+    scaled = np.asarray(logits, dtype=np.float64) / temperature
+    exps = np.exp(scaled - scaled.max())
+    return exps / exps.sum()
+
+
+def dense_step(model: keras.Model, x: np.ndarray) -> DenseStep:
+    """The last layer's arithmetic for one image, with its real weights.
+
+    Raises:
+        InputError: the model does not end in a dense layer.
+    """
+    layer = _output_layer(model)
+    inputs = layer_input(model, layer.name, x).ravel().astype(np.float32)
+    weights = np.asarray(layer.kernel, dtype=np.float32)
+    bias = np.asarray(layer.bias, dtype=np.float32) if layer.use_bias else np.zeros(weights.shape[1], np.float32)
+    logits = inputs.astype(np.float64) @ weights.astype(np.float64) + bias
+    return DenseStep(layer.name, inputs, weights, bias, logits.astype(np.float32), softmax(logits).astype(np.float32))
+
+
+def dropout_layers(model: keras.Model) -> list[str]:
+    """Names of the model's Dropout layers, in order."""
+    return [layer.name for layer in model.layers if isinstance(layer, keras.layers.Dropout)]
+
+
+def dropout_predictions(
+    model: keras.Model, x: np.ndarray, samples: int = 50, rate: float | None = None, seed: int = 0
+) -> np.ndarray:
+    """Class probabilities for one image with dropout left on, ``samples`` times (Monte Carlo dropout).
+
+    The model's own Dropout layers run in training mode (every other layer in inference mode, so
+    batch normalisation keeps its learned statistics). With ``rate`` given, that rate is used
+    instead: in the Dropout layers, or, if the model has none, on the output layer's input.
+
+    Returns:
+        (samples, classes) probabilities.
+    """
+    if rate is not None and not 0.0 <= rate < 1.0:
+        raise InputError(f"The dropout rate must be at least 0 and below 1, not {rate}.")
+    layers = _sequential_layers(model)
+    has_dropout = any(isinstance(layer, keras.layers.Dropout) for layer in layers)
+    if not has_dropout and rate is None:
+        raise InputError("This network has no Dropout layer: choose a rate to try dropout before its last layer.")
+    generator = tf.random.Generator.from_seed(seed)
+    hidden = tf.constant(np.repeat(_batch(x), samples, axis=0))
+
+    def drop(values: tf.Tensor, keep_rate: float) -> tf.Tensor:
+        if keep_rate >= 1.0:
+            return values
+        mask = tf.cast(generator.uniform(tf.shape(values)) < keep_rate, values.dtype)
+        return values * mask / keep_rate
+
+    for position, layer in enumerate(layers):
+        if isinstance(layer, keras.layers.Dropout):
+            hidden = drop(hidden, 1.0 - (layer.rate if rate is None else rate))
+            continue
+        if not has_dropout and position == len(layers) - 1:
+            hidden = drop(hidden, 1.0 - rate)
+        hidden = layer(hidden, training=False)
+    return np.asarray(hidden, dtype=np.float32)

@@ -46,6 +46,22 @@ KERNEL_TITLES: dict[str, str] = {
 }
 
 
+def classic_kernel(name: str, size: int = 3) -> np.ndarray:
+    """A classic kernel at ``size`` x ``size`` (odd): blurs spread over the whole window, others centred in zeros."""
+    if name not in CLASSIC_KERNELS:
+        raise InputError(f"Unknown kernel {name!r}: choose one of {', '.join(CLASSIC_KERNELS)}.")
+    if size < 3 or size % 2 == 0:
+        raise InputError(f"A classic kernel is odd-sized and at least 3x3, not {size}x{size}.")
+    if name == "box_blur":
+        return np.full((size, size), 1 / size**2, dtype=np.float32)
+    if name == "gaussian_blur":
+        return _gaussian(size, 0.85 * size / 3).astype(np.float32)
+    kernel = np.zeros((size, size), dtype=np.float32)
+    offset = (size - 3) // 2
+    kernel[offset : offset + 3, offset : offset + 3] = CLASSIC_KERNELS[name]
+    return kernel
+
+
 def output_size(size: int, kernel: int, stride: int, padding: str) -> int:
     """Output length along one axis: floor((n - k) / s) + 1 for 'valid', ceil(n / s) for 'same'."""
     if padding == "same":
@@ -84,3 +100,84 @@ def apply_kernel(image2d: np.ndarray, kernel: np.ndarray, stride: int = 1, paddi
     out_w = output_size(width, kw, stride, padding)
     windows = np.lib.stride_tricks.sliding_window_view(image, (kh, kw))[::stride, ::stride][:out_h, :out_w]
     return np.einsum("ijkl,kl->ij", windows, weights).astype(np.float32)
+
+
+LUMINANCE = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+"""ITU-R 601 weights that turn RGB into one gray channel."""
+
+
+def to_grayscale(image: np.ndarray) -> np.ndarray:
+    """(H, W, C) in [0, 1] -> (H, W): the luminance of RGB, or the single channel itself."""
+    pixels = np.asarray(image, dtype=np.float32)
+    if pixels.ndim == 2:
+        return pixels
+    if pixels.shape[2] == 1:
+        return pixels[:, :, 0]
+    return pixels[:, :, :3] @ LUMINANCE
+
+
+def apply_to_image(
+    image: np.ndarray, kernel: np.ndarray, stride: int = 1, padding: str = "valid", per_channel: bool = False
+) -> np.ndarray:
+    """A kernel applied to a whole picture: to its gray version (H', W'), or to each channel (H', W', C)."""
+    pixels = np.asarray(image, dtype=np.float32)
+    if not per_channel or pixels.ndim == 2:
+        return apply_kernel(to_grayscale(pixels), kernel, stride, padding)
+    return np.stack([apply_kernel(pixels[:, :, c], kernel, stride, padding) for c in range(pixels.shape[2])], axis=2)
+
+
+POOLING_KINDS = ("max", "average", "global_average")
+
+
+def pool2d(values: np.ndarray, kind: str = "max", window: int = 2, stride: int | None = None, padding: str = "valid"):
+    """Pooling of one 2-D map as Keras' MaxPooling2D, AveragePooling2D and GlobalAveragePooling2D do.
+
+    Args:
+        values: (H, W) map.
+        kind: ``"max"``, ``"average"`` or ``"global_average"`` (one number: the mean of the map).
+        window: Side of the square window.
+        stride: Step of the window; defaults to ``window`` as in Keras.
+        padding: ``"valid"`` or ``"same"``; 'same' windows ignore the padding (Keras averages only
+            the real values and takes the maximum of the real values).
+
+    Returns:
+        (H', W') float32; (1, 1) for global average pooling.
+
+    Raises:
+        InputError: an unknown kind, bad settings, or a window larger than a 'valid' map.
+    """
+    data = np.asarray(values, dtype=np.float64)
+    if data.ndim != 2:
+        raise InputError("pool2d takes one 2-D map.")
+    if kind not in POOLING_KINDS:
+        raise InputError(f"Unknown pooling {kind!r}: choose one of {', '.join(POOLING_KINDS)}.")
+    if kind == "global_average":
+        return np.full((1, 1), data.mean(), dtype=np.float32)
+    stride = window if stride is None else stride
+    if window < 1 or stride < 1 or padding not in ("valid", "same"):
+        raise InputError("window and stride must be at least 1 and padding 'valid' or 'same'.")
+    height, width = data.shape
+    if padding == "valid" and (height < window or width < window):
+        raise InputError(f"A {window}x{window} window does not fit a {height}x{width} map without padding.")
+    out_h, out_w = output_size(height, window, stride, padding), output_size(width, window, stride, padding)
+    before = [0, 0]
+    if padding == "same":
+        for axis, (size, out) in enumerate(((height, out_h), (width, out_w))):
+            before[axis] = max((out - 1) * stride + window - size, 0) // 2
+    result = np.empty((out_h, out_w), dtype=np.float64)
+    for row in range(out_h):
+        for col in range(out_w):
+            top, left = row * stride - before[0], col * stride - before[1]
+            patch = data[max(top, 0) : top + window, max(left, 0) : left + window]
+            result[row, col] = patch.max() if kind == "max" else patch.mean()
+    return result.astype(np.float32)
+
+
+def pool_window(row: int, col: int, window: int, stride: int, size: tuple[int, int], padding: str = "valid"):
+    """The top-left corner of the window behind output cell (row, col), in input coordinates (may be < 0)."""
+    before = [0, 0]
+    if padding == "same":
+        for axis, length in enumerate(size):
+            out = output_size(length, window, stride, padding)
+            before[axis] = max((out - 1) * stride + window - length, 0) // 2
+    return row * stride - before[0], col * stride - before[1]

@@ -9,4 +9,5 @@ PAGE_FILES: dict[str, str] = {
     "build": "visualizer/ui/pages/build.py",
     "train": "visualizer/ui/pages/train.py",
     "inspect": "visualizer/ui/pages/inspect.py",
+    "learn": "visualizer/ui/pages/learn.py",
 }

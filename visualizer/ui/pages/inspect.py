@@ -23,8 +23,8 @@ from visualizer.figures import (
     window_figure,
 )
 from visualizer.images import load_image, looks_dark_on_light, to_model_input
-from visualizer.shapes import format_shape, summarize_until_error
-from visualizer.ui import cache, components, state
+from visualizer.shapes import format_shape
+from visualizer.ui import components, models, state
 from visualizer.ui.pages import PAGE_FILES
 
 SOURCE_KEY = "inspect_source"
@@ -33,89 +33,10 @@ SAMPLE_KEY = "inspect_sample"
 INVERT_KEY = "inspect_invert"
 EPOCH_KEY = "inspect_epoch"
 SHARED_SCALE_KEY = "inspect_shared_scale"
-MODELS_KEY = "inspect_models"
 SOURCES = ["A test image", "Upload an image", "Draw"]
-SAMPLE_DATASETS = {(28, 28, 1): "digits", (64, 64, 3): "shapes"}
 
 
-# The model and the image.
-
-
-def _models() -> dict:
-    """Per-session cache of models built for inspection (untrained ones, checkpoint copies)."""
-    return st.session_state.setdefault(MODELS_KEY, {})
-
-
-def _untrained_model(spec):
-    """The current stack with its seed-0 starting weights, built once per stack."""
-    from visualizer.building import build_model
-
-    key = ("untrained", spec.to_json(indent=None))
-    models = _models()
-    if key not in models:
-        models.clear()
-        models[key] = build_model(spec, seed=0)
-    return models[key]
-
-
-def _model_at_epoch(job, epoch: int):
-    """The trained job's model with the weights it had after ``epoch`` epochs (0 = before training).
-
-    One copy per job is kept and its weights swapped, so its compiled views are reused at every epoch.
-    """
-    from visualizer.introspection import model_at
-
-    checkpoints = job.checkpoints
-    if epoch >= len(checkpoints) - 1:
-        return job.model
-    key = ("scrub", job.id)
-    models = _models()
-    if key not in models:
-        for stale in [name for name in models if name[0] == "scrub"]:
-            del models[stale]
-        models[key] = model_at(job.model, checkpoints[epoch])
-    else:
-        models[key].set_weights(checkpoints[epoch])
-    return models[key]
-
-
-def _choose_model():
-    """The model to inspect and a sentence saying what it is, or (None, reason)."""
-    job = state.trained_job()
-    if job is not None and job.model is not None:
-        epochs = len(job.checkpoints) - 1
-        if epochs >= 1:
-            epoch = st.slider(
-                "Epoch",
-                0,
-                epochs,
-                epochs,
-                key=EPOCH_KEY,
-                help="Scrub through training: 0 is the network before it learned anything.",
-            )
-        else:
-            epoch = 0
-        status = job.status()
-        what = (
-            f"your trained network ({status.epoch} epochs on {job.dataset.name}), shown after epoch {epoch}"
-            if epoch < epochs
-            else f"your trained network ({status.epoch} epochs on {job.dataset.name})"
-        )
-        return _model_at_epoch(job, epoch), job.dataset, what
-    spec, error = state.current_spec()
-    if spec is None:
-        return None, None, f"The stack can't be read: {error}"
-    _, shape_error = summarize_until_error(spec)
-    if shape_error is not None:
-        return None, None, f"The stack can't be built yet: {shape_error}"
-    return _untrained_model(spec), None, "the untrained network from the Build page (random starting weights)"
-
-
-def _sample_dataset(model_dataset, input_shape):
-    if model_dataset is not None:
-        return model_dataset
-    name = SAMPLE_DATASETS.get(tuple(input_shape))
-    return cache.named_dataset(name) if name else None
+# The image.
 
 
 def _image_input(input_shape, dataset) -> tuple[np.ndarray | None, str]:
@@ -512,7 +433,7 @@ def render() -> None:
         "Follow one image through the network: what each layer makes of it, the kernels that did it, one "
         "convolution step in numbers, and where the network looks."
     )
-    model, dataset, what = _choose_model()
+    model, dataset, what = models.choose_model(EPOCH_KEY)
     if model is None:
         st.error(what)
         st.page_link(PAGE_FILES["build"], label="Fix it on the Build page", icon=":material/construction:")
@@ -521,11 +442,12 @@ def render() -> None:
     if state.trained_job() is None:
         st.page_link(PAGE_FILES["train"], label="Train it first for meaningful maps", icon=":material/model_training:")
     input_shape = tuple(int(size) for size in model.inputs[0].shape[1:])
-    sample_source = _sample_dataset(dataset, input_shape)
+    sample_source = models.sample_dataset(dataset, input_shape)
     class_names = list(sample_source.class_names) if sample_source is not None else []
     x, where = _image_input(input_shape, sample_source)
     if x is None:
         return
+    models.remember_image(x, where)
     probabilities = _prediction(model, x, class_names, where)
     _feature_maps(model, x)
     _kernels(model)

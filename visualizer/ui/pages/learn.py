@@ -1,0 +1,606 @@
+"""The Learn page: the ideas behind the network, each live and tied to the network in hand.
+
+One topic at a time (``?view=kernels`` opens a topic directly): concept cards,
+activation functions and their gradients, classic kernels, pooling, the dense
+layer and softmax, and dropout.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from visualizer.activations import PARAMETERS, curve, flat_fraction, gradient_through_depth
+from visualizer.errors import InputError
+from visualizer.figures import (
+    activation_curves_figure,
+    cell_outline,
+    contributions_figure,
+    dropout_figure,
+    gradient_depth_figure,
+    input_figure,
+    kernel_output_figure,
+    logits_figure,
+    number_grid,
+    preactivation_figure,
+    prediction_spread_figure,
+)
+from visualizer.kernels import (
+    CLASSIC_KERNELS,
+    KERNEL_TITLES,
+    POOLING_KINDS,
+    apply_to_image,
+    classic_kernel,
+    output_size,
+    pool2d,
+    pool_window,
+)
+from visualizer.ui import cache, components, models, state
+from visualizer.ui.pages import PAGE_FILES
+
+VIEW_KEY = "view"
+# Topic slug (as in ``?view=``) -> its title. (Comments, not docstrings: a page script shows bare strings.)
+VIEWS: dict[str, str] = {
+    "concepts": "Concepts",
+    "activations": "Activations",
+    "kernels": "Kernels",
+    "pooling": "Pooling",
+    "dense": "Dense and softmax",
+    "dropout": "Dropout",
+}
+
+ACTIVATION_TITLES = {
+    "linear": "linear (none)",
+    "relu": "ReLU",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "leaky_relu": "leaky ReLU",
+    "elu": "ELU",
+    "selu": "SELU",
+    "gelu": "GELU",
+    "swish": "swish",
+    "softplus": "softplus",
+}
+HISTOGRAM_IMAGES = 128
+MAX_PLAYGROUND_SIDE = 96
+
+# (title, explanation, Learn view, (page, link text), (page, link text)).
+CONCEPTS = [
+    (
+        "Neural network",
+        "A chain of simple layers, each turning numbers into other numbers. Training nudges every weight a "
+        "little, again and again, in the direction that makes the answers on the training images less wrong: "
+        "the gradient of the loss, passed back through the layers (backpropagation).",
+        "activations",
+        ("build", "Assemble one on the Build page"),
+        ("train", "Watch it learn on the Train page"),
+    ),
+    (
+        "Activation function",
+        "After each weighted sum, a unit applies a fixed bend such as ReLU (negative values become 0). Without "
+        "it, any stack of layers would collapse into one linear map. Its slope decides how much gradient flows "
+        "back: flat regions (a sigmoid far from 0, a ReLU below 0) stop learning.",
+        "activations",
+        ("build", "Change a layer's activation on the Build page"),
+        ("inspect", "See the activated feature maps on Inspect"),
+    ),
+    (
+        "Convolution",
+        "A small grid of weights (the kernel) slides over the image; at each position it multiplies the pixels "
+        "under it by its weights and adds them up. The same kernel everywhere means the same pattern is found "
+        "wherever it is. A Sobel kernel finds edges; a trained network learns its own kernels.",
+        "kernels",
+        ("build", "Set filters, kernel size, stride and padding on Build"),
+        ("inspect", "Step through one convolution on Inspect"),
+    ),
+    (
+        "Pooling",
+        "Pooling shrinks a feature map by summarising each small window: its maximum (was the pattern there?) "
+        "or its average. Later layers then see a wider part of the image for the same cost, and small shifts "
+        "of the input matter less.",
+        "pooling",
+        ("build", "Add a pooling layer on Build"),
+        ("inspect", "Step through one pooling window on Inspect"),
+    ),
+    (
+        "Dense layer",
+        "Every input is connected to every unit: each unit is a weighted sum of all inputs plus a bias. The last "
+        "dense layer gives one score (logit) per class, and softmax turns the scores into probabilities that "
+        "add up to 1.",
+        "dense",
+        ("build", "Add dense layers on Build"),
+        ("inspect", "See the predicted probabilities on Inspect"),
+    ),
+    (
+        "Dropout",
+        "While training, dropout switches off a random share p of a layer's units at every step and scales the "
+        "rest by 1/(1-p). No unit can rely on any other, so the network learns redundant features and overfits "
+        "less. At inference dropout does nothing.",
+        "dropout",
+        ("build", "Add a Dropout layer on Build"),
+        ("train", "Compare training and test curves on Train"),
+    ),
+]
+
+
+def _open_view(view: str) -> None:
+    st.session_state[VIEW_KEY] = view
+
+
+# Concepts.
+
+
+def _concepts() -> None:
+    st.markdown("Six ideas are enough to read any network in this app. Each card opens its live view.")
+    columns = st.columns(3)
+    for index, (title, text, view, first, second) in enumerate(CONCEPTS):
+        with columns[index % 3].container(border=True):
+            st.markdown(f"#### {title}")
+            st.markdown(text)
+            st.button(
+                f"Try it: {VIEWS[view]}",
+                key=f"learn_open_{index}",
+                on_click=_open_view,
+                args=(view,),
+                icon=":material/play_circle:",
+            )
+            for page, label in (first, second):
+                st.page_link(PAGE_FILES[page], label=label, icon=":material/arrow_forward:")
+
+
+# Activations.
+
+
+def _activation_settings(names: list[str]) -> dict[str, dict[str, float]]:
+    settings: dict[str, dict[str, float]] = {name: {} for name in names}
+    if "leaky_relu" in names:
+        settings["leaky_relu"]["negative_slope"] = st.slider(
+            "Leaky ReLU negative slope", 0.0, 1.0, PARAMETERS["leaky_relu"]["negative_slope"], 0.01, key="learn_slope"
+        )
+    if "elu" in names:
+        settings["elu"]["alpha"] = st.slider("ELU alpha", 0.1, 3.0, PARAMETERS["elu"]["alpha"], 0.1, key="learn_alpha")
+    return settings
+
+
+def _activations() -> None:
+    st.markdown(
+        "An activation bends each weighted sum. Its **slope** (right) is what backpropagation multiplies the "
+        "gradient by on the way back: where it is flat, that unit stops learning."
+    )
+    names = st.multiselect(
+        "Compare",
+        list(PARAMETERS),
+        default=["relu", "sigmoid", "tanh"],
+        format_func=ACTIVATION_TITLES.get,
+        key="learn_activations",
+    )
+    if not names:
+        st.info("Pick at least one activation.")
+        return
+    settings = _activation_settings(names)
+    low, high = st.slider("x range", -10.0, 10.0, (-6.0, 6.0), 0.5, key="learn_range")
+    if low == high:
+        st.warning("Pick a range wider than one point.")
+        return
+    x = np.linspace(low, high, 401)
+    curves = {ACTIVATION_TITLES[name]: curve(name, x, **settings[name]) for name in names}
+    st.plotly_chart(activation_curves_figure(x, curves), key="learn_curves_chart")
+
+    st.subheader("Vanishing gradients")
+    st.markdown(
+        "Backpropagation multiplies one slope per layer. Sigmoid's slope is at most 0.25, so through many "
+        "layers the gradient shrinks towards zero and the first layers stop learning; ReLU's slope is 1 for "
+        "positive inputs, so it passes through unchanged."
+    )
+    left, right = st.columns(2)
+    depth = left.slider("Layers", 1, 50, 10, key="learn_depth")
+    start = right.slider("Value entering the first layer", -3.0, 3.0, 0.5, 0.1, key="learn_start")
+    compared = list(dict.fromkeys(["sigmoid", "relu", *names]))
+    products = {
+        ACTIVATION_TITLES[name]: gradient_through_depth(name, depth, start, **settings.get(name, {}))
+        for name in compared
+    }
+    st.plotly_chart(gradient_depth_figure(products), key="learn_depth_chart")
+    sigmoid_factor, relu_factor = products["sigmoid"][-1], products["ReLU"][-1]
+    st.caption(
+        f"After {depth} layers the gradient is multiplied by {sigmoid_factor:.2g} with sigmoid and by "
+        f"{relu_factor:.2g} with ReLU."
+    )
+    _activations_in_model()
+
+
+def _histogram_batch(dataset, input_shape) -> tuple[np.ndarray | None, str]:
+    if dataset is not None and tuple(dataset.image_shape) == tuple(input_shape):
+        count = min(HISTOGRAM_IMAGES, len(dataset.y_test))
+        return dataset.x_test[:count], f"the first {count} test images of {dataset.name}"
+    remembered = models.remembered_image(input_shape)
+    if remembered is not None:
+        return remembered[0][None], remembered[1]
+    return None, ""
+
+
+def _activations_in_model() -> None:
+    st.subheader("In your network")
+    st.markdown(
+        "What each layer's activation actually receives: a histogram of its values before the activation, with "
+        "the activation drawn over it. Values piled where the curve is flat are units that pass no gradient "
+        "back (dead ReLUs, saturated sigmoids)."
+    )
+    job = state.training_job()
+    if job is not None and job.status().active:
+        _live_histograms()
+        return
+    model, dataset, what = models.choose_model("learn_epoch")
+    if model is None:
+        st.warning(what)
+        return
+    _histograms(model, dataset, what)
+
+
+@st.fragment(run_every=2.0)
+def _live_histograms() -> None:
+    job = state.training_job()
+    if job is None or not job.status().active:
+        st.rerun(scope="app")
+        return
+    model = models.live_model(job)
+    if model is None:
+        st.info("Training is starting: the histograms appear after the first weights are saved.")
+        return
+    epoch = len(job.checkpoints) - 1
+    _histograms(model, job.dataset, f"the network training now, after epoch {epoch} (updates live)")
+
+
+def _histograms(model, dataset, what: str) -> None:
+    from visualizer.introspection import pre_activations
+
+    input_shape = tuple(int(size) for size in model.inputs[0].shape[1:])
+    batch, where = _histogram_batch(models.sample_dataset(dataset, input_shape), input_shape)
+    if batch is None:
+        st.info("No images of this shape here: follow one on the Inspect page first, then come back.")
+        return
+    try:
+        layers = pre_activations(model, batch)
+    except InputError as error:
+        st.info(str(error))
+        return
+    st.caption(f"{what}, on {where}.")
+    if not layers:
+        st.info("This network has no hidden conv or dense layer with an activation.")
+        return
+    columns = st.columns(2)
+    for index, item in enumerate(layers):
+        values = item.values
+        with columns[index % 2]:
+            if item.activation not in PARAMETERS:
+                st.caption(f"{item.layer_name}: activation {item.activation} is not drawn here.")
+                continue
+            span = float(max(np.percentile(np.abs(values), 99.5), 1.0))
+            x = np.linspace(-span, span, 201)
+            y, _ = curve(item.activation, x)
+            flat = flat_fraction(item.activation, values)
+            title = f"{item.layer_name} · {ACTIVATION_TITLES[item.activation]} · {flat:.0%} in a flat region"
+            st.plotly_chart(
+                preactivation_figure(values, x, y, ACTIVATION_TITLES[item.activation], title),
+                key=f"learn_hist_{item.layer_name}",
+            )
+
+
+# Kernels.
+
+
+def _playground_image() -> tuple[np.ndarray | None, str]:
+    from PIL import Image
+
+    from visualizer.images import load_image
+
+    choices = ["A digit", "A shape", "Upload"]
+    if models.remembered_image((28, 28, 1)) or models.remembered_image((64, 64, 3)):
+        choices.insert(0, "The image from Inspect")
+    source = st.radio("Image", choices, horizontal=True, key="learn_image_source")
+    if source == "The image from Inspect":
+        image, where = st.session_state[models.IMAGE_KEY]
+        return image, where
+    if source == "Upload":
+        uploaded = st.file_uploader(
+            "PNG, JPEG, GIF, BMP, WebP or TIFF",
+            type=["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"],
+            key="learn_upload",
+        )
+        if uploaded is None:
+            return None, ""
+        try:
+            picture = load_image(uploaded.getvalue())
+        except InputError as error:
+            st.error(f"{uploaded.name}: {error}")
+            return None, ""
+        picture.thumbnail((MAX_PLAYGROUND_SIDE, MAX_PLAYGROUND_SIDE), Image.Resampling.LANCZOS)
+        pixels = np.asarray(picture, dtype=np.float32) / 255.0
+        if pixels.ndim == 2:
+            pixels = pixels[:, :, None]
+        return pixels, f"{uploaded.name}, reduced to {picture.width}x{picture.height}"
+    dataset = cache.named_dataset("digits" if source == "A digit" else "shapes")
+    index = st.number_input(
+        f"Test image number (0 to {len(dataset.y_test) - 1})", 0, len(dataset.y_test) - 1, 3, key="learn_image_index"
+    )
+    label = dataset.class_names[int(dataset.y_test[int(index)])]
+    return dataset.x_test[int(index)], f"test image {index} of {dataset.name} (a {label})"
+
+
+def _kernel_choice() -> np.ndarray | None:
+    import pandas as pd
+
+    left, right = st.columns([3, 1])
+    name = left.selectbox(
+        "Kernel", list(CLASSIC_KERNELS), format_func=KERNEL_TITLES.get, index=1, key="learn_kernel_name"
+    )
+    size = right.radio("Size", [3, 5], horizontal=True, key="learn_kernel_size")
+    start = classic_kernel(name, size)
+    st.caption("Edit any number: the output follows.")
+    # The editor's input stays the same for a (kernel, size) pair, so edits are kept (streamlit#7749).
+    edited = st.data_editor(
+        pd.DataFrame(start, columns=[str(col) for col in range(size)]),
+        hide_index=True,
+        key=f"learn_kernel_{name}_{size}",
+    )
+    kernel = edited.to_numpy(dtype=np.float32, na_value=0.0)
+    if not np.isfinite(kernel).all():
+        st.error("Every weight must be a number.")
+        return None
+    return kernel
+
+
+def _kernels() -> None:
+    st.markdown(
+        "A kernel is a small grid of weights. At each position the window of pixels under it is multiplied by "
+        "the weights, cell by cell, and summed (cross-correlation, as Keras' Conv2D computes it). The same "
+        "numbers find the same pattern everywhere."
+    )
+    image, where = _playground_image()
+    if image is None:
+        return
+    kernel = _kernel_choice()
+    if kernel is None:
+        return
+    first, second, third = st.columns(3)
+    stride = first.radio("Stride", [1, 2, 3], horizontal=True, key="learn_stride")
+    padding = second.radio("Padding", ["valid", "same"], horizontal=True, key="learn_padding")
+    colour = image.shape[2] == 3
+    per_channel = third.toggle("Each colour channel", value=False, key="learn_per_channel", disabled=not colour)
+    try:
+        output = apply_to_image(image, kernel, stride, padding, per_channel=per_channel and colour)
+    except InputError as error:
+        st.error(str(error))
+        return
+    columns = st.columns([2, 1, 2])
+    columns[0].plotly_chart(input_figure(image, f"input: {where}"), key="learn_kernel_input")
+    columns[1].plotly_chart(number_grid(kernel, "kernel"), key="learn_kernel_grid")
+    channels = "each channel" if per_channel and colour else "gray"
+    columns[2].plotly_chart(
+        kernel_output_figure(output, f"output ({channels}) {output.shape[0]}x{output.shape[1]}"),
+        key="learn_kernel_output",
+    )
+    st.markdown(_size_formula(image.shape[0], kernel.shape[0], stride, padding, "kernel"))
+
+
+def _size_formula(size: int, window: int, stride: int, padding: str, what: str) -> str:
+    """The output-size formula with the person's numbers, as Markdown with LaTeX."""
+    result = output_size(size, window, stride, padding)
+    if padding == "same":
+        return (
+            f"**Output size** with 'same' padding: $\\lceil n / s \\rceil = \\lceil {size} / {stride} \\rceil = "
+            f"{result}$ (zeros are added around the input so that the {what} fits)."
+        )
+    return (
+        f"**Output size** with 'valid' padding: $\\lfloor (n - k) / s \\rfloor + 1 = "
+        f"\\lfloor ({size} - {window}) / {stride} \\rfloor + 1 = {result}$, where $n$ is the input size, "
+        f"$k$ the {what} size and $s$ the stride."
+    )
+
+
+# Pooling.
+
+
+def _small_map(seed: int, size: int) -> np.ndarray:
+    return np.random.RandomState(seed).randint(0, 10, size=(size, size)).astype(np.float32)
+
+
+def _pooling() -> None:
+    st.markdown(
+        "Pooling summarises each window of a feature map by one number: max pooling keeps the strongest response "
+        "(was the pattern anywhere in this window?), average pooling the mean, global average pooling one number "
+        "per map. It has no weights to learn."
+    )
+    kinds = {"max": "Max", "average": "Average", "global_average": "Global average"}
+    first, second, third, fourth = st.columns(4)
+    kind = first.radio("Pooling", list(POOLING_KINDS), format_func=kinds.get, key="learn_pool_kind")
+    size = second.slider("Map size", 4, 8, 6, key="learn_pool_size")
+    window = third.radio("Window", [2, 3], horizontal=True, key="learn_pool_window", disabled=kind == "global_average")
+    stride = fourth.radio("Stride", [1, 2, 3], index=1, horizontal=True, key="learn_pool_stride")
+    seed = st.number_input("Map number (a new random map each)", 0, 999, 0, key="learn_pool_seed")
+    values = _small_map(int(seed), size)
+    if kind != "global_average" and stride > window:
+        st.caption(f"With a stride above the window ({stride} > {window}) some values are never looked at.")
+    output = pool2d(values, kind, window, stride)
+    if kind == "global_average":
+        left, right = st.columns(2)
+        left.plotly_chart(number_grid(values, "feature map", "Blues", centre=False), key="learn_pool_input")
+        right.plotly_chart(number_grid(output, "global average", "Blues", centre=False), key="learn_pool_output")
+        st.markdown(f"One number per map: the mean of its {size * size} values, {float(output[0, 0]):.2f}.")
+        return
+    out_h, out_w = output.shape
+    position = st.slider("Output cell (row-major)", 0, out_h * out_w - 1, 0, key="learn_pool_cell")
+    row, col = divmod(int(position), out_w)
+    top, left_edge = pool_window(row, col, window, stride, values.shape)
+    left, right = st.columns(2)
+    window_outline = cell_outline(top, left_edge, window, window)
+    left.plotly_chart(
+        number_grid(values, "feature map", "Blues", centre=False, shapes=[window_outline]),
+        key="learn_pool_input",
+    )
+    right.plotly_chart(
+        number_grid(output, f"{kinds[kind].lower()} pooled", "Blues", centre=False, shapes=[cell_outline(row, col)]),
+        key="learn_pool_output",
+    )
+    patch = values[top : top + window, left_edge : left_edge + window]
+    summary = "max" if kind == "max" else "mean"
+    numbers = ", ".join(f"{value:g}" for value in patch.ravel())
+    st.markdown(f"Cell ({row}, {col}): {summary}({numbers}) = **{float(output[row, col]):.2f}**")
+    st.markdown(_size_formula(size, window, stride, "valid", "window"))
+
+
+# Dense and softmax.
+
+
+def _model_image(model, dataset) -> tuple[np.ndarray | None, str, list[str]]:
+    """The image to follow: the one from Inspect if it fits, else a test image picked here."""
+    input_shape = tuple(int(size) for size in model.inputs[0].shape[1:])
+    source = models.sample_dataset(dataset, input_shape)
+    class_names = list(source.class_names) if source is not None else []
+    remembered = models.remembered_image(input_shape)
+    if remembered is not None and st.toggle("Use the image from Inspect", value=True, key="learn_use_inspect"):
+        return remembered[0], remembered[1], class_names
+    if source is None:
+        st.info("No test images of this shape here: follow an image on the Inspect page first.")
+        return None, "", class_names
+    index = st.number_input(
+        f"Test image number (0 to {len(source.y_test) - 1})", 0, len(source.y_test) - 1, 0, key="learn_model_image"
+    )
+    label = source.class_names[int(source.y_test[int(index)])]
+    return source.x_test[int(index)], f"test image {index} of {source.name} (a {label})", class_names
+
+
+def _dense() -> None:
+    from visualizer.introspection import dense_step, softmax
+
+    st.markdown(
+        "The last layer gives every class a score, its **logit**: each input times its weight for that class, "
+        "all added up, plus the class's bias. Softmax then turns the logits into probabilities: "
+        "$p_i = e^{z_i} / \\sum_j e^{z_j}$."
+    )
+    model, dataset, what = models.choose_model("learn_epoch")
+    if model is None:
+        st.warning(what)
+        return
+    x, where, class_names = _model_image(model, dataset)
+    if x is None:
+        return
+    try:
+        step = dense_step(model, x)
+    except InputError as error:
+        st.info(str(error))
+        return
+    st.caption(f"{what}; {where}. Layer {step.layer_name}: {len(step.inputs)} inputs x {len(step.bias)} classes.")
+    names = [components.class_label(class_names, index) for index in range(len(step.bias))]
+    temperature = st.slider(
+        "Softmax temperature (1 = what the network uses)", 0.1, 5.0, 1.0, 0.1, key="learn_temperature"
+    )
+    probabilities = softmax(step.logits, temperature) if temperature != 1.0 else step.probabilities
+    st.plotly_chart(logits_figure(step.logits, probabilities, names), key="learn_logits_chart")
+    if temperature != 1.0:
+        st.caption(f"Probabilities at temperature {temperature:g}: below 1 sharpens them, above 1 flattens them.")
+    chosen = st.selectbox(
+        "Explain the logit of",
+        range(len(step.bias)),
+        index=int(np.argmax(step.logits)),
+        format_func=names.__getitem__,
+        key="learn_dense_class",
+    )
+    contributions = step.inputs * step.weights[:, chosen]
+    st.plotly_chart(
+        contributions_figure(contributions, float(step.bias[chosen]), f"logit of {names[chosen]}, term by term"),
+        key="learn_contributions_chart",
+    )
+    exps = np.exp(step.logits.astype(np.float64) - step.logits.max())
+    st.markdown(
+        f"$z_{{{names[chosen]}}} = \\sum_i x_i w_i + b = {contributions.sum():.3f} + ({step.bias[chosen]:.3f}) "
+        f"= {step.logits[chosen]:.3f}$, and $p = e^{{z - z_{{max}}}} / \\sum_j e^{{z_j - z_{{max}}}} = "
+        f"{exps[chosen]:.3f} / {exps.sum():.3f} = {step.probabilities[chosen]:.1%}$."
+    )
+
+
+# Dropout.
+
+
+def _dropout() -> None:
+    st.markdown(
+        "While training, dropout zeroes each unit with probability $p$ and multiplies the survivors by "
+        "$1/(1-p)$ (*inverted dropout*), so the expected value of every unit stays the same. At inference "
+        "nothing is dropped and nothing is scaled."
+    )
+    first, second = st.columns(2)
+    rate = first.slider("Rate p", 0.0, 0.9, 0.5, 0.05, key="learn_dropout_rate")
+    mask_seed = second.number_input("Mask number (a new random mask each)", 0, 9999, 0, key="learn_dropout_seed")
+    model, dataset, what = models.choose_model("learn_epoch")
+    if model is None:
+        st.warning(what)
+        return
+    x, where, class_names = _model_image(model, dataset)
+    if x is None:
+        return
+    from visualizer.introspection import dropout_layers, dropout_predictions, feature_maps, predict
+
+    maps = feature_maps(model, x)
+    names = list(maps)
+    own = dropout_layers(model)
+    # The units a dropout layer sees: the input of the network's own first Dropout, else the last layer's input.
+    target = own[0] if own else names[-1]
+    position = names.index(target)
+    values = (maps[names[position - 1]] if position > 0 else np.asarray(x)).ravel()[:64]
+    kept = np.random.RandomState(int(mask_seed)).rand(len(values)) >= rate
+    scale = 1.0 / (1.0 - rate)
+    st.caption(f"The first {len(values)} units entering {target}, {what}; {where}.")
+    st.plotly_chart(dropout_figure(values, kept, scale), key="learn_dropout_chart")
+    st.markdown(
+        f"{int((~kept).sum())} of {len(values)} units dropped this time (expected {rate:.0%}); the sum before "
+        f"dropout is {values.sum():.2f}, after it {float((values * kept).sum() * scale):.2f}: equal on average "
+        "over masks, different for each one."
+    )
+
+    st.subheader("The spread of predictions with dropout left on")
+    if own:
+        st.markdown(
+            f"This network's own dropout ({', '.join(own)}) left switched on at prediction time, 50 times: the "
+            "spread shows how much the answer depends on which units happen to survive (Monte Carlo dropout)."
+        )
+        samples = dropout_predictions(model, x, samples=50, seed=int(mask_seed))
+    else:
+        st.markdown(
+            f"This network has no Dropout layer, so dropout at rate {rate:.2f} is applied to its last layer's "
+            "input, 50 times. Add a Dropout layer on the Build page to train with it."
+        )
+        samples = dropout_predictions(model, x, samples=50, rate=rate, seed=int(mask_seed))
+    labels = [components.class_label(class_names, index) for index in range(samples.shape[1])]
+    st.plotly_chart(prediction_spread_figure(samples, predict(model, x), labels), key="learn_spread_chart")
+    agreement = float(np.mean(samples.argmax(axis=1) == int(np.argmax(predict(model, x)))))
+    st.caption(f"{agreement:.0%} of the 50 dropout samples give the same answer as the network without dropout.")
+
+
+RENDERERS = {
+    "concepts": _concepts,
+    "activations": _activations,
+    "kernels": _kernels,
+    "pooling": _pooling,
+    "dense": _dense,
+    "dropout": _dropout,
+}
+
+
+def render() -> None:
+    st.title("Learn")
+    st.caption("The ideas behind a CNN, each one live, and tied to the network you built.")
+    view = st.segmented_control(
+        "Topic",
+        list(VIEWS),
+        default="concepts",
+        required=True,
+        format_func=VIEWS.__getitem__,
+        key=VIEW_KEY,
+        bind="query-params",
+        label_visibility="collapsed",
+    )
+    RENDERERS[view or "concepts"]()
+
+
+if __name__ == "__main__":
+    render()
