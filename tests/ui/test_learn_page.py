@@ -28,7 +28,7 @@ def app() -> AppTest:
 
 
 def open_view(at: AppTest, view: str) -> AppTest:
-    at.button_group(key="view").set_value(view).run()
+    at.button_group(key="learn_view").set_value(view).run()
     assert not at.exception, at.exception
     return at
 
@@ -39,6 +39,18 @@ def figures(at: AppTest) -> list[dict]:
 
 def markdown(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
+
+
+def test_a_topic_opens_from_the_url_and_lands_in_it():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page(LEARN)
+    at.query_params["view"] = "pooling"
+    at.run()
+    assert not at.exception
+    assert at.button_group(key="learn_view").value == "pooling"
+    open_view(at, "dense")
+    assert at.query_params["view"] == "dense"
 
 
 def test_concept_cards_open_their_views(app):
@@ -57,7 +69,7 @@ def test_concept_cards_open_their_views(app):
     assert any("build" in page for page in links) and any("inspect" in page for page in links)
     next(button for button in app.button if button.label == "Try it: Pooling").click().run()
     assert not app.exception
-    assert app.button_group(key="view").value == "pooling"
+    assert app.button_group(key="learn_view").value == "pooling"
     assert "Output size" in markdown(app)
 
 

@@ -38,7 +38,8 @@ from visualizer.kernels import (
 from visualizer.ui import cache, components, models, state
 from visualizer.ui.pages import PAGE_FILES
 
-VIEW_KEY = "view"
+VIEW_KEY = "learn_view"
+VIEW_PARAM = "view"
 # Topic slug (as in ``?view=``) -> its title. (Comments, not docstrings: a page script shows bare strings.)
 VIEWS: dict[str, str] = {
     "concepts": "Concepts",
@@ -72,8 +73,8 @@ CONCEPTS = [
         "little, again and again, in the direction that makes the answers on the training images less wrong: "
         "the gradient of the loss, passed back through the layers (backpropagation).",
         "activations",
-        ("build", "Assemble one on the Build page"),
-        ("train", "Watch it learn on the Train page"),
+        ("build", "Assemble one (Build)"),
+        ("train", "Watch it learn (Train)"),
     ),
     (
         "Activation function",
@@ -81,8 +82,8 @@ CONCEPTS = [
         "it, any stack of layers would collapse into one linear map. Its slope decides how much gradient flows "
         "back: flat regions (a sigmoid far from 0, a ReLU below 0) stop learning.",
         "activations",
-        ("build", "Change a layer's activation on the Build page"),
-        ("inspect", "See the activated feature maps on Inspect"),
+        ("build", "Change an activation (Build)"),
+        ("inspect", "Activated feature maps (Inspect)"),
     ),
     (
         "Convolution",
@@ -90,8 +91,8 @@ CONCEPTS = [
         "under it by its weights and adds them up. The same kernel everywhere means the same pattern is found "
         "wherever it is. A Sobel kernel finds edges; a trained network learns its own kernels.",
         "kernels",
-        ("build", "Set filters, kernel size, stride and padding on Build"),
-        ("inspect", "Step through one convolution on Inspect"),
+        ("build", "Kernel size and stride (Build)"),
+        ("inspect", "One convolution step (Inspect)"),
     ),
     (
         "Pooling",
@@ -99,8 +100,8 @@ CONCEPTS = [
         "or its average. Later layers then see a wider part of the image for the same cost, and small shifts "
         "of the input matter less.",
         "pooling",
-        ("build", "Add a pooling layer on Build"),
-        ("inspect", "Step through one pooling window on Inspect"),
+        ("build", "Add a pooling layer (Build)"),
+        ("inspect", "One pooling step (Inspect)"),
     ),
     (
         "Dense layer",
@@ -108,8 +109,8 @@ CONCEPTS = [
         "dense layer gives one score (logit) per class, and softmax turns the scores into probabilities that "
         "add up to 1.",
         "dense",
-        ("build", "Add dense layers on Build"),
-        ("inspect", "See the predicted probabilities on Inspect"),
+        ("build", "Add dense layers (Build)"),
+        ("inspect", "Predicted probabilities (Inspect)"),
     ),
     (
         "Dropout",
@@ -117,8 +118,8 @@ CONCEPTS = [
         "rest by 1/(1-p). No unit can rely on any other, so the network learns redundant features and overfits "
         "less. At inference dropout does nothing.",
         "dropout",
-        ("build", "Add a Dropout layer on Build"),
-        ("train", "Compare training and test curves on Train"),
+        ("build", "Add a Dropout layer (Build)"),
+        ("train", "Training vs test curves (Train)"),
     ),
 ]
 
@@ -336,9 +337,10 @@ def _kernel_choice() -> np.ndarray | None:
     )
     size = right.radio("Size", [3, 5], horizontal=True, key="learn_kernel_size")
     start = classic_kernel(name, size)
-    st.caption("Edit any number: the output follows.")
+    editor, _ = st.columns([1, 2])
+    editor.caption("Edit any number: the output follows.")
     # The editor's input stays the same for a (kernel, size) pair, so edits are kept (streamlit#7749).
-    edited = st.data_editor(
+    edited = editor.data_editor(
         pd.DataFrame(start, columns=[str(col) for col in range(size)]),
         hide_index=True,
         key=f"learn_kernel_{name}_{size}",
@@ -589,6 +591,10 @@ RENDERERS = {
 def render() -> None:
     st.title("Learn")
     st.caption("The ideas behind a CNN, each one live, and tied to the network you built.")
+    # ?view=kernels opens a topic (Streamlit's own binding would put the title, not the slug, in the URL).
+    requested = st.query_params.get(VIEW_PARAM)
+    if requested in VIEWS and VIEW_KEY not in st.session_state:
+        st.session_state[VIEW_KEY] = requested
     view = st.segmented_control(
         "Topic",
         list(VIEWS),
@@ -596,10 +602,11 @@ def render() -> None:
         required=True,
         format_func=VIEWS.__getitem__,
         key=VIEW_KEY,
-        bind="query-params",
         label_visibility="collapsed",
     )
-    RENDERERS[view or "concepts"]()
+    view = view or "concepts"
+    st.query_params[VIEW_PARAM] = view
+    RENDERERS[view]()
 
 
 if __name__ == "__main__":
