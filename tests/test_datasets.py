@@ -73,7 +73,7 @@ def test_split_is_stratified_and_deterministic():
 def test_shapes_are_generated_deterministically():
     dataset = load_dataset("shapes")
     check_dataset(dataset, (64, 64, 3), 6)
-    assert len(dataset.y_train) + len(dataset.y_test) == 3000
+    assert len(dataset.y_train) + len(dataset.y_test) == 6 * 2000
     assert dataset.class_names == ("circle", "square", "triangle", "star", "cross", "ring")
     first = dataset.x_train[:5].copy()
     datasets._shapes.cache_clear()

@@ -28,7 +28,7 @@ SPLIT_SEED = 0
 
 DIGITS_SIDE = 28
 SHAPES_SIDE = 64
-SHAPES_PER_CLASS = 500
+SHAPES_PER_CLASS = 2000
 SHAPES_SEED = 2024
 SHAPE_CLASSES = ("circle", "square", "triangle", "star", "cross", "ring")
 
@@ -251,7 +251,7 @@ def draw_shape(kind: str, rng: np.random.RandomState, side: int = SHAPES_SIDE) -
 
 @functools.cache
 def _shapes() -> Dataset:
-    """Generated deterministically from ``SHAPES_SEED``: 6 classes x 500 RGB 64x64 images."""
+    """Generated deterministically from ``SHAPES_SEED``: 6 classes x 2,000 RGB 64x64 images."""
     rng = np.random.RandomState(SHAPES_SEED)
     count = SHAPES_PER_CLASS * len(SHAPE_CLASSES)
     x = np.empty((count, SHAPES_SIDE, SHAPES_SIDE, 3), dtype=np.float32)
