@@ -17,6 +17,8 @@ TENSORFLOW_FREE = [
     "visualizer/kernels.py",
     "visualizer/presets.py",
     "visualizer/errors.py",
+    "visualizer/variants.py",
+    "visualizer/lessons/__init__.py",
 ]
 HEAVY = {"tensorflow", "keras"}
 

@@ -1168,3 +1168,43 @@ def prediction_spread_figure(samples: np.ndarray, inference: np.ndarray, class_n
         height=340, margin={"l": 50, "r": 10, "t": 10, "b": 40}, legend={"orientation": "h", "y": 1.08, "x": 0}
     )
     return fig
+
+
+def comparison_curves(histories: dict[str, dict[str, list[float]]], epochs: int | None = None) -> go.Figure:
+    """Loss and accuracy of several runs in one frame: one colour per run, training solid, test dashed."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Loss (lower is better)", "Accuracy"))
+    longest = 1
+    for index, (label, history) in enumerate(histories.items()):
+        colour = CURVE_COLOURS[index % len(CURVE_COLOURS)]
+        for column, metric in ((1, "loss"), (2, "accuracy")):
+            for key, split, dash in ((metric, "training", "solid"), (f"val_{metric}", "test", "dash")):
+                values = np.asarray(history.get(key, []), dtype=np.float32)
+                longest = max(longest, len(values))
+                fig.add_trace(
+                    go.Scatter(
+                        x=np.arange(1, len(values) + 1, dtype=np.int32),
+                        y=values,
+                        mode="lines+markers",
+                        name=f"{label}, {split}",
+                        legendgroup=f"{label}{split}",
+                        showlegend=column == 1,
+                        line={"color": colour, "dash": dash, "width": 2},
+                        marker={"size": 5},
+                        hovertemplate=f"{label}<br>epoch %{{x}}: {split} {metric} %{{y:.4f}}<extra></extra>",
+                    ),
+                    row=1,
+                    col=column,
+                )
+    last = max(epochs or 0, longest)
+    fig.update_xaxes(title_text="epoch", range=[0.5, last + 0.5], dtick=max(1, last // 10))
+    fig.update_yaxes(rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
+    fig.update_layout(
+        height=380,
+        margin={"l": 50, "r": 20, "t": 40, "b": 40},
+        legend={"orientation": "h", "y": -0.2, "x": 0.5, "xanchor": "center"},
+        uirevision="comparison",
+    )
+    return fig

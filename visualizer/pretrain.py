@@ -32,6 +32,7 @@ import numpy as np
 from visualizer.datasets import load_dataset
 from visualizer.presets import PRESETS
 from visualizer.pretrained import CHECKPOINTS_FILE, MANIFEST_FILE, MODEL_FILE, PRETRAINED_DIR
+from visualizer.spec import ModelSpec
 from visualizer.training import TrainingConfig, TrainingJob, TrainingPool, evaluate
 
 
@@ -121,9 +122,14 @@ def train_recipe(recipe: Recipe, dataset=None) -> tuple[object, list[list[np.nda
 
 def save(model, checkpoints: list[list[np.ndarray]], entry: dict, root: Path) -> None:
     """Writes a model's files under ``root / entry['name']``."""
+    from visualizer.building import build_model
+
     folder = root / entry["name"]
     folder.mkdir(parents=True, exist_ok=True)
-    model.save(folder / MODEL_FILE)
+    # The same network, uncompiled: the archive then holds no optimizer state (a third of the size).
+    plain = build_model(ModelSpec.from_dict(entry["spec"]), seed=entry["seed"])
+    plain.set_weights(model.get_weights())
+    plain.save(folder / MODEL_FILE)
     arrays = {
         f"epoch{epoch:03d}_w{index:02d}": np.asarray(weight, dtype=np.float32)
         for epoch, weights in enumerate(checkpoints)

@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from visualizer.datasets import Dataset, load_dataset
+from visualizer.errors import InputError
 
 ABANDON_GRACE_SECONDS = 30.0
 
@@ -22,11 +23,31 @@ def named_dataset(name: str) -> Dataset:
     return load_dataset(name)
 
 
+@st.cache_resource(show_spinner="Loading the shipped model...", max_entries=4)
+def shipped_run(name: str):
+    """A shipped model with its epoch series and dataset, loaded once per process and shared read-only."""
+    from visualizer.pretrained import manifest_entry, shipped_run
+
+    return shipped_run(name, named_dataset(manifest_entry(name)["dataset"]))
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def shipped_models() -> list[dict]:
+    """The manifest's entries (name, title, dataset...), or [] when nothing is shipped."""
+    from visualizer.pretrained import manifest
+
+    try:
+        return [{key: entry[key] for key in ("name", "title", "dataset", "test_accuracy")} for entry in manifest()]
+    except InputError:
+        return []
+
+
 class SessionJobs:
     """Holds the job of one browser session so that its release can stop it."""
 
     def __init__(self) -> None:
         self.job: Any = None
+        self.extra: list[Any] = []
 
     def track(self, job: Any) -> None:
         """Remembers ``job`` as this session's, re-adopting it after a reconnect."""
@@ -34,10 +55,15 @@ class SessionJobs:
             job.adopt()
         self.job = job
 
+    def track_extra(self, jobs: list[Any]) -> None:
+        """Remembers more jobs of this session (the Compare page's pair), replacing the previous ones."""
+        self.extra = list(jobs)
+
 
 def _release(holder: SessionJobs) -> None:
-    if holder.job is not None:
-        holder.job.abandon(ABANDON_GRACE_SECONDS)
+    for job in [holder.job, *holder.extra]:
+        if job is not None:
+            job.abandon(ABANDON_GRACE_SECONDS)
 
 
 @st.cache_resource(scope="session", on_release=_release, show_spinner=False)

@@ -6,6 +6,7 @@ from typing import Any
 
 import streamlit as st
 
+from visualizer.errors import InputError
 from visualizer.spec import ACTIVATIONS, MAX_FILTERS, MAX_UNITS, MAX_WINDOW, PADDINGS
 from visualizer.ui import state
 
@@ -177,3 +178,94 @@ def clicked_customdata(event: Any) -> list[int] | None:
 def class_label(class_names: list[str], index: int) -> str:
     """The name of class ``index``, or its number when the model predicts more classes than are named."""
     return class_names[index] if index < len(class_names) else str(index)
+
+
+# Lessons and presenter mode.
+
+PRESENTER_CSS = """
+<style>
+html, .stApp { font-size: 21px; }
+.stApp h1 { font-size: 3rem; }
+.stApp h2, .stApp h3 { font-size: 2.1rem; }
+.stMarkdown p, .stMarkdown li, .stCaption, label p { font-size: 1.15rem !important; }
+.stPlotlyChart svg text { font-size: 17px !important; }
+.stPlotlyChart .legend text { font-size: 16px !important; }
+</style>
+"""
+
+
+def sync_lesson() -> None:
+    """Opens the lesson named in the URL (``?lesson=<id>``) once; a bad name becomes a notice."""
+    from visualizer.lessons import load_lesson
+
+    requested = st.query_params.get(state.LESSON_PARAM)
+    current = state.lesson()
+    if not requested or (current is not None and current.id == requested):
+        return
+    try:
+        state.apply_lesson(load_lesson(requested))
+    except InputError as error:
+        state.set_notice("error", f"The lesson link could not be opened: {error}")
+        return
+    st.session_state["lesson_just_opened"] = True
+
+
+def pop_lesson_switch() -> Any:
+    """The lesson just opened from a link (once), so the app can go to its page."""
+    if st.session_state.pop("lesson_just_opened", False):
+        return state.lesson()
+    return None
+
+
+def _leave() -> None:
+    state.leave_lesson()
+    st.query_params.pop(state.LESSON_PARAM, None)
+
+
+def lesson_panel() -> None:
+    """The sidebar card of the lesson being followed: steps, the teacher's notes, a shareable link."""
+    from visualizer.ui.pages import PAGE_FILES
+
+    current = state.lesson()
+    if current is None:
+        return
+    with st.sidebar.container(border=True):
+        st.markdown(f"**Lesson: {current.title}**")
+        st.caption(current.summary)
+        st.markdown("\n".join(f"{index}. {step}" for index, step in enumerate(current.steps, 1)))
+        if current.learn_view and current.page != "learn":
+            st.page_link(
+                PAGE_FILES["learn"],
+                label=f"The idea: Learn · {current.learn_view}",
+                icon=":material/school:",
+                query_params={"view": current.learn_view},
+            )
+        if current.page != "home":
+            st.page_link(
+                PAGE_FILES[current.page],
+                label=f"Back to the lesson's page ({current.page.title()})",
+                icon=":material/flag:",
+                query_params={state.LESSON_PARAM: current.id},
+            )
+        if current.notes:
+            with st.expander("Teacher's notes"):
+                st.markdown(current.notes)
+        st.caption(f"Share it: add `?lesson={current.id}` to the app's address.")
+        st.button("Leave the lesson", key="lesson_leave", on_click=_leave, icon=":material/logout:")
+
+
+def presenter_toggle() -> bool:
+    """The sidebar switch for presenter mode (``?present=1`` turns it on); returns whether it is on."""
+    if st.query_params.get(state.PRESENTER_PARAM) == "1" and f"kept_{state.PRESENTER}" not in st.session_state:
+        st.session_state[f"kept_{state.PRESENTER}"] = True
+    keep(state.PRESENTER, False)
+    on = st.sidebar.toggle(
+        "Presenter mode",
+        key=state.PRESENTER,
+        on_change=remember,
+        args=(state.PRESENTER,),
+        help="For a projector: large type and figures, editing controls hidden.",
+    )
+    if on:
+        st.html(PRESENTER_CSS)
+    return on

@@ -1,19 +1,22 @@
 """The model in hand, shared by the Inspect and Learn pages.
 
-The trained network of this session (at any epoch of its training), or else
-the untrained stack from the Build page. Models are built once per session and
+A shipped model (the default, so every view has something to show at once),
+the network trained in this session, the person's own uploaded .keras model,
+or the untrained stack from the Build page; trained and shipped networks at any
+epoch of their training. Models are built once per session and
 kept in its state; the pages pass them back into ``visualizer`` functions.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import streamlit as st
 
+from visualizer.errors import InputError
 from visualizer.shapes import summarize_until_error
-from visualizer.ui import cache, state
+from visualizer.ui import cache, components, state
 
 MODELS_KEY = "inspect_models"
 IMAGE_KEY = "inspect_image"
@@ -60,36 +63,130 @@ def model_at_epoch(job, epoch: int):
     return models[key]
 
 
-def choose_model(epoch_key: str):
-    """The model to look at, its dataset, and a sentence saying what it is; or (None, None, reason).
+class Chosen(NamedTuple):
+    """The network a page shows, or why there is none.
 
-    Shows an epoch slider (under ``epoch_key``) when the trained network has checkpoints.
+    Attributes:
+        model: The Keras model, or None (then ``what`` says why).
+        dataset: The data it learned, when known.
+        what: A sentence saying what it is.
+        plain: Whether it is a plain stack of layers, so every view applies.
     """
-    job = state.trained_job()
-    if job is not None and job.model is not None:
-        epochs = len(job.checkpoints) - 1
-        epoch = 0
-        if epochs >= 1:
-            epoch = st.slider(
-                "Epoch",
-                0,
-                epochs,
-                epochs,
-                key=epoch_key,
-                help="Scrub through training: 0 is the network before it learned anything.",
-            )
+
+    model: Any
+    dataset: Any
+    what: str
+    plain: bool = True
+
+
+def _options() -> dict[str, str]:
+    options: dict[str, str] = {}
+    if state.trained_job() is not None:
+        options["trained"] = "Your trained network"
+    uploaded = state.uploaded_model()
+    if uploaded is not None:
+        options["uploaded"] = f"Your model: {uploaded[1]}"
+    for entry in cache.shipped_models():
+        options[f"shipped:{entry['name']}"] = f"{entry['title']} (shipped, {entry['test_accuracy']:.1%} test accuracy)"
+    options["untrained"] = "The untrained stack from the Build page"
+    return options
+
+
+def _on_upload(key: str) -> None:
+    from visualizer.pretrained import load_user_model
+
+    uploaded = st.session_state.get(key)
+    if uploaded is None:
+        return
+    try:
+        model = load_user_model(uploaded.getvalue())
+    except InputError as error:
+        state.set_notice("error", f"{uploaded.name}: {error}")
+        return
+    state.set_uploaded_model(model, uploaded.name)
+    state.set_model_choice("uploaded")
+    st.session_state[MODEL_CHOICE_KEY] = "uploaded"
+    state.set_notice(
+        "success", f"Loaded {uploaded.name}: {len(model.layers)} layers, {model.count_params():,} parameters."
+    )
+
+
+MODEL_CHOICE_KEY = state.MODEL_CHOICE
+UPLOAD_MODEL_KEY = "model_upload"
+
+
+def model_uploader() -> None:
+    """A file uploader for a person's own ``.keras`` model (checked before it is loaded)."""
+    st.file_uploader(
+        "Your own Keras model (.keras)",
+        type=["keras"],
+        key=UPLOAD_MODEL_KEY,
+        on_change=_on_upload,
+        args=(UPLOAD_MODEL_KEY,),
+        help="Saved with model.save('name.keras'). Only plain Keras layers are accepted: files that could run "
+        "code (Lambda layers, custom classes) are refused.",
+    )
+
+
+def _run_model(run, epoch_key: str, what: str) -> Chosen:
+    epochs = len(run.checkpoints) - 1
+    epoch = epochs
+    if epochs >= 1:
+        epoch = st.slider(
+            "Epoch",
+            0,
+            epochs,
+            epochs,
+            key=epoch_key,
+            help="Scrub through training: 0 is the network before it learned anything.",
+        )
+    if epoch < epochs:
+        what += f", shown after epoch {epoch}"
+    return Chosen(model_at_epoch(run, epoch), run.dataset, what)
+
+
+def choose_model(epoch_key: str, selector: bool = True) -> Chosen:
+    """The network to look at, picked with a selector (shipped, trained, uploaded or untrained).
+
+    Shows an epoch slider (under ``epoch_key``) for a network with an epoch series.
+    """
+    options = _options()
+    if state.model_choice() not in options:
+        state.set_model_choice("trained" if "trained" in options else next(iter(options)))
+    components.keep(MODEL_CHOICE_KEY, state.model_choice())
+    if selector:
+        st.selectbox(
+            "Network",
+            list(options),
+            format_func=options.get,
+            key=MODEL_CHOICE_KEY,
+            on_change=components.remember,
+            args=(MODEL_CHOICE_KEY,),
+        )
+    choice = st.session_state[MODEL_CHOICE_KEY]
+    if choice == "trained":
+        job = state.trained_job()
         status = job.status()
-        what = f"your trained network ({status.epoch} epochs on {job.dataset.name})"
-        if epoch < epochs:
-            what += f", shown after epoch {epoch}"
-        return model_at_epoch(job, epoch), job.dataset, what
+        return _run_model(job, epoch_key, f"your trained network ({status.epoch} epochs on {job.dataset.name})")
+    if choice == "uploaded":
+        from visualizer.pretrained import is_plain_stack
+
+        model, name = state.uploaded_model()
+        return Chosen(model, None, f"your model {name}", is_plain_stack(model))
+    if choice.startswith("shipped:"):
+        name = choice.split(":", 1)[1]
+        try:
+            run = cache.shipped_run(name)
+        except InputError as error:
+            return Chosen(None, None, str(error))
+        return _run_model(run, epoch_key, f"{run.title} ({len(run.checkpoints) - 1} epochs, shipped with the app)")
     spec, error = state.current_spec()
     if spec is None:
-        return None, None, f"The stack can't be read: {error}"
+        return Chosen(None, None, f"The stack can't be read: {error}")
     _, shape_error = summarize_until_error(spec)
     if shape_error is not None:
-        return None, None, f"The stack can't be built yet: {shape_error}"
-    return untrained_model(spec), None, "the untrained network from the Build page (random starting weights)"
+        return Chosen(None, None, f"The stack can't be built yet: {shape_error}")
+    return Chosen(untrained_model(spec), None, "the untrained network from the Build page (random starting weights)")
 
 
 def sample_dataset(model_dataset, input_shape):

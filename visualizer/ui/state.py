@@ -35,6 +35,7 @@ def init() -> None:
     if st.session_state.get(INITIALISED):
         return
     st.session_state[INITIALISED] = True
+    st.session_state[f"kept_{MODEL_CHOICE}"] = DEFAULT_MODEL_CHOICE
     st.session_state[STACK] = []
     st.session_state[NEXT_UID] = 0
     set_spec(PRESETS[DEFAULT_PRESET])
@@ -201,3 +202,117 @@ def set_user_dataset(dataset: Any) -> None:
 def evaluation_cache() -> dict:
     """Per-job evaluations of this session, keyed by job id."""
     return st.session_state.setdefault(EVALUATIONS, {})
+
+
+# The network the Inspect and Learn pages look at.
+
+MODEL_CHOICE = "model_choice"
+DEFAULT_MODEL_CHOICE = "shipped:lenet5_digits"
+UPLOADED_MODEL = "uploaded_model"
+
+
+def model_choice() -> str:
+    """Which network the views show: ``trained``, ``uploaded``, ``shipped:<name>`` or ``untrained``."""
+    return st.session_state.get(MODEL_CHOICE, st.session_state.get(f"kept_{MODEL_CHOICE}", DEFAULT_MODEL_CHOICE))
+
+
+def set_model_choice(choice: str) -> None:
+    """Selects the network the views show; takes effect the next time the selector is drawn."""
+    st.session_state[f"kept_{MODEL_CHOICE}"] = choice
+    st.session_state.pop(MODEL_CHOICE, None)
+
+
+def uploaded_model() -> tuple[Any, str] | None:
+    """The person's own uploaded model and its file name, or None."""
+    return st.session_state.get(UPLOADED_MODEL)
+
+
+def set_uploaded_model(model: Any, file_name: str) -> None:
+    """Keeps the person's uploaded model for this session."""
+    st.session_state[UPLOADED_MODEL] = (model, file_name)
+
+
+COMPARISON = "compare_runs"
+
+
+def comparison() -> dict | None:
+    """The side-by-side runs of this session: ``{"labels": [...], "jobs": [...], "variant": name}``, or None."""
+    return st.session_state.get(COMPARISON)
+
+
+def set_comparison(runs: dict) -> None:
+    """Keeps a side-by-side comparison for this session."""
+    st.session_state[COMPARISON] = runs
+
+
+# Lessons and presenter mode.
+
+LESSON = "lesson"
+LESSON_PARAM = "lesson"
+PRESENTER = "presenter"
+PRESENTER_PARAM = "present"
+TRAIN_SETTING_KEYS = {
+    "epochs": "train_epochs",
+    "batch_size": "train_batch_size",
+    "optimizer": "train_optimizer",
+    "learning_rate": "train_learning_rate",
+    "seed": "train_seed",
+}
+COMPARE_SETTING_KEYS = {
+    "variant": "compare_variant",
+    "dataset": "compare_dataset",
+    "epochs": "compare_epochs",
+    "subset": "compare_subset",
+    "seed": "compare_seed",
+}
+LEARN_VIEW = "learn_view"
+
+
+def _preset_widget(key: str, value: Any) -> None:
+    """Sets a widget's value for the next time it is drawn (mirrored for ``components.keep``)."""
+    st.session_state[key] = value
+    st.session_state[f"kept_{key}"] = value
+
+
+def lesson() -> Any:
+    """The lesson this session follows, or None."""
+    return st.session_state.get(LESSON)
+
+
+def apply_lesson(chosen: Any) -> None:
+    """Puts the session in the lesson's state: network, model, data, settings; remembers the lesson."""
+    st.session_state[LESSON] = chosen
+    set_spec(chosen.spec)
+    if chosen.model:
+        set_model_choice(f"shipped:{chosen.model}")
+    if chosen.dataset:
+        _preset_widget(DATASET_CHOICE, chosen.dataset)
+    if chosen.training is not None:
+        for field_name, key in TRAIN_SETTING_KEYS.items():
+            _preset_widget(key, getattr(chosen.training, field_name))
+    for field_name, value in (chosen.compare or {}).items():
+        _preset_widget(COMPARE_SETTING_KEYS[field_name], value)
+    if chosen.learn_view and chosen.page == "learn":
+        _preset_widget(LEARN_VIEW, chosen.learn_view)
+
+
+def leave_lesson() -> None:
+    """Stops following the lesson (what it set up stays as it is)."""
+    st.session_state.pop(LESSON, None)
+
+
+def presenter() -> bool:
+    """Whether presenter mode (large type, editing hidden) is on."""
+    return bool(st.session_state.get(PRESENTER, st.session_state.get(f"kept_{PRESENTER}", False)))
+
+
+def is_locked(control: str) -> bool:
+    """Whether the current lesson fixes ``control`` (``stack``, ``dataset``, ``training``, ``model``)."""
+    current = lesson()
+    return current is not None and current.is_locked(control)
+
+
+def shows(section: str) -> bool:
+    """Whether the Inspect page shows ``section`` (a lesson may show only some)."""
+    current = lesson()
+    return current is None or current.shows(section)

@@ -10,4 +10,5 @@ PAGE_FILES: dict[str, str] = {
     "train": "visualizer/ui/pages/train.py",
     "inspect": "visualizer/ui/pages/inspect.py",
     "learn": "visualizer/ui/pages/learn.py",
+    "compare": "visualizer/ui/pages/compare.py",
 }

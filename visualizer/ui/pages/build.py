@@ -184,6 +184,13 @@ def _head_rows(rows: list[LayerSummary], error: SpecError | None) -> None:
         )
 
 
+def _read_only_rows(rows: list[LayerSummary]) -> None:
+    """The stack as a list, for a lesson that fixes it or presenter mode."""
+    st.markdown(
+        "\n".join(f"{index}. **{row.name}** · {format_shape(row.output_shape)}" for index, row in enumerate(rows, 1))
+    )
+
+
 def _summary_table(spec: ModelSpec, rows: list[LayerSummary], error: SpecError | None) -> None:
     fields = receptive_fields(spec) if error is None else [None] * len(rows)
     table = {
@@ -233,27 +240,38 @@ def render() -> None:
         "it to share."
     )
     components.pending_notice()
-    _toolbar()
-    st.subheader("Input and output")
-    _model_settings()
+    editable = not (state.is_locked("stack") or state.presenter())
+    if editable:
+        _toolbar()
+        st.subheader("Input and output")
+        _model_settings()
+    elif state.is_locked("stack"):
+        st.info("This lesson fixes the network: it is shown here, not edited.", icon=":material/lock:")
     diagram = st.container()
 
     editor, overview = st.columns([1.15, 1], gap="large")
+    slots: list = []
     with editor:
         st.subheader("Layers")
-        slots = _layer_rows()
-        if not state.stack():
-            st.info("No layers yet: add one below. The head alone is a plain linear classifier.")
+        if editable:
+            slots = _layer_rows()
+            if not state.stack():
+                st.info("No layers yet: add one below. The head alone is a plain linear classifier.")
         head_slot = st.container()
-        _add_layer_controls()
+        if editable:
+            _add_layer_controls()
 
     spec, error = state.current_spec()
     rows, shape_error = summarize_until_error(spec) if spec is not None else ([], error)
     error = error or shape_error
     if spec is not None:
-        _fill_layer_headers(slots, spec, rows, shape_error)
-        with head_slot:
-            _head_rows(rows, error)
+        if editable:
+            _fill_layer_headers(slots, spec, rows, shape_error)
+            with head_slot:
+                _head_rows(rows, error)
+        else:
+            with head_slot:
+                _read_only_rows(rows)
 
     with overview:
         st.subheader("Summary")

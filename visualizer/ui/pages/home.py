@@ -78,6 +78,36 @@ def render() -> None:
         with column:
             st.markdown(f"**{title}**")
             st.caption(text)
+    st.page_link(
+        PAGE_FILES["inspect"],
+        label="Look inside a trained network now (shipped with the app, no training needed)",
+        icon=":material/visibility:",
+    )
+    _lessons()
+
+
+def _lessons() -> None:
+    from visualizer.errors import InputError
+    from visualizer.lessons import lesson_ids, load_lesson
+
+    st.markdown("#### Lessons")
+    st.caption("Each one sets up the app for a class in one click; its link can be shared with the students.")
+    columns = st.columns(3)
+    for index, lesson_id in enumerate(lesson_ids()):
+        try:
+            lesson = load_lesson(lesson_id)
+        except InputError as error:
+            columns[index % 3].warning(f"Lesson {lesson_id} can't be read: {error}")
+            continue
+        with columns[index % 3].container(border=True):
+            st.markdown(f"**{lesson.title}**")
+            st.caption(lesson.summary)
+            st.page_link(
+                PAGE_FILES[lesson.page],
+                label="Open the lesson",
+                icon=":material/play_lesson:",
+                query_params={state.LESSON_PARAM: lesson.id},
+            )
 
 
 if __name__ == "__main__":

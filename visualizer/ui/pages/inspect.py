@@ -433,13 +433,17 @@ def render() -> None:
         "Follow one image through the network: what each layer makes of it, the kernels that did it, one "
         "convolution step in numbers, and where the network looks."
     )
-    model, dataset, what = models.choose_model(EPOCH_KEY)
+    components.pending_notice()
+    if not (state.presenter() or state.is_locked("model")):
+        with st.expander("Use your own trained model (.keras)"):
+            models.model_uploader()
+    model, dataset, what, plain = models.choose_model(EPOCH_KEY, selector=not state.is_locked("model"))
     if model is None:
         st.error(what)
         st.page_link(PAGE_FILES["build"], label="Fix it on the Build page", icon=":material/construction:")
         return
     st.caption(f"Looking at {what}.")
-    if state.trained_job() is None:
+    if state.model_choice() == "untrained":
         st.page_link(PAGE_FILES["train"], label="Train it first for meaningful maps", icon=":material/model_training:")
     input_shape = tuple(int(size) for size in model.inputs[0].shape[1:])
     sample_source = models.sample_dataset(dataset, input_shape)
@@ -449,13 +453,29 @@ def render() -> None:
         return
     models.remember_image(x, where)
     probabilities = _prediction(model, x, class_names, where)
-    _feature_maps(model, x)
-    _kernels(model)
-    _conv_step(model, x)
-    _pool_step(model, x)
-    _attention(model, x, class_names, probabilities)
-    _surgery(model, x, class_names, probabilities)
-    _probes(model, x, class_names, probabilities)
+    if state.shows("feature_maps"):
+        _feature_maps(model, x)
+    if state.shows("kernels"):
+        _kernels(model)
+    if not plain:
+        st.info(
+            "This model is not a plain stack of layers (it has branches, or layers such as Add or Activation), so "
+            "the views that follow one layer into the next are not shown: the convolution and pooling steps, "
+            "Grad-CAM and saliency, kernel surgery. Input probes work on any model."
+        )
+        _probes(model, x, class_names, probabilities)
+        return
+    for section, show in (
+        ("conv_step", lambda: _conv_step(model, x)),
+        ("pool_step", lambda: _pool_step(model, x)),
+        ("attention", lambda: _attention(model, x, class_names, probabilities)),
+        ("surgery", lambda: _surgery(model, x, class_names, probabilities)),
+        ("probes", lambda: _probes(model, x, class_names, probabilities)),
+    ):
+        if state.shows(section):
+            show()
+    if state.lesson() is not None and state.lesson().show:
+        st.caption("This lesson shows only some sections; leave the lesson (sidebar) to see them all.")
 
 
 if __name__ == "__main__":

@@ -231,7 +231,7 @@ def _activations_in_model() -> None:
     if job is not None and job.status().active:
         _live_histograms()
         return
-    model, dataset, what = models.choose_model("learn_epoch")
+    model, dataset, what, _ = models.choose_model("learn_epoch")
     if model is None:
         st.warning(what)
         return
@@ -480,7 +480,7 @@ def _dense() -> None:
         "all added up, plus the class's bias. Softmax then turns the logits into probabilities: "
         "$p_i = e^{z_i} / \\sum_j e^{z_j}$."
     )
-    model, dataset, what = models.choose_model("learn_epoch")
+    model, dataset, what, _ = models.choose_model("learn_epoch")
     if model is None:
         st.warning(what)
         return
@@ -533,7 +533,7 @@ def _dropout() -> None:
     first, second = st.columns(2)
     rate = first.slider("Rate p", 0.0, 0.9, 0.5, 0.05, key="learn_dropout_rate")
     mask_seed = second.number_input("Mask number (a new random mask each)", 0, 9999, 0, key="learn_dropout_seed")
-    model, dataset, what = models.choose_model("learn_epoch")
+    model, dataset, what, _ = models.choose_model("learn_epoch")
     if model is None:
         st.warning(what)
         return

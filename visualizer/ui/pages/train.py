@@ -166,6 +166,8 @@ def _dataset_picker() -> None:
         key=state.DATASET_CHOICE,
         on_change=components.remember,
         args=(state.DATASET_CHOICE,),
+        disabled=state.is_locked("dataset"),
+        help="Fixed by the lesson." if state.is_locked("dataset") else None,
     )
     choice = st.session_state[state.DATASET_CHOICE]
     if choice in (OWN_ZIP, OWN_CLASSES):
@@ -339,6 +341,7 @@ def _promote_finished(job: TrainingJob | None) -> None:
     status = job.status()
     if status.state == "finished" or (status.state == "stopped" and status.epoch > 0):
         state.set_trained_job(job)
+        state.set_model_choice("trained")  # Inspect and Learn now show the network just trained
 
 
 def _evaluation(job: TrainingJob) -> Evaluation:
@@ -458,7 +461,11 @@ def render() -> None:
         ready = _compatibility(dataset)
 
     st.subheader("Training")
-    _settings(disabled=active)
+    if state.presenter():
+        with st.expander("Training settings"):
+            _settings(disabled=active or state.is_locked("training"))
+    else:
+        _settings(disabled=active or state.is_locked("training"))
     _controls(active, ready)
 
     if job is not None:

@@ -1,0 +1,179 @@
+"""Lessons: JSON files that open the app in a prepared state, for a class.
+
+A lesson names the network (a preset or a whole spec), the data, a shipped
+model, training and comparison settings, which Inspect sections and controls
+are shown or locked, the steps for the students and the teacher's notes. The
+shipped ones live beside this module; ``?lesson=<id>`` in the URL opens one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from visualizer.datasets import DATASET_TITLES
+from visualizer.errors import InputError, SpecError
+from visualizer.presets import PRESETS
+from visualizer.spec import ModelSpec
+from visualizer.training import TrainingConfig
+
+LESSONS_DIR = Path(__file__).resolve().parent
+PAGES = ("home", "build", "train", "inspect", "compare", "learn")
+INSPECT_SECTIONS = ("feature_maps", "kernels", "conv_step", "pool_step", "attention", "surgery", "probes")
+LOCKABLE = ("stack", "dataset", "training", "model")
+LEARN_VIEWS = ("concepts", "activations", "kernels", "pooling", "dense", "dropout")
+COMPARE_KEYS = {"variant", "dataset", "epochs", "subset", "seed"}
+MAX_LESSON_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson, validated.
+
+    Attributes:
+        id: Short name, as in ``?lesson=<id>``.
+        title: What the class sees.
+        summary: One or two sentences.
+        page: The page it opens on (a key of ``PAGES``).
+        spec: The network.
+        model: A shipped model's name to select, or None.
+        dataset: The dataset for the Train and Compare pages, or None.
+        training: Training settings, or None.
+        compare: Compare page settings (variant, dataset, epochs, subset, seed), or None.
+        learn_view: The Learn topic it points to, or None.
+        show: Inspect sections to show (all when empty).
+        locked: Controls fixed by the lesson (``stack``, ``dataset``, ``training``, ``model``).
+        steps: What the students do, in order (Markdown).
+        notes: The teacher's notes (Markdown).
+    """
+
+    id: str
+    title: str
+    summary: str
+    page: str
+    spec: ModelSpec
+    model: str | None = None
+    dataset: str | None = None
+    training: TrainingConfig | None = None
+    compare: dict[str, Any] | None = None
+    learn_view: str | None = None
+    show: tuple[str, ...] = ()
+    locked: tuple[str, ...] = ()
+    steps: tuple[str, ...] = field(default_factory=tuple)
+    notes: str = ""
+
+    def is_locked(self, control: str) -> bool:
+        """Whether the lesson fixes ``control``."""
+        return control in self.locked
+
+    def shows(self, section: str) -> bool:
+        """Whether the Inspect page shows ``section`` in this lesson."""
+        return not self.show or section in self.show
+
+
+def _choice(data: dict, key: str, allowed, optional: bool = True) -> Any:
+    value = data.get(key)
+    if value is None and optional:
+        return None
+    if value not in allowed:
+        raise InputError(f"Lesson field {key!r} must be one of {', '.join(map(str, allowed))}, not {value!r}.")
+    return value
+
+
+def _strings(data: dict, key: str, allowed=None) -> tuple[str, ...]:
+    values = data.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+        raise InputError(f"Lesson field {key!r} must be a list of strings.")
+    if allowed is not None:
+        unknown = [value for value in values if value not in allowed]
+        if unknown:
+            raise InputError(f"Lesson field {key!r}: unknown {unknown[0]!r}; choose from {', '.join(allowed)}.")
+    return tuple(values)
+
+
+def lesson_from_dict(data: dict) -> Lesson:
+    """A validated lesson from its JSON object.
+
+    Raises:
+        InputError: a missing or invalid field, saying which.
+    """
+    if not isinstance(data, dict):
+        raise InputError("A lesson is a JSON object.")
+    for key in ("id", "title", "page"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise InputError(f"A lesson needs a non-empty {key!r}.")
+    if "spec" in data:
+        try:
+            spec = ModelSpec.from_dict(data["spec"])
+        except SpecError as error:
+            raise InputError(f"The lesson's network is invalid: {error}") from None
+    else:
+        spec = PRESETS[_choice(data, "preset", tuple(PRESETS), optional=False)]
+    training = None
+    if data.get("training") is not None:
+        try:
+            training = TrainingConfig(**data["training"])
+        except (TypeError, ValueError) as error:
+            raise InputError(f"The lesson's training settings are invalid: {error}") from None
+    compare = data.get("compare")
+    if compare is not None and (
+        not isinstance(compare, dict) or not set(compare) <= COMPARE_KEYS or "variant" not in compare
+    ):
+        raise InputError(f"Lesson field 'compare' takes a variant and optionally {sorted(COMPARE_KEYS)}.")
+    model = data.get("model")
+    if model is not None and not isinstance(model, str):
+        raise InputError("Lesson field 'model' names a shipped model.")
+    notes = data.get("notes", "")
+    if not isinstance(notes, str):
+        raise InputError("Lesson field 'notes' is Markdown text.")
+    return Lesson(
+        id=data["id"],
+        title=data["title"],
+        summary=str(data.get("summary", "")),
+        page=_choice(data, "page", PAGES, optional=False),
+        spec=spec,
+        model=model,
+        dataset=_choice(data, "dataset", tuple(DATASET_TITLES)),
+        training=training,
+        compare=compare,
+        learn_view=_choice(data, "learn_view", LEARN_VIEWS),
+        show=_strings(data, "show", INSPECT_SECTIONS),
+        locked=_strings(data, "locked", LOCKABLE),
+        steps=_strings(data, "steps"),
+        notes=notes,
+    )
+
+
+def lesson_from_json(text: str | bytes) -> Lesson:
+    """A validated lesson from JSON text.
+
+    Raises:
+        InputError: not JSON, too large, or an invalid lesson.
+    """
+    if len(text) > MAX_LESSON_BYTES:
+        raise InputError("A lesson file is at most 256 KB.")
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InputError(f"The lesson is not valid JSON: {error}") from None
+    return lesson_from_dict(data)
+
+
+def lesson_ids() -> list[str]:
+    """The shipped lessons, in teaching order."""
+    order = ["convolution", "pooling", "overfitting"]
+    found = sorted(path.stem for path in LESSONS_DIR.glob("*.json"))
+    return [name for name in order if name in found] + [name for name in found if name not in order]
+
+
+def load_lesson(lesson_id: str) -> Lesson:
+    """A shipped lesson by id.
+
+    Raises:
+        InputError: no such lesson.
+    """
+    if lesson_id not in lesson_ids():
+        raise InputError(f"No lesson called {lesson_id!r}: the lessons are {', '.join(lesson_ids())}.")
+    return lesson_from_json((LESSONS_DIR / f"{lesson_id}.json").read_text())
