@@ -207,3 +207,17 @@ def test_build_model_refuses_an_invalid_spec_with_a_spec_error():
     )
     with pytest.raises(SpecError):
         build_model(spec)
+
+
+def test_streamlits_after_run_clear_session_no_longer_resets_keras():
+    """Streamlit calls keras.backend.clear_session() after every run; other sessions' state must survive it."""
+    from streamlit.runtime.scriptrunner.script_runner import _clean_problem_modules
+
+    import visualizer.keras_runtime  # noqa: F401
+
+    first = keras.layers.Dense(1).name
+    _clean_problem_modules()
+    second = keras.layers.Dense(1).name
+    assert second != first  # automatic names keep counting: the global state was not reset
+    keras.backend.clear_session()  # anyone else's call still clears it
+    assert keras.layers.Dense(1).name == "dense"

@@ -14,6 +14,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras
 from keras import layers
 
+from visualizer import keras_runtime  # noqa: F401 - keeps Keras state across Streamlit runs
 from visualizer.shapes import PlannedLayer, plan_layers, summarize
 from visualizer.spec import (
     AvgPool2D,

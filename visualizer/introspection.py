@@ -17,6 +17,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from visualizer import keras_runtime  # noqa: F401 - keeps Keras state across Streamlit runs
 from visualizer.errors import InputError
 
 _FEATURE_MODELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -50,10 +51,18 @@ def _feature_entry(model: keras.Model) -> dict:
             entry = {
                 "model": multi,
                 "function": tf.function(multi, jit_compile=True, reduce_retracing=True),
+                # A weak proxy: the cache is keyed weakly by the model and must not keep it alive.
+                "predict": tf.function(
+                    functools.partial(_forward, weakref.proxy(model)), jit_compile=True, reduce_retracing=True
+                ),
                 "compiled": True,
             }
             _FEATURE_MODELS[model] = entry
         return entry
+
+
+def _forward(model: keras.Model, batch: tf.Tensor, training: bool = False) -> tf.Tensor:
+    return model(batch, training=training)
 
 
 def feature_maps(model: keras.Model, x: np.ndarray) -> dict[str, np.ndarray]:
@@ -80,8 +89,15 @@ def feature_maps(model: keras.Model, x: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def predict(model: keras.Model, x: np.ndarray) -> np.ndarray:
-    """Class probabilities (num_classes,) for one image."""
-    return np.asarray(model(_batch(x), training=False))[0].astype(np.float32)
+    """Class probabilities (num_classes,) for one image (a compiled forward pass, built once per model)."""
+    entry = _feature_entry(model)
+    batch = tf.constant(_batch(x))
+    if entry["compiled"]:
+        try:
+            return np.asarray(entry["predict"](batch, training=False))[0].astype(np.float32)
+        except Exception:
+            entry["compiled"] = False
+    return np.asarray(model(batch, training=False))[0].astype(np.float32)
 
 
 def kernels(model: keras.Model, layer_name: str) -> np.ndarray:

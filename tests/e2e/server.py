@@ -26,6 +26,9 @@ CHROMIUM_ARGS = [
 ]
 
 
+SERVER_PIDS: dict[str, int] = {}
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as sock:
@@ -34,10 +37,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(script: str | Path = "app.py", timeout: float = 60.0) -> Iterator[str]:
-    """Runs a headless Streamlit server for ``script`` and yields its base URL."""
-    port = free_port()
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
+def streamlit_server(
+    script: str | Path = "app.py", timeout: float = 60.0, env: dict[str, str] | None = None, port: int | None = None
+) -> Iterator[str]:
+    """Runs a headless Streamlit server for ``script`` and yields its base URL.
+
+    The server's process id is in ``SERVER_PIDS[url]`` while it runs (for memory readings).
+    """
+    port = port or free_port()
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1", **(env or {}))
     command = [
         sys.executable,
         "-m",
@@ -68,8 +76,10 @@ def streamlit_server(script: str | Path = "app.py", timeout: float = 60.0) -> It
             if time.monotonic() > deadline:
                 raise RuntimeError("streamlit did not become healthy in time")
             time.sleep(0.2)
+        SERVER_PIDS[url] = process.pid
         yield url
     finally:
+        SERVER_PIDS.pop(url, None)
         process.terminate()
         try:
             process.wait(timeout=10)

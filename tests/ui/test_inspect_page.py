@@ -30,7 +30,7 @@ def charts(at: AppTest) -> list[str]:
 
 
 def test_a_test_image_shows_every_view(app):
-    assert any("untrained network" in c.value for c in app.caption)
+    assert any("LeNet-5 trained on digits (13 epochs, shipped with the app)" in c.value for c in app.caption)
     assert any(m.value.startswith("**Prediction:") for m in app.markdown)
     expanders = [e.label for e in app.expander]
     for name in ("conv2d_1", "avgpool2d_1", "conv2d_2", "avgpool2d_2", "flatten_1", "dense_1", "dense_2", "output"):
@@ -69,6 +69,7 @@ def test_a_trained_model_can_be_scrubbed_through_its_epochs():
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["trained_job"] = job
     at.run()
+    at.session_state["kept_model_choice"] = "trained"  # as the Train page does when a job finishes
     at.switch_page(INSPECT).run()
     assert not at.exception
     assert any("your trained network (2 epochs" in c.value for c in at.caption)
@@ -87,6 +88,8 @@ def test_pooling_step_surgery_and_probes(app):
     assert not app.exception
     assert any(m.value.startswith("**After:") for m in app.markdown)
     assert any(element.proto.id for element in app.get("plotly_chart"))
+    assert not [slider for slider in app.slider if slider.key == "inspect_probe_dx"]  # computed only on demand
+    app.toggle(key="inspect_show_probes").set_value(True).run()
     app.slider(key="inspect_probe_dx").set_value(5).run()
     app.slider(key="inspect_probe_angle").set_value(30).run()
     app.checkbox(key="inspect_probe_cover").check().run()
@@ -106,3 +109,49 @@ def test_enlarge_a_map(app):
     app.selectbox(key="inspect_enlarge_conv2d_1").set_value(3).run()
     assert not app.exception
     assert any('"conv2d_1, map 3"' in element.proto.spec for element in app.get("plotly_chart"))
+
+
+def test_the_untrained_stack_and_an_uploaded_model_can_be_chosen(app):
+    from visualizer.building import build_model
+    from visualizer.training import model_to_bytes
+
+    app.selectbox(key="model_choice").set_value("untrained").run()
+    assert not app.exception
+    assert any("untrained network" in c.value for c in app.caption)
+    model = build_model(PRESETS["tinyvgg"], seed=2)
+    app.file_uploader(key="model_upload").set_value(("mine.keras", model_to_bytes(model), "application/zip")).run()
+    assert not app.exception
+    assert any("Loaded mine.keras" in s.value for s in app.success)
+    assert app.selectbox(key="model_choice").value == "uploaded"
+    assert any("your model mine.keras" in c.value for c in app.caption)
+    assert any(e.label.startswith("conv2d_1") for e in app.expander)
+    app.file_uploader(key="model_upload").set_value(("bad.keras", b"not a zip", "application/zip")).run()
+    assert not app.exception
+    assert any("bad.keras: This is not a Keras model file" in e.value for e in app.error)
+    assert app.selectbox(key="model_choice").value == "uploaded"  # the model the person had is kept
+
+
+def test_a_branching_model_gets_the_views_that_apply(app):
+    import keras
+
+    from visualizer.training import model_to_bytes
+
+    inputs = keras.Input((28, 28, 1))
+    left = keras.layers.Conv2D(4, 3, padding="same", name="left")(inputs)
+    right = keras.layers.Conv2D(4, 1, name="right")(inputs)
+    merged = keras.layers.Add(name="add")([left, right])
+    pooled = keras.layers.GlobalAveragePooling2D(name="gap")(merged)
+    model = keras.Model(inputs, keras.layers.Dense(10, activation="softmax", name="out")(pooled))
+    app.file_uploader(key="model_upload").set_value(("branches.keras", model_to_bytes(model), "application/zip")).run()
+    assert not app.exception
+    assert any("not a plain stack of layers" in i.value for i in app.info)
+    assert any(m.value.startswith("**Prediction:") for m in app.markdown)
+
+
+def test_grad_cam_and_saliency_on_demand(app):
+    charts_before = len(app.get("plotly_chart"))
+    app.toggle(key="inspect_show_attention").set_value(True).run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == charts_before + 2  # Grad-CAM and saliency overlays
+    app.selectbox(key="inspect_explain_class").set_value(3).run()
+    assert not app.exception

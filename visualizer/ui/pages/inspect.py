@@ -356,12 +356,20 @@ def _surgery(model, x, class_names, probabilities) -> None:
     )
 
 
+def _opened(key: str, label: str) -> bool:
+    """A switch for a section computed only on demand (it stays open while the person looks at images)."""
+    components.keep(key, False)
+    return st.toggle(label, key=key, on_change=components.remember, args=(key,))
+
+
 def _probes(model, x, class_names, probabilities) -> None:
     from visualizer.images import perturb
     from visualizer.introspection import occlusion_map, predict
 
     st.subheader("Probe the input")
     st.caption("Move, turn, blur with noise or cover part of the image, and watch the probabilities.")
+    if not _opened("inspect_show_probes", "Show the input probes"):
+        return
     height, width = x.shape[:2]
     dx_col, dy_col, angle_col, noise_col = st.columns(4)
     shift_x = dx_col.slider("Shift right", -width // 3, width // 3, 0, key="inspect_probe_dx")
@@ -403,6 +411,8 @@ def _attention(model, x, class_names, probabilities) -> None:
     from visualizer.introspection import conv_layers, grad_cam, saliency
 
     st.subheader("Where does it look?")
+    if not _opened("inspect_show_attention", "Show Grad-CAM and saliency for a class"):
+        return
     options = list(range(len(probabilities)))
     chosen = st.selectbox(
         "Explain the class",
