@@ -51,6 +51,7 @@ class StreamlitClient:
         self.widget_ids: dict[str, str] = {}
         self.values: dict[str, WidgetState] = {}
         self.auto_rerun: dict[str, float] = {}  # fragment id -> interval
+        self._announced: dict[str, float] = {}
         self.session_id: str | None = None
         self.exceptions: list[str] = []
         self._socket = None
@@ -88,6 +89,7 @@ class StreamlitClient:
             kind = message.WhichOneof("type")
             if kind == "new_session":
                 self.session_id = message.new_session.initialize.session_id or self.session_id
+                self._announced = {}
             elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
                 self._elements += 1
                 element = message.delta.new_element
@@ -100,9 +102,12 @@ class StreamlitClient:
                     self.widget_ids[widget_id.rsplit("-", 1)[-1]] = widget_id
             elif kind == "auto_rerun":
                 self.auto_rerun[message.auto_rerun.fragment_id] = message.auto_rerun.interval
+                self._announced[message.auto_rerun.fragment_id] = message.auto_rerun.interval
             elif kind == "stop_auto_rerun":
                 self.auto_rerun.pop(message.stop_auto_rerun.fragment_id, None)
             elif kind == "script_finished" and message.script_finished in DONE:
+                if message.script_finished == ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY:
+                    self.auto_rerun = dict(self._announced)  # a whole run: only the fragments it announced stay live
                 self._finished.set()
 
     def widget_id(self, key: str) -> str:

@@ -31,6 +31,15 @@ def shipped_run(name: str):
     return shipped_run(name, named_dataset(manifest_entry(name)["dataset"]))
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def shipped_model_at(name: str, epoch: int):
+    """A shipped model with its weights after ``epoch`` epochs, shared by every session (never changed)."""
+    from visualizer.introspection import model_at
+
+    run = shipped_run(name)
+    return model_at(run.model, run.checkpoints[epoch])
+
+
 @st.cache_data(show_spinner=False, ttl=60)
 def shipped_models() -> list[dict]:
     """The manifest's entries (name, title, dataset...), or [] when nothing is shipped."""

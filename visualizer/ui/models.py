@@ -52,6 +52,8 @@ def model_at_epoch(job, epoch: int):
     checkpoints = job.checkpoints
     if epoch >= len(checkpoints) - 1:
         return job.model
+    if getattr(job, "shipped", False):
+        return cache.shipped_model_at(job.name, epoch)  # read-only: one copy per epoch for every session
     key = ("scrub", job.id)
     models = _models()
     if key not in models:
