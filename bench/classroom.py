@@ -162,7 +162,8 @@ def report(log: list, lone: list[float], peak: float, trained: int, args) -> Non
     errors = [error for _, _, errors, _ in log for error in errors]
     firsts = [took for what, took, _, _ in log if what == "open Inspect (first)"]
     print(f"\n{args.sessions} sessions ({args.trainers} training LeNet-5 on digits, {args.epochs} epochs a run), ")
-    print(f"{args.seconds:.0f} s, think time {args.think[0]:g}-{args.think[1]:g} s, one `streamlit run app.py`\n")
+    pool = args.max_trainings or "cores"
+    print(f"{args.seconds:.0f} s, think time {args.think[0]:g}-{args.think[1]:g} s, trainings at once: {pool}\n")
     print("| measure | value |")
     print("| --- | --- |")
     print(f"| session errors (exceptions, dropped or stuck runs) | {len(errors)} |")
@@ -197,8 +198,12 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--think", type=float, nargs=2, default=(2.0, 6.0), help="seconds between a student's actions")
     parser.add_argument("--baseline-actions", type=int, default=40)
+    parser.add_argument(
+        "--max-trainings", type=int, default=None, help="CNN_VISUALIZER_MAX_TRAININGS for the server (default: cores)"
+    )
     args = parser.parse_args()
-    with streamlit_server(ROOT / "app.py", timeout=120) as url:
+    env = {} if args.max_trainings is None else {"CNN_VISUALIZER_MAX_TRAININGS": str(args.max_trainings)}
+    with streamlit_server(ROOT / "app.py", timeout=120, env=env) as url:
         watch = MemoryWatch(SERVER_PIDS[url])
         watch.start()
         # The teacher opens the app before class: the first page loads TensorFlow and the shipped model.

@@ -44,15 +44,17 @@ def test_invalid_stack_marker():
 def test_training_curves_fix_the_epoch_axis_and_draw_the_epoch_in_progress():
     import numpy as np
 
-    from visualizer.figures import training_curves
+    from visualizer.figures import decode_typed_array, training_curves
 
     history = {"loss": [1.0, 0.5], "accuracy": [0.5, 0.8], "val_loss": [1.1, 0.7], "val_accuracy": [0.4, 0.7]}
     fig = training_curves(history, epochs=10, partial=(2.5, 0.4, 0.85))
     assert [trace.name for trace in fig.data[:4]] == ["training", "validation (test split)"] * 2
     assert list(fig.layout.xaxis.range) == [0.5, 10.5]
-    assert np.asarray(fig.data[0].y).dtype == np.float32  # compact typed arrays, not float64
+    assert decode_typed_array(fig.data[0].y).dtype == np.float32  # compact typed arrays, not float64
+    np.testing.assert_allclose(decode_typed_array(fig.data[3].y), [0.4, 0.7], rtol=1e-6)
+    assert fig.data[3].xaxis == "x2" and fig.data[0].xaxis == "x"  # accuracy on the right
     partial = [trace for trace in fig.data if trace.name == "this epoch so far"]
-    assert len(partial) == 2 and list(partial[0].x) == [2.0, 2.5]
+    assert len(partial) == 2 and list(decode_typed_array(partial[0].x)) == [2.0, 2.5]
 
 
 def test_confusion_matrix_cells_carry_their_true_and_predicted_class():

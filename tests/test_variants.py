@@ -52,4 +52,4 @@ def test_comparison_curves_draw_every_run_in_one_frame():
     fig = comparison_curves({"A": history, "B": history}, epochs=5)
     assert len(fig.data) == 8  # 2 runs x (loss, accuracy) x (training, test)
     assert {trace.line.color for trace in fig.data[:4]} != {trace.line.color for trace in fig.data[4:]}
-    assert fig.layout.xaxis.range == (0.5, 5.5)
+    assert list(fig.layout.xaxis.range) == [0.5, 5.5]

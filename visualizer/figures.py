@@ -170,6 +170,54 @@ TRAIN_COLOUR = "#2563eb"
 VALIDATION_COLOUR = "#f97316"
 
 
+def _two_panels(titles: tuple[str, str], epochs: int, height: int) -> dict:
+    """The layout of a loss panel (left) and an accuracy panel (right) over epochs, as a plain dict."""
+    x_axis = {"title": {"text": "epoch"}, "range": [0.5, epochs + 0.5], "dtick": max(1, epochs // 10)}
+    return {
+        "xaxis": {**x_axis, "domain": [0.0, 0.45], "anchor": "y"},
+        "xaxis2": {**x_axis, "domain": [0.55, 1.0], "anchor": "y2"},
+        "yaxis": {"rangemode": "tozero", "anchor": "x"},
+        "yaxis2": {"range": [0, 1.02], "tickformat": ".0%", "anchor": "x2"},
+        "annotations": [
+            {
+                "text": title,
+                "x": x,
+                "y": 1.0,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 14},
+            }
+            for title, x in zip(titles, (0.225, 0.775))
+        ],
+        "height": height,
+        "margin": {"l": 50, "r": 20, "t": 40, "b": 40},
+        "legend": {"orientation": "h", "y": -0.22, "x": 0.5, "xanchor": "center"},
+    }
+
+
+def _curve(
+    values, label: str, metric: str, column: int, colour: str, dash: str, group: str, legend: bool, start: int = 1
+) -> dict:
+    data = np.asarray(values, dtype=np.float32)
+    return {
+        "type": "scatter",
+        "x": typed_array(np.arange(start, start + len(data), dtype=np.int32)),
+        "y": typed_array(data),
+        "mode": "lines+markers",
+        "name": label,
+        "legendgroup": group,
+        "showlegend": legend,
+        "line": {"color": colour, "dash": dash, "width": 2},
+        "marker": {"size": 6},
+        "xaxis": "x" if column == 1 else "x2",
+        "yaxis": "y" if column == 1 else "y2",
+        "hovertemplate": f"epoch %{{x}}<br>{label} {metric} %{{y:.4f}}<extra></extra>",
+    }
+
+
 def training_curves(
     history: dict[str, list[float]],
     epochs: int | None = None,
@@ -177,36 +225,21 @@ def training_curves(
 ) -> go.Figure:
     """Loss and accuracy per epoch, training solid and validation dashed, side by side.
 
+    Built from plain dicts (it is redrawn every second while training runs).
+
     Args:
         history: Keras-style lists: loss, accuracy, val_loss, val_accuracy.
         epochs: Fix the x axis to this many epochs (so live curves grow into a stable frame).
         partial: ``(fractional epoch, loss, accuracy)`` of the epoch in progress, drawn as a
             hollow marker joined to the training curve, so the curve moves between epochs.
     """
-    from plotly.subplots import make_subplots
-
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("Loss (lower is better)", "Accuracy"))
+    traces = []
     for column, metric in ((1, "loss"), (2, "accuracy")):
         for key, label, colour, dash in (
             (metric, "training", TRAIN_COLOUR, "solid"),
             (f"val_{metric}", "validation (test split)", VALIDATION_COLOUR, "dash"),
         ):
-            values = np.asarray(history.get(key, []), dtype=np.float32)
-            fig.add_trace(
-                go.Scatter(
-                    x=np.arange(1, len(values) + 1, dtype=np.int32),
-                    y=values,
-                    mode="lines+markers",
-                    name=label,
-                    legendgroup=label,
-                    showlegend=column == 1,
-                    line={"color": colour, "dash": dash, "width": 2},
-                    marker={"size": 6},
-                    hovertemplate=f"epoch %{{x}}<br>{label} {metric} %{{y:.4f}}<extra></extra>",
-                ),
-                row=1,
-                col=column,
-            )
+            traces.append(_curve(history.get(key, []), label, metric, column, colour, dash, label, column == 1))
     if partial is not None:
         position, loss, accuracy = partial
         for column, value, previous in (
@@ -217,36 +250,26 @@ def training_curves(
                 continue
             xs = [len(previous), position] if previous else [position]
             ys = [previous[-1], value] if previous else [value]
-            fig.add_trace(
-                go.Scatter(
-                    x=np.asarray(xs, dtype=np.float32),
-                    y=np.asarray(ys, dtype=np.float32),
-                    mode="lines+markers",
-                    name="this epoch so far",
-                    legendgroup="partial",
-                    showlegend=column == 1,
-                    line={"color": TRAIN_COLOUR, "dash": "dot", "width": 1},
-                    marker={
-                        "size": [0, 9] if previous else [9],
-                        "symbol": "circle-open",
-                        "color": TRAIN_COLOUR,
-                    },
-                    hovertemplate="epoch %{x:.2f}<br>running mean %{y:.4f}<extra></extra>",
-                ),
-                row=1,
-                col=column,
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": typed_array(np.asarray(xs, dtype=np.float32)),
+                    "y": typed_array(np.asarray(ys, dtype=np.float32)),
+                    "mode": "lines+markers",
+                    "name": "this epoch so far",
+                    "legendgroup": "partial",
+                    "showlegend": column == 1,
+                    "line": {"color": TRAIN_COLOUR, "dash": "dot", "width": 1},
+                    "marker": {"size": [0, 9] if previous else [9], "symbol": "circle-open", "color": TRAIN_COLOUR},
+                    "xaxis": "x" if column == 1 else "x2",
+                    "yaxis": "y" if column == 1 else "y2",
+                    "hovertemplate": "epoch %{x:.2f}<br>running mean %{y:.4f}<extra></extra>",
+                }
             )
     last = max(epochs or 0, len(history.get("loss", [])), 1)
-    fig.update_xaxes(title_text="epoch", range=[0.5, last + 0.5], dtick=max(1, last // 10))
-    fig.update_yaxes(rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
-    fig.update_layout(
-        height=340,
-        margin={"l": 50, "r": 20, "t": 40, "b": 40},
-        legend={"orientation": "h", "y": -0.22, "x": 0.5, "xanchor": "center"},
-        uirevision="training",
-    )
-    return fig
+    layout = _two_panels(("Loss (lower is better)", "Accuracy"), last, 340)
+    layout["uirevision"] = "training"
+    return unvalidated_figure(traces, layout)
 
 
 def confusion_matrix_figure(confusion: np.ndarray, class_names: Sequence[str]) -> go.Figure:
@@ -1172,39 +1195,17 @@ def prediction_spread_figure(samples: np.ndarray, inference: np.ndarray, class_n
 
 def comparison_curves(histories: dict[str, dict[str, list[float]]], epochs: int | None = None) -> go.Figure:
     """Loss and accuracy of several runs in one frame: one colour per run, training solid, test dashed."""
-    from plotly.subplots import make_subplots
-
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("Loss (lower is better)", "Accuracy"))
+    traces = []
     longest = 1
     for index, (label, history) in enumerate(histories.items()):
         colour = CURVE_COLOURS[index % len(CURVE_COLOURS)]
         for column, metric in ((1, "loss"), (2, "accuracy")):
             for key, split, dash in ((metric, "training", "solid"), (f"val_{metric}", "test", "dash")):
-                values = np.asarray(history.get(key, []), dtype=np.float32)
+                values = history.get(key, [])
                 longest = max(longest, len(values))
-                fig.add_trace(
-                    go.Scatter(
-                        x=np.arange(1, len(values) + 1, dtype=np.int32),
-                        y=values,
-                        mode="lines+markers",
-                        name=f"{label}, {split}",
-                        legendgroup=f"{label}{split}",
-                        showlegend=column == 1,
-                        line={"color": colour, "dash": dash, "width": 2},
-                        marker={"size": 5},
-                        hovertemplate=f"{label}<br>epoch %{{x}}: {split} {metric} %{{y:.4f}}<extra></extra>",
-                    ),
-                    row=1,
-                    col=column,
-                )
-    last = max(epochs or 0, longest)
-    fig.update_xaxes(title_text="epoch", range=[0.5, last + 0.5], dtick=max(1, last // 10))
-    fig.update_yaxes(rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
-    fig.update_layout(
-        height=380,
-        margin={"l": 50, "r": 20, "t": 40, "b": 40},
-        legend={"orientation": "h", "y": -0.2, "x": 0.5, "xanchor": "center"},
-        uirevision="comparison",
-    )
-    return fig
+                name = f"{label}, {split}"
+                traces.append(_curve(values, name, metric, column, colour, dash, name, column == 1))
+    layout = _two_panels(("Loss (lower is better)", "Accuracy"), max(epochs or 0, longest), 380)
+    layout["legend"]["y"] = -0.2
+    layout["uirevision"] = "comparison"
+    return unvalidated_figure(traces, layout)
