@@ -346,20 +346,26 @@ def _percent_bars(
     names: list[str], values: np.ndarray, colours, title: str, hover: str, top: float, height: int, bottom: int
 ) -> go.Figure:
     """Bars of fractions in [0, 1], labelled with percentages, one per class."""
-    fig = go.Figure(
-        go.Bar(
-            x=names,
-            y=values,
-            marker_color=colours,
-            text=[f"{value:.0%}" for value in values],
-            textposition="outside",
-            hovertemplate=hover,
-        )
+    data = np.asarray(values, dtype=np.float32)
+    return unvalidated_figure(
+        [
+            {
+                "type": "bar",
+                "x": list(names),
+                "y": typed_array(data),
+                "marker": {"color": colours if isinstance(colours, str) else list(colours)},
+                "text": [f"{value:.0%}" for value in data],
+                "textposition": "outside",
+                "hovertemplate": hover,
+            }
+        ],
+        {
+            "yaxis": {"range": [0, top], "tickformat": ".0%", "title": {"text": title}},
+            "xaxis": {"type": "category"},
+            "height": height,
+            "margin": {"l": 50, "r": 10, "t": 10, "b": bottom},
+        },
     )
-    fig.update_yaxes(range=[0, top], tickformat=".0%", title_text=title)
-    fig.update_xaxes(type="category")
-    fig.update_layout(height=height, margin={"l": 50, "r": 10, "t": 10, "b": bottom})
-    return fig
 
 
 def image_grid(images: np.ndarray, titles: Sequence[str], columns: int = 8, scale: int = 3) -> go.Figure:
@@ -394,17 +400,16 @@ def image_grid(images: np.ndarray, titles: Sequence[str], columns: int = 8, scal
                 "font": {"size": 11},
             }
         )
-    fig = go.Figure(go.Image(source=png_data_uri(mosaic), hoverinfo="skip"))
-    fig.update_xaxes(range=[0, mosaic.shape[1]])
-    fig.update_yaxes(range=[mosaic.shape[0], 0])
-    fig.update_layout(
-        annotations=annotations,
-        height=min(900, rows * cell_h + 20),
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+    return unvalidated_figure(
+        [{"type": "image", "source": png_data_uri(mosaic), "hoverinfo": "skip"}],
+        {
+            "xaxis": {"range": [0, mosaic.shape[1]], "visible": False},
+            "yaxis": {"range": [mosaic.shape[0], 0], "visible": False},
+            "annotations": annotations,
+            "height": min(900, rows * cell_h + 20),
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        },
     )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
 
 
 def png_data_uri(pixels: np.ndarray) -> str:
