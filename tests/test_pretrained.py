@@ -191,3 +191,14 @@ def test_non_image_models_are_refused_after_the_allow_list():
         load_user_model(model_to_bytes(model))
     with pytest.raises(InputError):
         check_model_config({"no": "class"})
+
+
+def test_a_shipped_run_shares_one_model_per_epoch_and_warms_them_up():
+    run = shipped_run("lenet5_digits", load_dataset("digits"))
+    assert run.model_at(run.status().epoch) is run.model
+    first = run.model_at(3)
+    assert run.model_at(3) is first
+    for saved, weights in zip(run.checkpoints[3], first.get_weights(), strict=True):
+        np.testing.assert_array_equal(saved, weights)
+    run.warm_up().join(120)
+    assert len(run._epoch_models) == run.status().epoch  # every epoch but the last (the model itself)

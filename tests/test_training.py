@@ -221,3 +221,12 @@ def test_command_line_trains_and_saves(tmp_path):
         timeout=300,
     )
     assert bad.returncode == 2 and "must end in .keras" in bad.stderr
+
+
+def test_the_default_pool_leaves_a_core_for_the_pages(monkeypatch):
+    from visualizer.training import default_trainings
+
+    monkeypatch.delenv("CNN_VISUALIZER_MAX_TRAININGS", raising=False)
+    assert default_trainings(2) == 1 and default_trainings(8) == 7 and default_trainings(1) == 1
+    monkeypatch.setenv("CNN_VISUALIZER_MAX_TRAININGS", "3")
+    assert default_trainings(2) == 3

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import json
 import tempfile
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -228,6 +229,35 @@ class ShippedRun:
         self.dataset = dataset
         self.model = model
         self.checkpoints = checkpoints
+        self._epoch_models: dict[int, Any] = {}
+        self._lock = threading.Lock()
+
+    def model_at(self, epoch: int):
+        """The network after ``epoch`` epochs (0 = untrained): one copy per epoch, shared and never changed."""
+        if epoch >= len(self.checkpoints) - 1:
+            return self.model
+        with self._lock:
+            if epoch not in self._epoch_models:
+                from visualizer.introspection import model_at
+
+                self._epoch_models[epoch] = model_at(self.model, self.checkpoints[epoch])
+            return self._epoch_models[epoch]
+
+    def warm_up(self) -> threading.Thread:
+        """Builds and compiles every epoch's views in a background thread, so scrubbing never waits."""
+
+        def work() -> None:
+            from visualizer.introspection import feature_maps, predict
+
+            blank = np.zeros(tuple(int(size) for size in self.model.inputs[0].shape[1:]), dtype=np.float32)
+            for epoch in range(len(self.checkpoints)):
+                model = self.model_at(epoch)
+                feature_maps(model, blank)
+                predict(model, blank)
+
+        thread = threading.Thread(target=work, name=f"warm-up-{self.name}", daemon=True)
+        thread.start()
+        return thread
 
     def status(self) -> _Status:
         """Finished, with its recorded history: what the pages read from a training job."""

@@ -162,7 +162,18 @@ class TrainingPool:
             return len(self._running)
 
 
-DEFAULT_POOL = TrainingPool(int(os.environ.get("CNN_VISUALIZER_MAX_TRAININGS", os.cpu_count() or 1)))
+def default_trainings(cores: int | None = None) -> int:
+    """How many jobs may train at once: ``CNN_VISUALIZER_MAX_TRAININGS``, else all cores but one.
+
+    One core stays free for the pages of everyone else (measured by ``bench/classroom.py``).
+    """
+    configured = os.environ.get("CNN_VISUALIZER_MAX_TRAININGS")
+    if configured:
+        return max(1, int(configured))
+    return max(1, (cores if cores is not None else os.cpu_count() or 1) - 1)
+
+
+DEFAULT_POOL = TrainingPool(default_trainings())
 """Shared by every session of the process."""
 
 _job_ids = iter(range(1, 2**62))

@@ -28,16 +28,9 @@ def shipped_run(name: str):
     """A shipped model with its epoch series and dataset, loaded once per process and shared read-only."""
     from visualizer.pretrained import manifest_entry, shipped_run
 
-    return shipped_run(name, named_dataset(manifest_entry(name)["dataset"]))
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def shipped_model_at(name: str, epoch: int):
-    """A shipped model with its weights after ``epoch`` epochs, shared by every session (never changed)."""
-    from visualizer.introspection import model_at
-
-    run = shipped_run(name)
-    return model_at(run.model, run.checkpoints[epoch])
+    run = shipped_run(name, named_dataset(manifest_entry(name)["dataset"]))
+    run.warm_up()  # every epoch's views compiled in the background: the epoch slider never waits
+    return run
 
 
 @st.cache_data(show_spinner=False, ttl=60)

@@ -53,7 +53,7 @@ def model_at_epoch(job, epoch: int):
     if epoch >= len(checkpoints) - 1:
         return job.model
     if getattr(job, "shipped", False):
-        return cache.shipped_model_at(job.name, epoch)  # read-only: one copy per epoch for every session
+        return job.model_at(epoch)  # read-only: one copy per epoch, shared by every session
     key = ("scrub", job.id)
     models = _models()
     if key not in models:

@@ -197,7 +197,10 @@ def render() -> None:
     )
     right.button("Stop", disabled=not active, on_click=_stop, key="compare_stop", icon=":material/stop:")
     if not comparison:
-        st.info("Pick a change and press Train both: the two networks train at the same time, one per core.")
+        st.info(
+            "Pick a change and press Train both: the two networks train side by side when cores are free, "
+            "else one after the other."
+        )
         return
 
     @st.fragment(run_every=1.0 if active else None)
