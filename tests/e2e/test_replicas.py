@@ -1,0 +1,139 @@
+"""Two app replicas behind nginx (deploy/nginx/cnn-visualizer.conf.template), checked on loopback.
+
+Each browser keeps to one replica (its session lives there); different browsers spread over both;
+the app's websocket works through the proxy, in Streamlit's protocol and in a real Chromium.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import string
+import subprocess
+import time
+import urllib.request
+from contextlib import ExitStack
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import pytest
+
+from bench.streamlit_client import StreamlitClient
+from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.server import ROOT, free_port, streamlit_server
+
+pytestmark = pytest.mark.e2e
+TEMPLATE = ROOT / "deploy" / "nginx" / "cnn-visualizer.conf.template"
+
+
+def nginx_path() -> str | None:
+    return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+
+@pytest.fixture(scope="module")
+def proxy(tmp_path_factory):
+    """Two `streamlit run app.py` replicas and nginx in front of them; yields (proxy URL, replica URLs)."""
+    executable = nginx_path()
+    if executable is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("nginx is required under CI=true: apt-get install -y nginx")
+        pytest.skip("nginx is not installed (apt-get install -y nginx)")
+    folder = tmp_path_factory.mktemp("nginx")
+    with ExitStack() as stack:
+        replicas = [stack.enter_context(streamlit_server(ROOT / "app.py")) for _ in range(2)]
+        port = free_port()
+        site = string.Template(TEMPLATE.read_text()).safe_substitute(
+            LISTEN_PORT=f"127.0.0.1:{port}",
+            REPLICA_1=replicas[0].removeprefix("http://"),
+            REPLICA_2=replicas[1].removeprefix("http://"),
+        )
+        (folder / "site.conf").write_text(site)
+        (folder / "nginx.conf").write_text(
+            f"""
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log {folder}/access.log;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    include {folder}/site.conf;
+}}
+"""
+        )
+        process = subprocess.Popen(
+            [executable, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+            stderr=subprocess.PIPE,
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None:
+                    pytest.fail(f"nginx exited: {process.stderr.read().decode()}")
+                if time.monotonic() > deadline:
+                    pytest.fail("nginx did not answer in time")
+                time.sleep(0.2)
+        try:
+            yield url, replicas
+        finally:
+            process.terminate()
+            process.wait(10)
+
+
+def served_by(opener, url: str) -> str:
+    with opener.open(url, timeout=10) as response:
+        assert response.status == 200
+        return response.headers["X-Served-By"]
+
+
+def test_each_browser_sticks_to_one_replica_and_browsers_spread(proxy):
+    url, replicas = proxy
+    addresses = {replica.removeprefix("http://") for replica in replicas}
+    seen = set()
+    for _ in range(16):
+        jar = CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        first = served_by(browser, url + "/")
+        assert any(cookie.name == "cnnviz_route" for cookie in jar)
+        for path in ("/_stcore/health", "/build", "/_stcore/host-config", "/"):
+            assert served_by(browser, url + path) == first  # every request of this browser: same replica
+        seen.add(first)
+    assert seen == addresses  # 16 browsers use both replicas (all on one: probability 2 ** -15)
+
+
+def test_the_websocket_session_runs_through_the_proxy(proxy):
+    url, _ = proxy
+    jar = CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    served_by(browser, url + "/")
+    cookie = "; ".join(f"{item.name}={item.value}" for item in jar)
+
+    async def session() -> list[str]:
+        client = StreamlitClient(url, headers={"Cookie": cookie})
+        await client.connect()
+        result = await client.run(page="build")
+        await client.close()
+        assert client.session_id and result.elements > 10
+        return result.exceptions
+
+    assert asyncio.run(session()) == []
+
+
+def test_the_app_works_in_a_browser_through_the_proxy(proxy, page):
+    url, _ = proxy
+    page.goto(url + "/build")
+    wait_for_app(page)
+    page.get_by_text("Parameters").first.wait_for(timeout=60_000)
+    page.get_by_role("link", name="Learn").click()
+    wait_for_app(page)
+    page.get_by_text("Six ideas are enough").wait_for(timeout=60_000)
+    assert_no_exception(page)
+    screenshot(page, "through-nginx")
