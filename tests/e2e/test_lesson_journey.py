@@ -1,0 +1,32 @@
+"""A teacher shares a lesson link; a student opens it and lands in the prepared app; presenter mode on a projector."""
+
+import pytest
+
+from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_lesson_link_opens_the_prepared_inspect_page(page, app_url):
+    page.goto(f"{app_url}/?lesson=convolution")
+    wait_for_app(page)
+    page.get_by_text("Lesson: What does a convolution see?").wait_for(timeout=60_000)
+    page.wait_for_url("**/inspect**", timeout=60_000)
+    page.get_by_text("LeNet-5 trained on digits").first.wait_for(timeout=60_000)
+    page.wait_for_selector(".st-key-inspect_maps_conv2d_1 .main-svg", timeout=60_000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert page.get_by_text("Where does it look?").count() == 0  # not part of this lesson
+    screenshot(page, "lesson-convolution")
+
+
+def test_presenter_mode_from_the_url(page, app_url):
+    page.goto(f"{app_url}/build?present=1")
+    wait_for_app(page)
+    page.get_by_text("Summary").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert page.get_by_role("button", name="Add layer").count() == 0  # editing hidden
+    size = page.evaluate("getComputedStyle(document.querySelector('.stApp')).fontSize")
+    assert size == "21px"
+    screenshot(page, "presenter-build")
