@@ -23,7 +23,7 @@ def test_upload_an_image_and_see_feature_maps(page, app_url):
     wait_for_app(page)
     page.get_by_text("Upload an image").click()
     wait_for_app(page)
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
+    page.locator(".st-key-inspect_upload [data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
     page.get_by_text("Prediction:").wait_for(timeout=60_000)
     wait_for_app(page)
     page.wait_for_selector(".st-key-inspect_maps_conv2d_1 .main-svg", timeout=60_000)
