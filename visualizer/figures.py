@@ -684,6 +684,18 @@ def cell_outline(row: int, col: int, height: int = 1, width: int = 1, colour: st
     return _cell_rectangle(row, col, height, width, colour)
 
 
+def _as_picture(fig: go.Figure, width: int, title: str) -> go.Figure:
+    """Lays a figure out as a picture: no axes, rows downwards, square pixels, a centred title."""
+    fig.update_xaxes(visible=False, range=[-0.5, width - 0.5])
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    fig.update_layout(
+        height=300,
+        margin={"l": 0, "r": 0, "t": 28 if title else 0, "b": 0},
+        title={"text": title, "font": {"size": 13}, "x": 0.5, "xanchor": "center"} if title else None,
+    )
+    return fig
+
+
 def overlay_figure(image: np.ndarray, heat: np.ndarray, title: str = "", opacity: float = 0.5) -> go.Figure:
     """A heat map in [0, 1] (H, W) laid over the model's input image (H, W, C) in [0, 1]."""
     pixels = np.clip(np.asarray(image, dtype=np.float32) * 255 + 0.5, 0, 255).astype(np.uint8)
@@ -702,14 +714,7 @@ def overlay_figure(image: np.ndarray, heat: np.ndarray, title: str = "", opacity
             hovertemplate="%{z:.2f}<extra></extra>",
         )
     )
-    fig.update_xaxes(visible=False, range=[-0.5, pixels.shape[1] - 0.5])
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
-    fig.update_layout(
-        height=300,
-        margin={"l": 0, "r": 0, "t": 28 if title else 0, "b": 0},
-        title={"text": title, "font": {"size": 13}, "x": 0.5, "xanchor": "center"} if title else None,
-    )
-    return fig
+    return _as_picture(fig, pixels.shape[1], title)
 
 
 def input_figure(image: np.ndarray, title: str = "") -> go.Figure:
@@ -1051,14 +1056,7 @@ def kernel_output_figure(values: np.ndarray, title: str = "") -> go.Figure:
             hovertemplate="row %{y}, column %{x}: %{z:.3f}<extra></extra>",
         )
     )
-    fig.update_xaxes(visible=False, range=[-0.5, data.shape[1] - 0.5])
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
-    fig.update_layout(
-        height=300,
-        margin={"l": 0, "r": 0, "t": 28 if title else 0, "b": 0},
-        title={"text": title, "font": {"size": 13}, "x": 0.5, "xanchor": "center"} if title else None,
-    )
-    return fig
+    return _as_picture(fig, data.shape[1], title)
 
 
 def contributions_figure(contributions: np.ndarray, bias: float, title: str = "", top: int = 15) -> go.Figure:

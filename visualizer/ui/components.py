@@ -269,3 +269,20 @@ def presenter_toggle() -> bool:
     if on:
         st.html(PRESENTER_CSS)
     return on
+
+
+IMAGE_TYPES = ["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"]
+
+
+def image_upload(key: str) -> tuple[Any, str]:
+    """An image uploader; returns (the decoded PIL image, its file name), or (None, "") with a message shown."""
+    from visualizer.images import load_image
+
+    uploaded = st.file_uploader("PNG, JPEG, GIF, BMP, WebP or TIFF", type=IMAGE_TYPES, key=key)
+    if uploaded is None:
+        return None, ""
+    try:
+        return load_image(uploaded.getvalue()), uploaded.name
+    except InputError as error:
+        st.error(f"{uploaded.name}: {error}")
+        return None, ""

@@ -7,7 +7,6 @@ import functools
 import numpy as np
 import streamlit as st
 
-from visualizer.errors import InputError
 from visualizer.figures import (
     clickable_map,
     enlarged_map,
@@ -22,7 +21,7 @@ from visualizer.figures import (
     vector_figure,
     window_figure,
 )
-from visualizer.images import load_image, looks_dark_on_light, to_model_input
+from visualizer.images import looks_dark_on_light, to_model_input
 from visualizer.shapes import format_shape
 from visualizer.ui import components, models, state
 from visualizer.ui.pages import PAGE_FILES
@@ -52,19 +51,8 @@ def _image_input(input_shape, dataset) -> tuple[np.ndarray | None, str]:
         label = dataset.class_names[int(dataset.y_test[index])]
         return dataset.x_test[int(index)], f"test image {index} of {dataset.name} (a {label})"
     if source == "Upload an image":
-        uploaded = st.file_uploader(
-            "PNG, JPEG, GIF, BMP, WebP or TIFF",
-            type=["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"],
-            key=UPLOAD_KEY,
-        )
-        if uploaded is None:
-            return None, ""
-        try:
-            image = load_image(uploaded.getvalue())
-        except InputError as error:
-            st.error(f"{uploaded.name}: {error}")
-            return None, ""
-        return _prepared(image, input_shape, uploaded.name)
+        image, name = components.image_upload(UPLOAD_KEY)
+        return (None, "") if image is None else _prepared(image, input_shape, name)
     return _drawn(input_shape)
 
 

@@ -293,8 +293,6 @@ def _histograms(model, dataset, what: str) -> None:
 def _playground_image() -> tuple[np.ndarray | None, str]:
     from PIL import Image
 
-    from visualizer.images import load_image
-
     choices = ["A digit", "A shape", "Upload"]
     if models.remembered_image((28, 28, 1)) or models.remembered_image((64, 64, 3)):
         choices.insert(0, "The image from Inspect")
@@ -303,23 +301,14 @@ def _playground_image() -> tuple[np.ndarray | None, str]:
         image, where = st.session_state[models.IMAGE_KEY]
         return image, where
     if source == "Upload":
-        uploaded = st.file_uploader(
-            "PNG, JPEG, GIF, BMP, WebP or TIFF",
-            type=["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"],
-            key="learn_upload",
-        )
-        if uploaded is None:
-            return None, ""
-        try:
-            picture = load_image(uploaded.getvalue())
-        except InputError as error:
-            st.error(f"{uploaded.name}: {error}")
+        picture, name = components.image_upload("learn_upload")
+        if picture is None:
             return None, ""
         picture.thumbnail((MAX_PLAYGROUND_SIDE, MAX_PLAYGROUND_SIDE), Image.Resampling.LANCZOS)
         pixels = np.asarray(picture, dtype=np.float32) / 255.0
         if pixels.ndim == 2:
             pixels = pixels[:, :, None]
-        return pixels, f"{uploaded.name}, reduced to {picture.width}x{picture.height}"
+        return pixels, f"{name}, reduced to {picture.width}x{picture.height}"
     dataset = cache.named_dataset("digits" if source == "A digit" else "shapes")
     index = st.number_input(
         f"Test image number (0 to {len(dataset.y_test) - 1})", 0, len(dataset.y_test) - 1, 3, key="learn_image_index"
