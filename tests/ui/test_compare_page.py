@@ -43,6 +43,9 @@ def test_train_with_and_without_dropout_side_by_side(app):
     assert not app.exception
     table = app.dataframe[0].value
     assert list(table["network"]) == runs["labels"]
+    from visualizer.training import evaluate
+
+    assert table["test accuracy"][0] == f"{evaluate(first.model, first.dataset).accuracy:.1%}"  # dropout off
     curves = json.loads(app.get("plotly_chart")[0].proto.spec)
     assert len(curves["data"]) == 8
     assert len(app.get("plotly_chart")) == 3  # the curves and each network's first-layer kernels

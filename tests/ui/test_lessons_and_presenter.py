@@ -37,12 +37,12 @@ def test_the_convolution_lesson_opens_inspect_on_the_shipped_model():
 def test_the_overfitting_lesson_prepares_the_compare_page():
     at = open_app(lesson="overfitting")
     assert at.select_slider(key="compare_subset").value == 200
-    assert at.slider(key="compare_epochs").value == 30
+    assert at.slider(key="compare_epochs").value == 40
     assert at.selectbox(key="compare_variant").value == "add_dropout"
     assert at.selectbox(key="compare_dataset").disabled  # locked by the lesson
     at.switch_page("visualizer/ui/pages/train.py").run()
     assert not at.exception
-    assert at.number_input(key="train_epochs").value == 30 and at.number_input(key="train_epochs").disabled is False
+    assert at.number_input(key="train_epochs").value == 40 and at.number_input(key="train_epochs").disabled is False
     assert at.selectbox(key="train_dataset").disabled
 
 

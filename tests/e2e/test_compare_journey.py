@@ -1,0 +1,20 @@
+"""A class follows the overfitting lesson: two networks, with and without dropout, trained side by side."""
+
+import pytest
+
+from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def test_train_with_and_without_dropout_from_the_lesson(page, app_url):
+    page.goto(f"{app_url}/?lesson=overfitting")
+    page.wait_for_url("**/compare**", timeout=60_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Train both").click()
+    page.get_by_text("First-layer kernels").wait_for(timeout=240_000)  # both runs ended
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert page.get_by_text("your network").count() >= 1
+    assert page.get_by_text("the same with dropout (rate 0.5)").count() >= 1
+    screenshot(page, "compare-overfitting")
