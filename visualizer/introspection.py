@@ -19,6 +19,7 @@ import tensorflow as tf
 
 from visualizer import keras_runtime  # noqa: F401 - keeps Keras state across Streamlit runs
 from visualizer.errors import InputError
+from visualizer.kernels import same_padding
 
 _FEATURE_MODELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _FEATURE_LOCK = threading.Lock()
@@ -65,6 +66,16 @@ def _forward(model: keras.Model, batch: tf.Tensor, training: bool = False) -> tf
     return model(batch, training=training)
 
 
+def _call(entry: dict, compiled: str, eager, batch: tf.Tensor):
+    """The compiled function ``entry[compiled]`` on ``batch``; the eager ``eager`` once compiling has failed."""
+    if entry["compiled"]:
+        try:
+            return entry[compiled](batch, training=False)
+        except Exception:
+            entry["compiled"] = False
+    return eager(batch, training=False)
+
+
 def feature_maps(model: keras.Model, x: np.ndarray) -> dict[str, np.ndarray]:
     """Every layer's output for one image, in one forward pass.
 
@@ -73,15 +84,7 @@ def feature_maps(model: keras.Model, x: np.ndarray) -> dict[str, np.ndarray]:
         (units,) for vectors. Dropout is in inference mode (it passes values on).
     """
     entry = _feature_entry(model)
-    batch = tf.constant(_batch(x))
-    outputs = None
-    if entry["compiled"]:
-        try:
-            outputs = entry["function"](batch, training=False)
-        except Exception:
-            entry["compiled"] = False
-    if outputs is None:
-        outputs = entry["model"](batch, training=False)
+    outputs = _call(entry, "function", entry["model"], tf.constant(_batch(x)))
     if not isinstance(outputs, (list, tuple)):
         outputs = [outputs]
     names = [layer.name for layer in inspectable_layers(model)]
@@ -90,14 +93,8 @@ def feature_maps(model: keras.Model, x: np.ndarray) -> dict[str, np.ndarray]:
 
 def predict(model: keras.Model, x: np.ndarray) -> np.ndarray:
     """Class probabilities (num_classes,) for one image (a compiled forward pass, built once per model)."""
-    entry = _feature_entry(model)
-    batch = tf.constant(_batch(x))
-    if entry["compiled"]:
-        try:
-            return np.asarray(entry["predict"](batch, training=False))[0].astype(np.float32)
-        except Exception:
-            entry["compiled"] = False
-    return np.asarray(model(batch, training=False))[0].astype(np.float32)
+    outputs = _call(_feature_entry(model), "predict", model, tf.constant(_batch(x)))
+    return np.asarray(outputs)[0].astype(np.float32)
 
 
 def kernels(model: keras.Model, layer_name: str) -> np.ndarray:
@@ -131,13 +128,6 @@ def layer_input(model: keras.Model, layer_name: str, x: np.ndarray) -> np.ndarra
     return feature_maps(model, x)[names[position - 1]]
 
 
-def _same_padding(size: int, window: int, stride: int) -> tuple[int, int]:
-    """TensorFlow's 'same' padding (before, after) along one axis: the extra goes after."""
-    out = -(-size // stride)
-    total = max((out - 1) * stride + window - size, 0)
-    return total // 2, total - total // 2
-
-
 def _window(
     layer,
     inputs: np.ndarray,
@@ -156,8 +146,8 @@ def _window(
     height, width, _ = inputs.shape
     if layer.padding == "same":
         (top, bottom), (left, right) = (
-            _same_padding(height, window[0], strides[0]),
-            _same_padding(width, window[1], strides[1]),
+            same_padding(height, window[0], strides[0]),
+            same_padding(width, window[1], strides[1]),
         )
     else:
         top = bottom = left = right = 0

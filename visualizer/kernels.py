@@ -69,6 +69,12 @@ def output_size(size: int, kernel: int, stride: int, padding: str) -> int:
     return (size - kernel) // stride + 1
 
 
+def same_padding(size: int, window: int, stride: int) -> tuple[int, int]:
+    """TensorFlow's 'same' padding (before, after) along one axis: the extra goes after."""
+    total = max((output_size(size, window, stride, "same") - 1) * stride + window - size, 0)
+    return total // 2, total - total // 2
+
+
 def apply_kernel(image2d: np.ndarray, kernel: np.ndarray, stride: int = 1, padding: str = "valid") -> np.ndarray:
     """Cross-correlates a 2-D image with a 2-D kernel, as a Conv2D layer does for one channel.
 
@@ -89,11 +95,7 @@ def apply_kernel(image2d: np.ndarray, kernel: np.ndarray, stride: int = 1, paddi
         raise InputError("stride must be at least 1 and padding 'valid' or 'same'.")
     (height, width), (kh, kw) = image.shape, weights.shape
     if padding == "same":
-        pads = []
-        for size, window in ((height, kh), (width, kw)):
-            total = max((output_size(size, window, stride, "same") - 1) * stride + window - size, 0)
-            pads.append((total // 2, total - total // 2))
-        image = np.pad(image, pads)
+        image = np.pad(image, [same_padding(height, kh, stride), same_padding(width, kw, stride)])
     elif height < kh or width < kw:
         raise InputError(f"A {kh}x{kw} kernel does not fit a {height}x{width} image without padding.")
     out_h = output_size(height, kh, stride, padding)
@@ -160,14 +162,10 @@ def pool2d(values: np.ndarray, kind: str = "max", window: int = 2, stride: int |
     if padding == "valid" and (height < window or width < window):
         raise InputError(f"A {window}x{window} window does not fit a {height}x{width} map without padding.")
     out_h, out_w = output_size(height, window, stride, padding), output_size(width, window, stride, padding)
-    before = [0, 0]
-    if padding == "same":
-        for axis, (size, out) in enumerate(((height, out_h), (width, out_w))):
-            before[axis] = max((out - 1) * stride + window - size, 0) // 2
     result = np.empty((out_h, out_w), dtype=np.float64)
     for row in range(out_h):
         for col in range(out_w):
-            top, left = row * stride - before[0], col * stride - before[1]
+            top, left = pool_window(row, col, window, stride, (height, width), padding)
             patch = data[max(top, 0) : top + window, max(left, 0) : left + window]
             result[row, col] = patch.max() if kind == "max" else patch.mean()
     return result.astype(np.float32)
@@ -175,9 +173,7 @@ def pool2d(values: np.ndarray, kind: str = "max", window: int = 2, stride: int |
 
 def pool_window(row: int, col: int, window: int, stride: int, size: tuple[int, int], padding: str = "valid"):
     """The top-left corner of the window behind output cell (row, col), in input coordinates (may be < 0)."""
-    before = [0, 0]
-    if padding == "same":
-        for axis, length in enumerate(size):
-            out = output_size(length, window, stride, padding)
-            before[axis] = max((out - 1) * stride + window - length, 0) // 2
-    return row * stride - before[0], col * stride - before[1]
+    if padding != "same":
+        return row * stride, col * stride
+    top_pad, left_pad = same_padding(size[0], window, stride)[0], same_padding(size[1], window, stride)[0]
+    return row * stride - top_pad, col * stride - left_pad
