@@ -145,13 +145,13 @@ def keep(key: str, default: Any) -> None:
     ``on_change``) and put back here.
     """
     if key not in st.session_state:
-        st.session_state[key] = st.session_state.get(f"kept_{key}", default)
-    st.session_state[f"kept_{key}"] = st.session_state[key]
+        st.session_state[key] = st.session_state.get(state.kept_key(key), default)
+    st.session_state[state.kept_key(key)] = st.session_state[key]
 
 
 def remember(key: str) -> None:
     """``on_change`` callback that mirrors a widget's value for ``keep``."""
-    st.session_state[f"kept_{key}"] = st.session_state[key]
+    st.session_state[state.kept_key(key)] = st.session_state[key]
 
 
 def clicked_customdata(event: Any) -> list[int] | None:
@@ -256,8 +256,8 @@ def lesson_panel() -> None:
 
 def presenter_toggle() -> bool:
     """The sidebar switch for presenter mode (``?present=1`` turns it on); returns whether it is on."""
-    if st.query_params.get(state.PRESENTER_PARAM) == "1" and f"kept_{state.PRESENTER}" not in st.session_state:
-        st.session_state[f"kept_{state.PRESENTER}"] = True
+    if st.query_params.get(state.PRESENTER_PARAM) == "1" and state.kept_key(state.PRESENTER) not in st.session_state:
+        state.preset_widget(state.PRESENTER, True)
     keep(state.PRESENTER, False)
     on = st.sidebar.toggle(
         "Presenter mode",

@@ -29,17 +29,21 @@ def _models() -> dict:
     return st.session_state.setdefault(MODELS_KEY, {})
 
 
+def _session_model(kind: str, key: Any, build):
+    """This session's one model of ``kind`` (untrained, scrub, live) for ``key``; built when the key changes."""
+    models = _models()
+    if (kind, key) not in models:
+        for stale in [name for name in models if name[0] == kind]:
+            del models[stale]
+        models[(kind, key)] = build()
+    return models[(kind, key)]
+
+
 def untrained_model(spec):
     """The current stack with its seed-0 starting weights, built once per stack."""
     from visualizer.building import build_model
 
-    key = ("untrained", spec.to_json(indent=None))
-    models = _models()
-    if key not in models:
-        for stale in [name for name in models if name[0] == "untrained"]:
-            del models[stale]
-        models[key] = build_model(spec, seed=0)
-    return models[key]
+    return _session_model("untrained", spec.to_json(indent=None), lambda: build_model(spec, seed=0))
 
 
 def model_at_epoch(job, epoch: int):
@@ -54,15 +58,9 @@ def model_at_epoch(job, epoch: int):
         return job.model
     if getattr(job, "shipped", False):
         return job.model_at(epoch)  # read-only: one copy per epoch, shared by every session
-    key = ("scrub", job.id)
-    models = _models()
-    if key not in models:
-        for stale in [name for name in models if name[0] == "scrub"]:
-            del models[stale]
-        models[key] = model_at(job.model, checkpoints[epoch])
-    else:
-        models[key].set_weights(checkpoints[epoch])
-    return models[key]
+    model = _session_model("scrub", job.id, lambda: model_at(job.model, checkpoints[epoch]))
+    model.set_weights(checkpoints[epoch])
+    return model
 
 
 class Chosen(NamedTuple):
@@ -107,7 +105,6 @@ def _on_upload(key: str) -> None:
         return
     state.set_uploaded_model(model, uploaded.name)
     state.set_model_choice("uploaded")
-    st.session_state[MODEL_CHOICE_KEY] = "uploaded"
     state.set_notice(
         "success", f"Loaded {uploaded.name}: {len(model.layers)} layers, {model.count_params():,} parameters."
     )
@@ -222,11 +219,6 @@ def live_model(job):
     checkpoints = job.checkpoints
     if not checkpoints:
         return None
-    key = ("live", job.id)
-    models = _models()
-    if key not in models:
-        for stale in [name for name in models if name[0] == "live"]:
-            del models[stale]
-        models[key] = build_model(job.spec, seed=job.config.seed)
-    models[key].set_weights(checkpoints[-1])
-    return models[key]
+    model = _session_model("live", job.id, lambda: build_model(job.spec, seed=job.config.seed))
+    model.set_weights(checkpoints[-1])
+    return model

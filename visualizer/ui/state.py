@@ -35,7 +35,6 @@ def init() -> None:
     if st.session_state.get(INITIALISED):
         return
     st.session_state[INITIALISED] = True
-    st.session_state[f"kept_{MODEL_CHOICE}"] = DEFAULT_MODEL_CHOICE
     st.session_state[STACK] = []
     st.session_state[NEXT_UID] = 0
     set_spec(PRESETS[DEFAULT_PRESET])
@@ -204,6 +203,25 @@ def evaluation_cache() -> dict:
     return st.session_state.setdefault(EVALUATIONS, {})
 
 
+# Widget values kept across pages (``components.keep`` mirrors a widget's value under its kept key).
+
+
+def kept_key(key: str) -> str:
+    """Where a widget's value is mirrored, so it survives the pages where the widget is not drawn."""
+    return f"kept_{key}"
+
+
+def widget_value(key: str, default: Any) -> Any:
+    """A kept widget's value: as drawn this run, else as last kept, else ``default``."""
+    return st.session_state.get(key, st.session_state.get(kept_key(key), default))
+
+
+def preset_widget(key: str, value: Any) -> None:
+    """Sets a widget's value for the next time it is drawn (before it is drawn in a run, or from a callback)."""
+    st.session_state[key] = value
+    st.session_state[kept_key(key)] = value
+
+
 # The network the Inspect and Learn pages look at.
 
 MODEL_CHOICE = "model_choice"
@@ -213,13 +231,12 @@ UPLOADED_MODEL = "uploaded_model"
 
 def model_choice() -> str:
     """Which network the views show: ``trained``, ``uploaded``, ``shipped:<name>`` or ``untrained``."""
-    return st.session_state.get(MODEL_CHOICE, st.session_state.get(f"kept_{MODEL_CHOICE}", DEFAULT_MODEL_CHOICE))
+    return widget_value(MODEL_CHOICE, DEFAULT_MODEL_CHOICE)
 
 
 def set_model_choice(choice: str) -> None:
-    """Selects the network the views show; takes effect the next time the selector is drawn."""
-    st.session_state[f"kept_{MODEL_CHOICE}"] = choice
-    st.session_state.pop(MODEL_CHOICE, None)
+    """Selects the network the views show (before its selector is drawn, or from a callback)."""
+    preset_widget(MODEL_CHOICE, choice)
 
 
 def uploaded_model() -> tuple[Any, str] | None:
@@ -268,12 +285,6 @@ COMPARE_SETTING_KEYS = {
 LEARN_VIEW = "learn_view"
 
 
-def _preset_widget(key: str, value: Any) -> None:
-    """Sets a widget's value for the next time it is drawn (mirrored for ``components.keep``)."""
-    st.session_state[key] = value
-    st.session_state[f"kept_{key}"] = value
-
-
 def lesson() -> Any:
     """The lesson this session follows, or None."""
     return st.session_state.get(LESSON)
@@ -286,14 +297,14 @@ def apply_lesson(chosen: Any) -> None:
     if chosen.model:
         set_model_choice(f"shipped:{chosen.model}")
     if chosen.dataset:
-        _preset_widget(DATASET_CHOICE, chosen.dataset)
+        preset_widget(DATASET_CHOICE, chosen.dataset)
     if chosen.training is not None:
         for field_name, key in TRAIN_SETTING_KEYS.items():
-            _preset_widget(key, getattr(chosen.training, field_name))
+            preset_widget(key, getattr(chosen.training, field_name))
     for field_name, value in (chosen.compare or {}).items():
-        _preset_widget(COMPARE_SETTING_KEYS[field_name], value)
+        preset_widget(COMPARE_SETTING_KEYS[field_name], value)
     if chosen.learn_view and chosen.page == "learn":
-        _preset_widget(LEARN_VIEW, chosen.learn_view)
+        preset_widget(LEARN_VIEW, chosen.learn_view)
 
 
 def leave_lesson() -> None:
@@ -303,7 +314,7 @@ def leave_lesson() -> None:
 
 def presenter() -> bool:
     """Whether presenter mode (large type, editing hidden) is on."""
-    return bool(st.session_state.get(PRESENTER, st.session_state.get(f"kept_{PRESENTER}", False)))
+    return bool(widget_value(PRESENTER, False))
 
 
 def is_locked(control: str) -> bool:

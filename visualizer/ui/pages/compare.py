@@ -13,11 +13,12 @@ from visualizer.ui import cache, components, state
 from visualizer.ui.pages import PAGE_FILES
 from visualizer.variants import VARIANTS, applicable_variants, variant
 
-VARIANT_KEY = "compare_variant"
-DATASET_KEY = "compare_dataset"
-EPOCHS_KEY = "compare_epochs"
-SEED_KEY = "compare_seed"
-SUBSET_KEY = "compare_subset"
+# The settings' keys live in state, which lessons use to preset them.
+VARIANT_KEY = state.COMPARE_SETTING_KEYS["variant"]
+DATASET_KEY = state.COMPARE_SETTING_KEYS["dataset"]
+EPOCHS_KEY = state.COMPARE_SETTING_KEYS["epochs"]
+SEED_KEY = state.COMPARE_SETTING_KEYS["seed"]
+SUBSET_KEY = state.COMPARE_SETTING_KEYS["subset"]
 EMBEDDED = ("digits", "shapes")
 
 

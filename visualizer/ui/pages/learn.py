@@ -38,7 +38,7 @@ from visualizer.kernels import (
 from visualizer.ui import cache, components, models, state
 from visualizer.ui.pages import PAGE_FILES
 
-VIEW_KEY = "learn_view"
+VIEW_KEY = state.LEARN_VIEW
 VIEW_PARAM = "view"
 # Topic slug (as in ``?view=``) -> its title. (Comments, not docstrings: a page script shows bare strings.)
 VIEWS: dict[str, str] = {

@@ -32,11 +32,12 @@ LEARNING_RATES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0,
 BATCH_SIZES = [8, 16, 32, 64, 128, 256]
 GALLERY_LIMIT = 24
 
-EPOCHS_KEY = "train_epochs"
-BATCH_KEY = "train_batch_size"
-OPTIMIZER_KEY = "train_optimizer"
-RATE_KEY = "train_learning_rate"
-SEED_KEY = "train_seed"
+# The settings' keys live in state, which lessons use to preset them.
+EPOCHS_KEY = state.TRAIN_SETTING_KEYS["epochs"]
+BATCH_KEY = state.TRAIN_SETTING_KEYS["batch_size"]
+OPTIMIZER_KEY = state.TRAIN_SETTING_KEYS["optimizer"]
+RATE_KEY = state.TRAIN_SETTING_KEYS["learning_rate"]
+SEED_KEY = state.TRAIN_SETTING_KEYS["seed"]
 ZIP_KEY = "train_zip"
 CLASS_COUNT_KEY = "train_class_count"
 CONFUSION_KEY = "train_confusion"
@@ -461,10 +462,7 @@ def render() -> None:
         ready = _compatibility(dataset)
 
     st.subheader("Training")
-    if state.presenter():
-        with st.expander("Training settings"):
-            _settings(disabled=active or state.is_locked("training"))
-    else:
+    with st.expander("Training settings") if state.presenter() else st.container():
         _settings(disabled=active or state.is_locked("training"))
     _controls(active, ready)
 
