@@ -234,3 +234,15 @@ def test_images_added_class_by_class():
         dataset_from_images({"red": [("1.png", png())]})
     with pytest.raises(InputError):
         dataset_from_images({"a": [], "b": []}, color_mode="cmyk")
+
+
+def test_training_subset_keeps_the_test_split_and_is_seeded():
+    from visualizer.datasets import training_subset
+
+    digits = load_dataset("digits")
+    small = training_subset(digits, 100, seed=3)
+    assert len(small.y_train) == 100 and small.name == "digits (100 training images)"
+    assert small.x_test is digits.x_test
+    np.testing.assert_array_equal(small.x_train, training_subset(digits, 100, seed=3).x_train)
+    assert not np.array_equal(small.y_train, training_subset(digits, 100, seed=4).y_train)
+    assert training_subset(digits, 10_000) is digits

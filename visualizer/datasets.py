@@ -149,6 +149,21 @@ def stratified_split(
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
 
 
+def training_subset(dataset: Dataset, count: int, seed: int = 0) -> Dataset:
+    """The first ``count`` training images of a seeded shuffle; the test split stays whole."""
+    if count >= len(dataset.y_train):
+        return dataset
+    order = np.random.RandomState(seed).permutation(len(dataset.y_train))[:count]
+    return Dataset(
+        f"{dataset.name} ({count} training images)",
+        dataset.x_train[order],
+        dataset.y_train[order],
+        dataset.x_test,
+        dataset.y_test,
+        dataset.class_names,
+    )
+
+
 def _from_arrays(
     name: str, x: np.ndarray, y: np.ndarray, class_names: Sequence[str], notes: Sequence[str] = ()
 ) -> Dataset:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
-from visualizer.datasets import DATASET_TITLES, Dataset
+from visualizer.datasets import DATASET_TITLES, Dataset, training_subset
 from visualizer.errors import InputError
 from visualizer.figures import comparison_curves, kernel_grid
 from visualizer.shapes import format_shape, summarize_until_error
@@ -22,28 +21,13 @@ SUBSET_KEY = state.COMPARE_SETTING_KEYS["subset"]
 EMBEDDED = ("digits", "shapes")
 
 
-def _subset(dataset: Dataset, count: int, seed: int) -> Dataset:
-    """The first ``count`` training images of a fixed shuffle (the test split stays whole)."""
-    if count >= len(dataset.y_train):
-        return dataset
-    order = np.random.RandomState(seed).permutation(len(dataset.y_train))[:count]
-    return Dataset(
-        f"{dataset.name} ({count} training images)",
-        dataset.x_train[order],
-        dataset.y_train[order],
-        dataset.x_test,
-        dataset.y_test,
-        dataset.class_names,
-    )
-
-
 def _start(spec, variant_name: str, dataset_name: str, epochs: int, seed: int, subset: int | None) -> None:
     from visualizer.training import TrainingConfig, TrainingJob
 
     try:
         dataset = cache.named_dataset(dataset_name)
         if subset:
-            dataset = _subset(dataset, subset, seed)
+            dataset = training_subset(dataset, subset, seed)
         base = spec.adapted_to(dataset.image_shape, dataset.num_classes)
         changed = variant(base, variant_name)
     except InputError as error:

@@ -188,7 +188,7 @@ def _dataset_picker() -> None:
                 st.text_input("Class name", f"class {index + 1}", key=f"train_class_name_{index}")
                 st.file_uploader(
                     "Images",
-                    type=["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"],
+                    type=components.IMAGE_TYPES,
                     accept_multiple_files=True,
                     key=f"train_class_files_{index}",
                 )
