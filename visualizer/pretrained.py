@@ -276,15 +276,15 @@ def shipped_run(name: str, dataset: Dataset, root: Path = PRETRAINED_DIR) -> Shi
 # A person's own model.
 
 
-def _walk(node: Any, path: str = "model"):
-    """Yields every (dict, path) of a config tree."""
+def _walk(node: Any):
+    """Yields every dict of a config tree."""
     if isinstance(node, dict):
-        yield node, path
-        for key, value in node.items():
-            yield from _walk(value, f"{path}.{key}")
+        yield node
+        for value in node.values():
+            yield from _walk(value)
     elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _walk(value, f"{path}[{index}]")
+        for value in node:
+            yield from _walk(value)
 
 
 def _layer_label(node: dict) -> str:
@@ -305,7 +305,7 @@ def check_model_config(config: dict) -> None:
     if not isinstance(config, dict) or "class_name" not in config:
         raise InputError("config.json does not describe a Keras model.")
     tree = {key: value for key, value in config.items() if key != "compile_config"}
-    for node, _ in _walk(tree):
+    for node in _walk(tree):
         if "class_name" in node:
             class_name, module = node.get("class_name"), node.get("module")
             registered = node.get("registered_name")
