@@ -1,30 +1,29 @@
 """CNN Visualizer: `streamlit run app.py` opens it in the browser.
 
-A thin router: page config, session state (and a lesson from the URL), the
-sidebar's lesson card and presenter switch, and one st.Page per view.
-TensorFlow is imported lazily by the pages that need it, never on the way
-to the first page.
+A thin router: the process settings, page config, session state (and a lesson
+from the URL), the sidebar's lesson card and presenter switch, and one st.Page
+per view. TensorFlow is imported lazily by the pages that need it, never on the
+way to the first page (tests/ui/test_first_page.py runs this file and checks).
 """
 
 import streamlit as st
 
+from visualizer import runtime
 from visualizer.ui import components, state, timing
-from visualizer.ui.pages import PAGE_FILES
+from visualizer.ui.pages import PAGE_FILES, PAGE_TITLES
+
+runtime.configure()
 
 st.set_page_config(page_title="CNN Visualizer", page_icon=":material/neurology:", layout="wide")
 state.init()
 components.sync_lesson()
 
 pages = [
-    st.Page(PAGE_FILES["home"], title="Home", icon=":material/home:", url_path="home", default=True),
-    st.Page(PAGE_FILES["build"], title="Build", icon=":material/construction:", url_path="build"),
-    st.Page(PAGE_FILES["train"], title="Train", icon=":material/model_training:", url_path="train"),
-    st.Page(PAGE_FILES["inspect"], title="Inspect", icon=":material/visibility:", url_path="inspect"),
-    st.Page(PAGE_FILES["compare"], title="Compare", icon=":material/compare:", url_path="compare"),
-    st.Page(PAGE_FILES["learn"], title="Learn", icon=":material/school:", url_path="learn"),
+    st.Page(PAGE_FILES[name], title=title, icon=icon, url_path=name, default=name == "home")
+    for name, (title, icon) in PAGE_TITLES.items()
 ]
 page = st.navigation(pages)
-opened = components.pop_lesson_switch()
+opened = state.pop_lesson_opened()
 if opened is not None and opened.page != (page.url_path or "home"):
     st.switch_page(PAGE_FILES[opened.page], query_params={state.LESSON_PARAM: opened.id})
 components.presenter_toggle()

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from bench.streamlit_client import StreamlitClient
-from tests.e2e.server import SERVER_PIDS, streamlit_server
+from tools.server import SERVER_PIDS, streamlit_server
 
 ROOT = Path(__file__).resolve().parents[1]
 LEARN_VIEWS = ("activations", "kernels", "pooling", "dense", "dropout")

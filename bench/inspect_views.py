@@ -14,27 +14,19 @@
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
 import numpy as np
-import tensorflow as tf
 
 from visualizer import figures
-from visualizer.building import build_model
-from visualizer.introspection import (
-    conv_layers,
-    conv_step,
-    feature_maps,
-    grad_cam,
-    kernels,
-    predict,
-    saliency,
-)
-from visualizer.presets import PRESETS
+from visualizer.backend.attribution import grad_cam, saliency
+from visualizer.backend.building import build_model
+from visualizer.backend.engine import tf
+from visualizer.backend.forward import feature_maps, kernels, predict
+from visualizer.backend.info import describe
+from visualizer.backend.steps import conv_step
+from visualizer.model.presets import PRESETS
 
 
 def page_figures(model, x: np.ndarray) -> list:
@@ -44,7 +36,7 @@ def page_figures(model, x: np.ndarray) -> list:
     result = [figures.input_figure(x, "input"), figures.probabilities_figure(probabilities, names)]
     for values in feature_maps(model, x).values():
         result.append(figures.feature_map_grid(values) if values.ndim == 3 else figures.vector_figure(values))
-    convs = conv_layers(model)
+    convs = describe(model).names("conv2d")
     for position, name in enumerate(convs):
         weights = kernels(model, name)
         if position == 0 and weights.shape[2] == 3:

@@ -6,15 +6,14 @@ python -m bench.stop_latency --rounds 5
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-from visualizer.datasets import load_dataset
-from visualizer.presets import PRESETS
-from visualizer.training import TrainingConfig, TrainingJob, TrainingPool
+from visualizer.data.catalog import load_dataset
+from visualizer.model.presets import PRESETS
+from visualizer.training.config import TrainingConfig
+from visualizer.training.job import TrainingJob
+from visualizer.training.pool import TrainingPool
 
 
 def one_round(dataset) -> tuple[float, float]:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.e2e.server import CHROMIUM_ARGS, streamlit_server
+from tools.server import CHROMIUM_ARGS, streamlit_server
 
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 COUNT_RUNS = """() => {

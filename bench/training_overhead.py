@@ -9,16 +9,16 @@ in one process; the ratio of medians is the overhead.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-from visualizer.building import build_model
-from visualizer.datasets import load_dataset
-from visualizer.presets import PRESETS
-from visualizer.training import TrainingConfig, TrainingJob, TrainingPool, compile_model
+from visualizer.backend.building import build_model
+from visualizer.data.catalog import load_dataset
+from visualizer.model.presets import PRESETS
+from visualizer.training.config import TrainingConfig
+from visualizer.training.fit import compile_model
+from visualizer.training.job import TrainingJob
+from visualizer.training.pool import TrainingPool
 
 
 def plain_fit(spec, dataset, config: TrainingConfig) -> float:

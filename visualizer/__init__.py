@@ -1,18 +1,84 @@
 """CNN Visualizer: build, train and look inside convolutional neural networks.
 
-Data flows one way: spec -> shapes -> building -> training -> introspection ->
-figures -> ui. ``spec``, ``shapes``, ``codegen`` and ``figures`` import no
-TensorFlow, so the first page renders before TensorFlow has loaded.
+One package per concern; data flows one way, model -> backend / training -> figures -> ui:
 
-TensorFlow gets one thread per operation by default (``CNN_VISUALIZER_TF_THREADS``
-changes it; it must be set before TensorFlow starts): the small networks taught
-here train as fast on one core, and the other core stays free for the pages of
-everyone else while a job trains (see ``bench/train_page_latency.py``).
+- ``model``: what a person builds (the layer registry, ``ModelSpec``, shapes, code), no TensorFlow.
+- ``data``: datasets and images, no TensorFlow. ``numerics``: NumPy arithmetic.
+- ``backend``: the only code that imports TensorFlow and Keras.
+- ``training``: background jobs (TensorFlow only inside a running job).
+- ``figures``: Plotly figures from arrays. ``lessons``: lesson files. ``ui``: Streamlit.
+- ``runtime.configure()``: the process settings, in one call; ``errors``: what a person may see.
+
+Every public name is also importable from here (``from visualizer import build_model``);
+importing this package loads nothing else until a name is used, so it never loads TensorFlow.
 """
 
-import os
+from __future__ import annotations
 
-_threads = os.environ.get("CNN_VISUALIZER_TF_THREADS", "1")
-os.environ.setdefault("TF_NUM_INTRAOP_THREADS", _threads)
-os.environ.setdefault("TF_NUM_INTEROP_THREADS", _threads)
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import importlib
+from typing import Any
+
+PUBLIC: dict[str, str] = {
+    # What a person builds.
+    "ModelSpec": "visualizer.model.spec",
+    "LAYERS": "visualizer.model.layers",
+    "layer_from_dict": "visualizer.model.layers",
+    "PRESETS": "visualizer.model.presets",
+    "summarize": "visualizer.model.plan",
+    "LayerSummary": "visualizer.model.plan",
+    "receptive_fields": "visualizer.model.plan",
+    "to_keras_code": "visualizer.model.codegen",
+    "variant": "visualizer.model.variants",
+    # Data.
+    "Dataset": "visualizer.data.dataset",
+    "load_dataset": "visualizer.data.catalog",
+    "dataset_from_zip": "visualizer.data.uploads",
+    "dataset_from_images": "visualizer.data.uploads",
+    "load_image": "visualizer.data.images",
+    "to_model_input": "visualizer.data.images",
+    # NumPy arithmetic.
+    "curve": "visualizer.numerics.activations",
+    "apply_kernel": "visualizer.numerics.kernels",
+    "pool2d": "visualizer.numerics.pooling",
+    "softmax": "visualizer.numerics.softmax",
+    # Training.
+    "TrainingConfig": "visualizer.training.config",
+    "TrainingStatus": "visualizer.training.status",
+    "TrainingJob": "visualizer.training.job",
+    "TrainingPool": "visualizer.training.pool",
+    "check_compatible": "visualizer.training.compatibility",
+    "load_pretrained": "visualizer.training.shipped",
+    "load_checkpoints": "visualizer.training.shipped",
+    "shipped_run": "visualizer.training.shipped",
+    # TensorFlow (loaded when one of these is first used).
+    "build_model": "visualizer.backend.building",
+    "describe": "visualizer.backend.info",
+    "feature_maps": "visualizer.backend.forward",
+    "predict": "visualizer.backend.forward",
+    "kernels": "visualizer.backend.forward",
+    "conv_step": "visualizer.backend.steps",
+    "pool_step": "visualizer.backend.steps",
+    "dense_step": "visualizer.backend.steps",
+    "grad_cam": "visualizer.backend.attribution",
+    "saliency": "visualizer.backend.attribution",
+    "occlusion_map": "visualizer.backend.attribution",
+    "model_at": "visualizer.backend.surgery",
+    "with_filter": "visualizer.backend.surgery",
+    "evaluate": "visualizer.backend.evaluation",
+    "load_user_model": "visualizer.backend.uploads",
+    # Errors a person may see.
+    "SpecError": "visualizer.errors",
+    "InputError": "visualizer.errors",
+}
+"""Public name -> the module it lives in (the README's code map says the same)."""
+
+
+def __getattr__(name: str) -> Any:
+    """Imports a public name's module on first use."""
+    if name in PUBLIC:
+        return getattr(importlib.import_module(PUBLIC[name]), name)
+    raise AttributeError(f"module 'visualizer' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *PUBLIC])

@@ -7,19 +7,21 @@ python -m visualizer train --spec my_stack.json --dataset shapes --epochs 8 --ou
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-from visualizer.datasets import DATASET_TITLES, load_dataset
+from visualizer import runtime
+from visualizer.data.catalog import DATASET_TITLES, load_dataset
 from visualizer.errors import InputError, SpecError
-from visualizer.presets import PRESETS
-from visualizer.shapes import format_shape, total_params
-from visualizer.spec import ModelSpec
-from visualizer.training import OPTIMIZERS, TrainingConfig, TrainingJob, TrainingPool, evaluate, history_csv
+from visualizer.model.checks import format_shape
+from visualizer.model.plan import total_params
+from visualizer.model.presets import PRESETS
+from visualizer.model.spec import ModelSpec
+from visualizer.training.config import OPTIMIZERS, TrainingConfig
+from visualizer.training.job import TrainingJob
+from visualizer.training.pool import TrainingPool
+from visualizer.training.status import history_csv
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -89,6 +91,8 @@ def train(args: argparse.Namespace) -> int:
     if status.state == "failed":
         print(f"Failed: {status.error}", file=sys.stderr)
         return 1
+    from visualizer.backend.evaluation import evaluate
+
     result = evaluate(job.model, dataset)
     print(
         f"Done in {time.monotonic() - started:.1f} s: test accuracy {result.accuracy:.4f}, test loss {result.loss:.4f}."
@@ -105,6 +109,7 @@ def train(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m visualizer``."""
+    runtime.configure()
     args = _parser().parse_args(argv)
     try:
         return train(args)

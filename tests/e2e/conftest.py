@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.server import CHROMIUM_ARGS, ROOT, streamlit_server
+from tools.server import CHROMIUM_ARGS, ROOT, streamlit_server
 
 ARTIFACTS = ROOT / "artifacts"
 APP_READY = "[data-testid='stApp'][data-test-script-state='notRunning']"

@@ -22,7 +22,7 @@ import pytest
 
 from bench.streamlit_client import StreamlitClient
 from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
-from tests.e2e.server import ROOT, free_port, streamlit_server
+from tools.server import ROOT, free_port, streamlit_server
 
 pytestmark = pytest.mark.e2e
 TEMPLATE = ROOT / "deploy" / "nginx" / "cnn-visualizer.conf.template"

@@ -1,25 +1,21 @@
 """AppTest of the Build page: the real script, run headless."""
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from visualizer.presets import PRESETS
-
-TIMEOUT = 60
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-BUILD = "visualizer/ui/pages/build.py"
+from tests.helpers import open_app
+from visualizer.model.layers import LAYERS
+from visualizer.model.presets import PRESETS
+from visualizer.ui import state
+from visualizer.ui.pages import PAGE_FILES
+from visualizer.ui.state import Build
 
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    at.switch_page(BUILD).run()
-    assert not at.exception, at.exception
-    return at
+    return open_app("build")
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -51,13 +47,13 @@ def test_opens_with_lenet5_and_its_exact_summary(app):
 
 
 def test_adding_a_layer_changes_the_summary(app):
-    app.selectbox(key="build_add_type").set_value("dropout")
-    app.button(key="build_add_layer").click().run()
+    app.selectbox(key=Build.ADD_TYPE).set_value("dropout")
+    app.button(key=Build.ADD_LAYER).click().run()
     assert not app.exception
     assert summary_layers(app)[-2:] == ["dropout_1", "output"]
     assert metric(app, "Keras layers") == "9"
-    app.selectbox(key="build_add_type").set_value("dense")
-    app.button(key="build_add_layer").click().run()
+    app.selectbox(key=Build.ADD_TYPE).set_value("dense")
+    app.button(key=Build.ADD_LAYER).click().run()
     assert summary_layers(app)[-2:] == ["dense_3", "output"]
     # 84 -> 64 units: 84 * 64 + 64; the output now reads 64 values: 64 * 10 + 10
     assert metric(app, "Parameters") == f"{61_706 - 850 + 84 * 64 + 64 + 650:,}"
@@ -100,36 +96,32 @@ def test_move_duplicate_remove(app):
 
 
 def test_presets_load(app):
-    app.selectbox(key="build_preset").set_value("tinyvgg")
-    app.button(key="build_load_preset").click().run()
+    app.selectbox(key=Build.PRESET).set_value("tinyvgg")
+    app.button(key=Build.LOAD_PRESET).click().run()
     assert metric(app, "Parameters") == "19,920"
     assert any("Tiny VGG" in s.value for s in app.success)
 
 
 def test_spec_upload_good_and_bad_files(app):
     good = PRESETS["keras_mnist_convnet"].to_json().encode()
-    app.file_uploader(key="build_upload").set_value(("mine.json", good, "application/json")).run()
+    app.file_uploader(key=Build.UPLOAD).set_value(("mine.json", good, "application/json")).run()
     assert not app.exception
     assert metric(app, "Parameters") == "34,826"
-    app.file_uploader(key="build_upload").set_value(("broken.json", b"{not json", "application/json")).run()
+    app.file_uploader(key=Build.UPLOAD).set_value(("broken.json", b"{not json", "application/json")).run()
     assert not app.exception
     assert any("broken.json could not be loaded" in e.value for e in app.error)
     assert metric(app, "Parameters") == "34,826"  # the stack survived the bad file
     bad = json.dumps({"input_shape": [28, 28, 1], "num_classes": 10, "layers": [{"type": "lstm"}]}).encode()
-    app.file_uploader(key="build_upload").set_value(("odd.json", bad, "application/json")).run()
+    app.file_uploader(key=Build.UPLOAD).set_value(("odd.json", bad, "application/json")).run()
     assert any("unknown type" in e.value for e in app.error)
     assert metric(app, "Parameters") == "34,826"
 
 
 def test_shared_url_restores_the_stack_and_editing_updates_it():
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["spec"] = PRESETS["tinyvgg"].to_json(indent=None)
-    at.run()
-    at.switch_page(BUILD).run()
-    assert not at.exception
+    at = open_app("build", spec=PRESETS["tinyvgg"].to_json(indent=None))
     assert metric(at, "Parameters") == "19,920"
-    at.selectbox(key="build_add_type").set_value("dropout")
-    at.button(key="build_add_layer").click().run()
+    at.selectbox(key=Build.ADD_TYPE).set_value("dropout")
+    at.button(key=Build.ADD_LAYER).click().run()
     shared = json.loads(
         at.query_params["spec"][0] if isinstance(at.query_params["spec"], list) else at.query_params["spec"]
     )
@@ -137,11 +129,30 @@ def test_shared_url_restores_the_stack_and_editing_updates_it():
 
 
 def test_broken_shared_url_gets_a_message_not_a_traceback():
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["spec"] = '{"input_shape": [28, 28], "num_classes": 10}'
-    at.run()
-    assert not at.exception
+    at = open_app(spec='{"input_shape": [28, 28], "num_classes": 10}')
     assert any("shared link" in e.value for e in at.error)
-    at.switch_page(BUILD).run()
+    at.switch_page(PAGE_FILES["build"]).run()
     assert not at.exception
     assert metric(at, "Parameters") == "61,706"
+
+
+@pytest.mark.parametrize("layer_type", list(LAYERS))
+def test_every_layer_type_can_be_added_from_the_registry(app, layer_type):
+    assert app.selectbox(key=Build.ADD_TYPE).options == [f"{cls.title} ({name})" for name, cls in LAYERS.items()]
+    app.selectbox(key=Build.ADD_TYPE).set_value(layer_type)
+    app.button(key=Build.ADD_LAYER).click().run()
+    assert not app.exception
+    assert any(f"`{layer_type}`" in m.value and LAYERS[layer_type].title in m.value for m in app.markdown)
+    assert app.session_state[state.STACK][-1]["layer"]["type"] == layer_type
+
+
+def test_global_max_pooling_is_built_with_its_exact_shape(app):
+    app.selectbox(key=Build.PRESET).set_value("tinyvgg")
+    app.button(key=Build.LOAD_PRESET).click().run()
+    app.selectbox(key=Build.ADD_TYPE).set_value("globalmaxpool2d")
+    app.button(key=Build.ADD_LAYER).click().run()
+    assert not app.exception
+    assert summary_layers(app)[-2:] == ["globalmaxpool2d_1", "output"]
+    table = app.dataframe[0].value
+    assert list(table["Output shape"])[-2:] == ["10", "10"] and list(table["Parameters"])[-2:] == [0, 110]
+    assert 'layers.GlobalMaxPooling2D(name="globalmaxpool2d_1")' in app.code[0].value

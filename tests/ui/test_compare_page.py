@@ -1,38 +1,36 @@
 """AppTest of the Compare page: two variants train on the same data and seed and are shown side by side."""
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-COMPARE = "visualizer/ui/pages/compare.py"
+from tests.helpers import open_app
+from visualizer.backend.evaluation import evaluate
+from visualizer.model.presets import PRESETS
+from visualizer.ui import state
+from visualizer.ui.state import Compare
 
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page(COMPARE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_app("compare")
 
 
 def test_only_changes_that_apply_are_offered(app):
-    options = app.selectbox(key="compare_variant").options
+    options = app.selectbox(key=Compare.VARIANT).options
     assert "with dropout (rate 0.5) before each dense layer and the output" in options
     assert "without its dropout layers" not in options  # LeNet-5 has no dropout to remove
 
 
 def test_train_with_and_without_dropout_side_by_side(app):
-    app.selectbox(key="compare_variant").set_value("add_dropout")
-    app.slider(key="compare_epochs").set_value(2)
-    app.select_slider(key="compare_subset").set_value(100)
-    app.number_input(key="compare_seed").set_value(7).run()
-    app.button(key="compare_start").click().run()
+    app.selectbox(key=Compare.VARIANT).set_value("add_dropout")
+    app.slider(key=Compare.EPOCHS).set_value(2)
+    app.select_slider(key=Compare.SUBSET).set_value(100)
+    app.number_input(key=Compare.SEED).set_value(7).run()
+    app.button(key=Compare.START).click().run()
     assert not app.exception
-    runs = app.session_state["compare_runs"]
+    runs = app.session_state[state.COMPARISON]
     first, second = runs["jobs"]
     assert first.config == second.config and first.config.seed == 7
     assert first.dataset is second.dataset and len(first.dataset.y_train) == 100
@@ -43,9 +41,23 @@ def test_train_with_and_without_dropout_side_by_side(app):
     assert not app.exception
     table = app.dataframe[0].value
     assert list(table["network"]) == runs["labels"]
-    from visualizer.training import evaluate
-
     assert table["test accuracy"][0] == f"{evaluate(first.model, first.dataset).accuracy:.1%}"  # dropout off
+    training = evaluate(first.model, first.dataset, split="training").accuracy
+    assert table["training accuracy"][0] == f"{training:.1%}"  # measured on its own 100 training images
     curves = json.loads(app.get("plotly_chart")[0].proto.spec)
     assert len(curves["data"]) == 8
     assert len(app.get("plotly_chart")) == 3  # the curves and each network's first-layer kernels
+
+
+def test_a_network_with_other_classes_is_offered_the_datasets_classes():
+    at = open_app("compare", spec=PRESETS["tinyvgg"].to_json(indent=None))
+    at.selectbox(key=Compare.DATASET).set_value("shapes").run()
+    assert not at.exception
+    assert any("6 classes but the network predicts 10" in warning.value for warning in at.warning)
+    assert at.button(key=Compare.START).disabled  # nothing trains with phantom classes
+    assert at.button(key=Compare.ADOPT).label == "Adopt the dataset's classes: 6 classes"
+    at.button(key=Compare.ADOPT).click().run()
+    assert not at.exception
+    assert any("predicts 6 classes" in success.value for success in at.success)
+    assert not at.button(key=Compare.START).disabled
+    assert not at.warning

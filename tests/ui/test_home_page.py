@@ -1,18 +1,13 @@
 """AppTest of the Home page, the first page a person sees."""
 
 import json
-from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
-
-from visualizer.presets import PRESETS
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+from tests.helpers import open_app
+from visualizer.model.presets import PRESETS
 
 
 def test_home_describes_the_current_network():
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    assert not at.exception
+    at = open_app()
     assert at.title[0].value == "CNN Visualizer"
     text = " ".join(m.value for m in at.markdown)
     assert "LeNet-5" in text and "61,706 parameters" in text
@@ -20,20 +15,17 @@ def test_home_describes_the_current_network():
 
 
 def test_home_names_a_shared_stack_and_warns_about_an_unbuildable_one():
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["spec"] = PRESETS["tinyvgg"].to_json(indent=None)
-    at.run()
+    at = open_app(spec=PRESETS["tinyvgg"].to_json(indent=None))
     assert any("Loaded the stack from the shared link" in s.value for s in at.success)
     assert "19,920 parameters" in " ".join(m.value for m in at.markdown)
 
-    broken = AppTest.from_file(APP, default_timeout=60)
-    broken.query_params["spec"] = json.dumps(
-        {
-            "input_shape": [4, 4, 1],
-            "num_classes": 2,
-            "layers": [{"type": "conv2d", "filters": 2, "kernel_size": 5}],
-        }
+    broken = open_app(
+        spec=json.dumps(
+            {
+                "input_shape": [4, 4, 1],
+                "num_classes": 2,
+                "layers": [{"type": "conv2d", "filters": 2, "kernel_size": 5}],
+            }
+        )
     )
-    broken.run()
-    assert not broken.exception
     assert any("can't be built yet" in w.value for w in broken.warning)

@@ -1,32 +1,41 @@
 """AppTest of the Inspect page: an uploaded file, a broken file, a test image, and a trained model's epochs."""
 
 import io
-from pathlib import Path
+import json
 
+import keras
 import numpy as np
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from visualizer.datasets import Dataset, load_dataset
-from visualizer.presets import PRESETS
-from visualizer.training import TrainingConfig, TrainingJob, TrainingPool
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-INSPECT = "visualizer/ui/pages/inspect.py"
+from tests.helpers import APP, APP_TIMEOUT, open_app
+from visualizer.backend.building import build_model
+from visualizer.backend.saving import model_to_bytes
+from visualizer.figures.encoding import decode_typed_array
+from visualizer.model.presets import PRESETS
+from visualizer.training.config import TrainingConfig
+from visualizer.training.job import TrainingJob
+from visualizer.training.pool import TrainingPool
+from visualizer.ui import state
+from visualizer.ui.pages import PAGE_FILES
 
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page(INSPECT).run()
-    assert not at.exception, at.exception
-    return at
+    return open_app("inspect")
 
 
 def charts(at: AppTest) -> list[str]:
     return [element.proto.id for element in at.get("plotly_chart")]
+
+
+def chart(at: AppTest, key: str) -> dict:
+    """The figure of the chart with this key, as the browser gets it."""
+    for element in at.get("plotly_chart"):
+        if element.proto.id and key in element.proto.id:
+            return json.loads(element.proto.spec)
+    raise AssertionError(f"no chart {key!r}")
 
 
 def test_a_test_image_shows_every_view(app):
@@ -54,32 +63,30 @@ def test_an_uploaded_image_and_a_broken_one(app):
     assert any("broken.png" in e.value for e in app.error)
 
 
-def test_a_trained_model_can_be_scrubbed_through_its_epochs():
-    digits = load_dataset("digits")
-    tiny = Dataset(
-        "tiny digits",
-        digits.x_train[:128],
-        digits.y_train[:128],
-        digits.x_test[:40],
-        digits.y_test[:40],
-        digits.class_names,
-    )
+def test_a_trained_model_can_be_scrubbed_through_its_epochs(tiny):
     job = TrainingJob(PRESETS["starter"], tiny, TrainingConfig(epochs=2), pool=TrainingPool(1)).start()
     assert job.wait(120) and job.status().state == "finished"
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["trained_job"] = job
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+    at.session_state[state.TRAINED_JOB] = job
+    at.session_state[state.MODEL_CHOICE] = "trained"  # as the Train page does when a job finishes
     at.run()
-    at.session_state["kept_model_choice"] = "trained"  # as the Train page does when a job finishes
-    at.switch_page(INSPECT).run()
+    at.switch_page(PAGE_FILES["inspect"]).run()
     assert not at.exception
     assert any("your trained network (2 epochs" in c.value for c in at.caption)
-    final = at.get("plotly_chart")
-    at.slider(key="inspect_epoch").set_value(0).run()
+    final = chart(at, state.Inspect.maps("conv2d_1"))
+    at.slider(key=state.Inspect.EPOCH).set_value(0).run()
     assert not at.exception
     assert any("shown after epoch 0" in c.value for c in at.caption)
-    assert len(at.get("plotly_chart")) == len(final)
-    probabilities = np.asarray(job.model(tiny.x_test[:1]))[0]
-    assert probabilities.shape == (10,)
+    untrained = chart(at, state.Inspect.maps("conv2d_1"))
+    # Before training the maps are other maps: epoch 0 differs from the last epoch.
+    first_maps, last_maps = (decode_typed_array(figure["data"][0]["z"]) for figure in (untrained, final))
+    assert first_maps.shape == last_maps.shape
+    assert not np.allclose(np.nan_to_num(first_maps), np.nan_to_num(last_maps))
+    at.slider(key=state.Inspect.EPOCH).set_value(2).run()
+    np.testing.assert_allclose(  # and back at the last epoch, the trained maps again
+        np.nan_to_num(decode_typed_array(chart(at, state.Inspect.maps("conv2d_1"))["data"][0]["z"])),
+        np.nan_to_num(last_maps),
+    )
 
 
 def test_pooling_step_surgery_and_probes(app):
@@ -87,7 +94,8 @@ def test_pooling_step_surgery_and_probes(app):
     app.selectbox(key="inspect_surgery_action").set_value("sobel_x").run()
     assert not app.exception
     assert any(m.value.startswith("**After:") for m in app.markdown)
-    assert any(element.proto.id for element in app.get("plotly_chart"))
+    changed = decode_typed_array(chart(app, state.Inspect.SURGERY_MAPS)["data"][0]["z"])
+    assert changed.shape[0] > 0 and np.isfinite(changed).any()  # the changed layer's maps are drawn
     assert not [slider for slider in app.slider if slider.key == "inspect_probe_dx"]  # computed only on demand
     app.toggle(key="inspect_show_probes").set_value(True).run()
     app.slider(key="inspect_probe_dx").set_value(5).run()
@@ -102,7 +110,8 @@ def test_pooling_step_surgery_and_probes(app):
 def test_the_sliding_window_animation(app):
     app.toggle(key="inspect_step_animate").set_value(True).run()
     assert not app.exception
-    assert any(element.proto.id and "frames" in element.proto.spec for element in app.get("plotly_chart"))
+    animation = chart(app, state.Inspect.STEP_ANIMATION)
+    assert len(animation["frames"]) > 10 and animation["layout"]["updatemenus"]
 
 
 def test_enlarge_a_map(app):
@@ -112,9 +121,6 @@ def test_enlarge_a_map(app):
 
 
 def test_the_untrained_stack_and_an_uploaded_model_can_be_chosen(app):
-    from visualizer.building import build_model
-    from visualizer.training import model_to_bytes
-
     app.selectbox(key="model_choice").set_value("untrained").run()
     assert not app.exception
     assert any("untrained network" in c.value for c in app.caption)
@@ -132,10 +138,6 @@ def test_the_untrained_stack_and_an_uploaded_model_can_be_chosen(app):
 
 
 def test_a_branching_model_gets_the_views_that_apply(app):
-    import keras
-
-    from visualizer.training import model_to_bytes
-
     inputs = keras.Input((28, 28, 1))
     left = keras.layers.Conv2D(4, 3, padding="same", name="left")(inputs)
     right = keras.layers.Conv2D(4, 1, name="right")(inputs)

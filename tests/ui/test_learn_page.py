@@ -2,39 +2,35 @@
 
 import io
 import json
-from pathlib import Path
+import re
 
 import numpy as np
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from visualizer.datasets import Dataset, load_dataset
-from visualizer.figures import decode_typed_array
-from visualizer.presets import PRESETS
-from visualizer.training import TrainingConfig, TrainingJob, TrainingPool
+from tests.helpers import APP, APP_TIMEOUT, figures, open_app, wait_until
+from visualizer.figures.encoding import decode_typed_array
+from visualizer.model.presets import PRESETS
+from visualizer.training.config import TrainingConfig
+from visualizer.training.job import TrainingJob
+from visualizer.training.pool import TrainingPool
+from visualizer.ui import state
+from visualizer.ui.pages import PAGE_FILES
+from visualizer.ui.state import Learn
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-LEARN = "visualizer/ui/pages/learn.py"
+LEARN = PAGE_FILES["learn"]
 
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page(LEARN).run()
-    assert not at.exception, at.exception
-    return at
+    return open_app("learn")
 
 
 def open_view(at: AppTest, view: str) -> AppTest:
-    at.button_group(key="learn_view").set_value(view).run()
+    at.button_group(key=Learn.VIEW).set_value(view).run()
     assert not at.exception, at.exception
     return at
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
 
 
 def markdown(at: AppTest) -> str:
@@ -42,13 +38,13 @@ def markdown(at: AppTest) -> str:
 
 
 def test_a_topic_opens_from_the_url_and_lands_in_it():
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
     at.run()
     at.switch_page(LEARN)
     at.query_params["view"] = "pooling"
     at.run()
     assert not at.exception
-    assert at.button_group(key="learn_view").value == "pooling"
+    assert at.button_group(key=Learn.VIEW).value == "pooling"
     open_view(at, "dense")
     assert at.query_params["view"] == "dense"
 
@@ -69,7 +65,7 @@ def test_concept_cards_open_their_views(app):
     assert any("build" in page for page in links) and any("inspect" in page for page in links)
     next(button for button in app.button if button.label == "Try it: Pooling").click().run()
     assert not app.exception
-    assert app.button_group(key="learn_view").value == "pooling"
+    assert app.button_group(key=Learn.VIEW).value == "pooling"
     assert "Output size" in markdown(app)
 
 
@@ -77,8 +73,8 @@ def test_activation_curves_parameters_and_the_network_histograms(app):
     open_view(app, "activations")
     curves = figures(app)[0]
     assert [trace["name"] for trace in curves["data"][::2]] == ["ReLU", "sigmoid", "tanh"]
-    app.multiselect(key="learn_activations").set_value(["leaky_relu"]).run()
-    app.slider(key="learn_slope").set_value(0.5).run()
+    app.multiselect(key=Learn.ACTIVATIONS).set_value(["leaky_relu"]).run()
+    app.slider(key=Learn.SLOPE).set_value(0.5).run()
     assert not app.exception
     leaky = figures(app)[0]["data"][0]
     x, y = decode_typed_array(leaky["x"]), decode_typed_array(leaky["y"])
@@ -94,27 +90,27 @@ def test_activation_curves_parameters_and_the_network_histograms(app):
 def test_kernel_playground_shows_input_kernel_output_and_formula(app):
     open_view(app, "kernels")
     assert "\\lfloor (28 - 3) / 1 \\rfloor + 1 = 26" in markdown(app)
-    app.radio(key="learn_stride").set_value(2).run()
-    app.radio(key="learn_padding").set_value("same").run()
+    app.radio(key=Learn.STRIDE).set_value(2).run()
+    app.radio(key=Learn.PADDING).set_value("same").run()
     assert "\\lceil 28 / 2 \\rceil = 14" in markdown(app)
     output = figures(app)[2]
     assert output["layout"]["title"]["text"].endswith("14x14")
-    app.radio(key="learn_kernel_size").set_value(5).run()
-    app.radio(key="learn_image_source").set_value("A shape").run()
-    app.toggle(key="learn_per_channel").set_value(True).run()
+    app.radio(key=Learn.KERNEL_SIZE).set_value(5).run()
+    app.radio(key=Learn.IMAGE_SOURCE).set_value("A shape").run()
+    app.toggle(key=Learn.PER_CHANNEL).set_value(True).run()
     assert not app.exception
     assert "output (each channel) 32x32" in json.dumps(figures(app)[2])
 
 
 def test_kernel_playground_takes_an_upload_and_refuses_a_broken_one(app):
     open_view(app, "kernels")
-    app.radio(key="learn_image_source").set_value("Upload").run()
+    app.radio(key=Learn.IMAGE_SOURCE).set_value("Upload").run()
     buffer = io.BytesIO()
     Image.new("RGB", (300, 200), (200, 30, 30)).save(buffer, "PNG")
-    app.file_uploader(key="learn_upload").set_value(("red.png", buffer.getvalue(), "image/png")).run()
+    app.file_uploader(key=Learn.UPLOAD).set_value(("red.png", buffer.getvalue(), "image/png")).run()
     assert not app.exception
     assert "red.png, reduced to 96x64" in json.dumps(figures(app)[0])
-    app.file_uploader(key="learn_upload").set_value(("bad.png", b"not an image", "image/png")).run()
+    app.file_uploader(key=Learn.UPLOAD).set_value(("bad.png", b"not an image", "image/png")).run()
     assert not app.exception
     assert any("bad.png" in error.value for error in app.error)
 
@@ -123,11 +119,11 @@ def test_pooling_explains_one_window(app):
     open_view(app, "pooling")
     values = np.random.RandomState(0).randint(0, 10, size=(6, 6))
     assert f"= **{values[:2, :2].max():.2f}**" in markdown(app)
-    app.slider(key="learn_pool_cell").set_value(4).run()  # row 1, column 1 of a 3x3 output
+    app.slider(key=Learn.POOL_CELL).set_value(4).run()  # row 1, column 1 of a 3x3 output
     assert f"= **{values[2:4, 2:4].max():.2f}**" in markdown(app)
-    app.radio(key="learn_pool_kind").set_value("average").run()
+    app.radio(key=Learn.POOL_KIND).set_value("average").run()
     assert f"= **{values[2:4, 2:4].mean():.2f}**" in markdown(app)
-    app.radio(key="learn_pool_kind").set_value("global_average").run()
+    app.radio(key=Learn.POOL_KIND).set_value("global_average").run()
     assert f"{values.mean():.2f}" in markdown(app)
 
 
@@ -138,7 +134,7 @@ def test_dense_and_softmax_with_the_real_numbers(app):
     probabilities = decode_typed_array(logits_figure["data"][1]["y"]).astype(float)
     assert probabilities.sum() == pytest.approx(1.0, abs=1e-4)
     assert "\\sum_i x_i w_i + b" in markdown(app)
-    app.slider(key="learn_temperature").set_value(0.5).run()
+    app.slider(key=Learn.TEMPERATURE).set_value(0.5).run()
     sharper = decode_typed_array(figures(app)[0]["data"][1]["y"]).astype(float)
     assert sharper.max() >= probabilities.max()
 
@@ -148,32 +144,38 @@ def test_dropout_masks_and_prediction_spread(app):
     assert "no Dropout layer" in markdown(app)  # LeNet-5 has none: dropout on the last layer's input
     spread = figures(app)[1]
     assert len([trace for trace in spread["data"] if trace["type"] == "box"]) == 10
-    app.slider(key="learn_dropout_rate").set_value(0.0).run()
+    app.slider(key=Learn.DROPOUT_RATE).set_value(0.0).run()
     assert "0 of 64 units dropped" in markdown(app)
 
 
-def test_histograms_follow_a_training_job_live():
-    digits = load_dataset("digits")
-    tiny = Dataset(
-        "tiny digits",
-        digits.x_train[:64],
-        digits.y_train[:64],
-        digits.x_test[:16],
-        digits.y_test[:16],
-        digits.class_names,
-    )
-    job = TrainingJob(PRESETS["starter"], tiny, TrainingConfig(epochs=200), pool=TrainingPool(1)).start()
+def live_epoch(at: AppTest) -> int | None:
+    """The epoch the live histograms say they show, if they show one."""
+    for caption in at.caption:
+        found = re.search(r"the network training now, after epoch (\d+)", caption.value)
+        if found:
+            return int(found.group(1))
+    return None
+
+
+def test_histograms_follow_a_training_job_live(tiny):
+    job = TrainingJob(PRESETS["starter"], tiny, TrainingConfig(epochs=200, batch_size=16), pool=TrainingPool(1))
+    job.start()
     try:
-        deadline = 0
-        while len(job.checkpoints) < 2 and deadline < 600:
-            job.wait(0.1)
-            deadline += 1
-        at = AppTest.from_file(APP, default_timeout=120)
-        at.session_state["train_job"] = job
+        wait_until(lambda: len(job.checkpoints) >= 2, 120, "the first epoch")
+        at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
+        at.session_state[state.TRAIN_JOB] = job
         at.run()
         at.switch_page(LEARN).run()
         open_view(at, "activations")
-        assert any("the network training now, after epoch" in caption.value for caption in at.caption)
+        first = live_epoch(at)
+        assert first is not None and first >= 1
+        titles = [figure["layout"]["title"]["text"] for figure in figures(at)[2:]]
+        assert titles and all(title.startswith("conv2d_1") for title in titles)
+        wait_until(lambda: len(job.checkpoints) - 1 >= first + 2, 120, "two more epochs")
+        at.run()  # what the fragment does every two seconds in the browser
+        assert not at.exception
+        later = live_epoch(at)
+        assert later is not None and later >= first + 2  # the histograms moved on with the training
     finally:
         job.stop()
-        job.wait(60)
+        assert job.wait(60)

@@ -1,60 +1,45 @@
 """AppTest: a lesson link sets the app up (network, model, data, settings, sections, locks); presenter mode."""
 
-from pathlib import Path
-
-from streamlit.testing.v1 import AppTest
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-def open_app(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def texts(at: AppTest) -> str:
-    return "\n".join(element.value for element in [*at.markdown, *at.caption])
+from tests.helpers import open_app, texts
+from visualizer.ui.pages import PAGE_FILES
+from visualizer.ui.state import App, Compare, Inspect, Learn, Network, Train
 
 
 def test_the_convolution_lesson_opens_inspect_on_the_shipped_model():
     at = open_app(lesson="convolution")
     assert "Lesson: What does a convolution see?" in texts(at)
     assert any("LeNet-5 trained on digits" in caption.value for caption in at.caption)
-    assert not [box for box in at.selectbox if box.key == "model_choice"]  # the lesson locks the model
+    assert not [box for box in at.selectbox if box.key == Network.SELECTOR]  # the lesson locks the model
     expanders = [expander.label for expander in at.expander]
     assert any(label.startswith("conv2d_1") for label in expanders)  # feature maps are shown
     assert "Teacher's notes" in expanders
     assert not any("Grad-CAM" in text for text in texts(at).split("\n"))  # attention is not in this lesson
-    assert at.slider(key="inspect_epoch").value == 13  # the epoch series is there
-    at.slider(key="inspect_epoch").set_value(0).run()
+    assert at.slider(key=Inspect.EPOCH).value == 13  # the epoch series is there
+    at.slider(key=Inspect.EPOCH).set_value(0).run()
     assert any("shown after epoch 0" in caption.value for caption in at.caption)
 
 
 def test_the_overfitting_lesson_prepares_the_compare_page():
     at = open_app(lesson="overfitting")
-    assert at.select_slider(key="compare_subset").value == 200
-    assert at.slider(key="compare_epochs").value == 40
-    assert at.selectbox(key="compare_variant").value == "add_dropout"
-    assert at.selectbox(key="compare_dataset").disabled  # locked by the lesson
-    at.switch_page("visualizer/ui/pages/train.py").run()
+    assert at.select_slider(key=Compare.SUBSET).value == 200
+    assert at.slider(key=Compare.EPOCHS).value == 40
+    assert at.selectbox(key=Compare.VARIANT).value == "add_dropout"
+    assert at.selectbox(key=Compare.DATASET).disabled  # locked by the lesson
+    at.switch_page(PAGE_FILES["train"]).run()
     assert not at.exception
-    assert at.number_input(key="train_epochs").value == 40 and at.number_input(key="train_epochs").disabled is False
-    assert at.selectbox(key="train_dataset").disabled
+    assert at.number_input(key=Train.EPOCHS).value == 40 and at.number_input(key=Train.EPOCHS).disabled is False
+    assert at.selectbox(key=Train.DATASET).disabled
 
 
 def test_the_pooling_lesson_opens_its_learn_topic_and_locks_the_stack():
     at = open_app(lesson="pooling")
-    assert at.button_group(key="learn_view").value == "pooling"
-    at.switch_page("visualizer/ui/pages/build.py").run()
+    assert at.button_group(key=Learn.VIEW).value == "pooling"
+    at.switch_page(PAGE_FILES["build"]).run()
     assert not at.exception
     assert any("This lesson fixes the network" in info.value for info in at.info)
     removable = [button for button in at.button if button.key and button.key.endswith("_remove")]
     assert not removable
-    at.button(key="lesson_leave").click().run()
+    at.button(key=App.LESSON_LEAVE).click().run()
     assert not at.exception
     assert "Lesson:" not in texts(at)
     assert not any("This lesson fixes the network" in info.value for info in at.info)
@@ -68,10 +53,10 @@ def test_a_bad_lesson_link_is_a_message():
 
 def test_presenter_mode_hides_editing_and_enlarges_type():
     at = open_app(present="1")
-    assert at.toggle(key="presenter").value is True
-    at.switch_page("visualizer/ui/pages/build.py").run()
+    assert at.toggle(key=App.PRESENTER).value is True
+    at.switch_page(PAGE_FILES["build"]).run()
     assert not at.exception
     assert not [box for box in at.number_input if box.key and box.key.startswith("build_")]
     assert any("font-size: 21px" in element.proto.body for element in at.get("html"))
-    at.toggle(key="presenter").set_value(False).run()
+    at.toggle(key=App.PRESENTER).set_value(False).run()
     assert [box for box in at.number_input if box.key and box.key.startswith("build_")]

@@ -1,41 +1,26 @@
 """AppTest of the Train page: the real script, a real background job, polled by reruns."""
 
 import io
-import time
 import zipfile
-from pathlib import Path
 
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from visualizer import datasets
-from visualizer.presets import PRESETS
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-TRAIN = "visualizer/ui/pages/train.py"
+from tests.helpers import open_app, rerun_until
+from visualizer.data import downloads
+from visualizer.model.presets import PRESETS
+from visualizer.ui.state import Train
 
 
 @pytest.fixture
 def app(monkeypatch) -> AppTest:
-    monkeypatch.setattr(datasets, "_can_reach", lambda host, timeout=3.0: False)  # no downloads in tests
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["spec"] = PRESETS["starter"].to_json(indent=None)  # small and quick to train
-    at.run()
-    at.switch_page(TRAIN).run()
-    assert not at.exception, at.exception
-    return at
+    monkeypatch.setattr(downloads, "_can_reach", lambda host, timeout=3.0: False)  # no downloads in tests
+    return open_app("train", spec=PRESETS["starter"].to_json(indent=None))  # small and quick to train
 
 
 def until(at: AppTest, done, timeout: float = 180.0) -> AppTest:
-    """Reruns the page (as the live fragment would) until ``done(at)``."""
-    deadline = time.monotonic() + timeout
-    while not done(at):
-        assert time.monotonic() < deadline, "the page never got there"
-        time.sleep(0.5)
-        at.run()
-        assert not at.exception, at.exception
-    return at
+    return rerun_until(at, done, timeout, "the page to get there")
 
 
 def metric(at: AppTest, label: str) -> str | None:
@@ -44,13 +29,13 @@ def metric(at: AppTest, label: str) -> str | None:
 
 def test_opens_with_the_digits_ready_to_train(app):
     assert any("1,438 training and 359 test images" in m.value for m in app.markdown)
-    assert not app.button(key="train_start").disabled
-    assert app.button(key="train_stop").disabled
+    assert not app.button(key=Train.START).disabled
+    assert app.button(key=Train.STOP).disabled
 
 
 def test_trains_and_shows_results_then_keeps_them_after_a_failed_run(app):
-    app.number_input(key="train_epochs").set_value(1).run()
-    app.button(key="train_start").click().run()
+    app.number_input(key=Train.EPOCHS).set_value(1).run()
+    app.button(key=Train.START).click().run()
     assert not app.exception
     until(app, lambda at: metric(at, "Test accuracy") is not None)
     accuracy = float(metric(app, "Test accuracy").rstrip("%"))
@@ -58,38 +43,51 @@ def test_trains_and_shows_results_then_keeps_them_after_a_failed_run(app):
     assert any(b.label.startswith("Download the trained model") for b in app.get("download_button"))
 
     # A diverging run fails with a message and does not replace the trained model.
-    app.select_slider(key="train_learning_rate").set_value(10.0).run()
-    app.button(key="train_start").click().run()
+    app.select_slider(key=Train.LEARNING_RATE).set_value(10.0).run()
+    app.button(key=Train.START).click().run()
     until(app, lambda at: any("diverged" in e.value for e in at.error))
     assert any("learning rate 10" in e.value for e in app.error)
     assert metric(app, "Test accuracy") == f"{accuracy:.1f}%"
 
 
 def test_stop_ends_the_run(app):
-    app.number_input(key="train_epochs").set_value(100).run()
-    app.button(key="train_start").click().run()
-    assert app.button(key="train_start").disabled  # no double start
+    app.number_input(key=Train.EPOCHS).set_value(100).run()
+    app.button(key=Train.START).click().run()
+    assert app.button(key=Train.START).disabled  # no double start
     until(app, lambda at: any("Epoch" in str(p.proto) for p in at.get("progress")))
-    app.button(key="train_stop").click().run()
+    app.button(key=Train.STOP).click().run()
     until(app, lambda at: any("Stopped after" in str(p.proto) for p in at.get("progress")), timeout=60)
-    assert not app.button(key="train_start").disabled
+    assert not app.button(key=Train.START).disabled
 
 
 def test_a_dataset_of_another_shape_offers_to_adopt_it(app):
-    app.selectbox(key="train_dataset").set_value("shapes").run()
+    app.selectbox(key=Train.DATASET).set_value("shapes").run()
     assert any("64x64x3" in w.value and "28x28x1" in w.value for w in app.warning)
-    assert app.button(key="train_start").disabled
-    app.button(key="train_adopt").click().run()
+    assert app.button(key=Train.START).disabled
+    assert app.button(key=Train.ADOPT).label == "Adopt the dataset's shape and classes: 64x64x3 input, 6 classes"
+    app.button(key=Train.ADOPT).click().run()
     assert not app.exception
     assert any("now takes 64x64x3 images and predicts 6 classes" in s.value for s in app.success)
-    assert not app.button(key="train_start").disabled
+    assert not app.button(key=Train.START).disabled
+
+
+def test_a_network_with_more_outputs_than_classes_is_offered_the_datasets_classes():
+    at = open_app("train", spec=PRESETS["tinyvgg"].to_json(indent=None))  # 64x64x3, 10 outputs
+    at.selectbox(key=Train.DATASET).set_value("shapes").run()  # 64x64x3, 6 classes
+    warnings = [warning.value for warning in at.warning]
+    assert any("6 classes but the network predicts 10" in warning for warning in warnings), warnings
+    assert at.button(key=Train.START).disabled
+    assert at.button(key=Train.ADOPT).label == "Adopt the dataset's classes: 6 classes"
+    at.button(key=Train.ADOPT).click().run()
+    assert not at.exception and not at.warning
+    assert not at.button(key=Train.START).disabled
 
 
 def test_an_unavailable_download_is_a_message(app):
-    app.selectbox(key="train_dataset").set_value("cifar10").run()
+    app.selectbox(key=Train.DATASET).set_value("cifar10").run()
     assert not app.exception
     assert any("cannot be downloaded now" in i.value for i in app.info)
-    assert app.button(key="train_start").disabled
+    assert app.button(key=Train.START).disabled
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
@@ -107,15 +105,15 @@ def _png(colour) -> bytes:
 
 
 def test_own_zip_builds_a_dataset_and_a_broken_one_gets_a_message(app):
-    app.selectbox(key="train_dataset").set_value("own_zip").run()
-    app.file_uploader(key="train_zip").set_value(("broken.zip", b"not a zip", "application/zip")).run()
-    app.button(key="train_build_zip").click().run()
+    app.selectbox(key=Train.DATASET).set_value("own_zip").run()
+    app.file_uploader(key=Train.ZIP).set_value(("broken.zip", b"not a zip", "application/zip")).run()
+    app.button(key=Train.BUILD_ZIP).click().run()
     assert not app.exception
     assert any("not a readable .zip" in e.value for e in app.error)
     good = _zip(
         {f"red/{i}.png": _png((255, 0, 0)) for i in range(3)} | {f"blue/{i}.png": _png((0, 0, 255)) for i in range(3)}
     )
-    app.file_uploader(key="train_zip").set_value(("colours.zip", good, "application/zip")).run()
-    app.button(key="train_build_zip").click().run()
+    app.file_uploader(key=Train.ZIP).set_value(("colours.zip", good, "application/zip")).run()
+    app.button(key=Train.BUILD_ZIP).click().run()
     assert any("Built a dataset of 2 classes" in s.value for s in app.success)
     assert any("classes: blue, red" in m.value for m in app.markdown)

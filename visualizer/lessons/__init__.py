@@ -13,17 +13,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from visualizer.datasets import DATASET_TITLES
+from visualizer.data.catalog import DATASET_TITLES
 from visualizer.errors import InputError, SpecError
-from visualizer.presets import PRESETS
-from visualizer.spec import ModelSpec
-from visualizer.training import TrainingConfig
+from visualizer.model.presets import PRESETS
+from visualizer.model.spec import ModelSpec
+from visualizer.training.config import TrainingConfig
 
 LESSONS_DIR = Path(__file__).resolve().parent
+
+# The app's vocabulary a lesson can name. The pages take these same tuples (the router its pages,
+# Inspect its sections, Learn its topics), so a lesson can never name a page or section that is not there.
 PAGES = ("home", "build", "train", "inspect", "compare", "learn")
+"""The app's pages, in navigation order (also their URL paths)."""
 INSPECT_SECTIONS = ("feature_maps", "kernels", "conv_step", "pool_step", "attention", "surgery", "probes")
-LOCKABLE = ("stack", "dataset", "training", "model")
+"""The Inspect page's sections, in page order."""
 LEARN_VIEWS = ("concepts", "activations", "kernels", "pooling", "dense", "dropout")
+"""The Learn page's topics, in page order (also their ``?view=`` slugs)."""
+LOCKABLE = ("stack", "dataset", "training", "model")
+"""The controls a lesson can fix."""
 COMPARE_KEYS = {"variant", "dataset", "epochs", "subset", "seed"}
 MAX_LESSON_BYTES = 256 * 1024
 

@@ -1,4 +1,4 @@
-"""Widget groups that return values; they display controls and compute nothing else."""
+"""Widget groups shared by the pages; they display controls and return values, and compute nothing else."""
 
 from __future__ import annotations
 
@@ -6,127 +6,88 @@ from typing import Any
 
 import streamlit as st
 
+from visualizer.data.dataset import Dataset
+from visualizer.data.images import IMAGE_TYPES
 from visualizer.errors import InputError
-from visualizer.spec import ACTIVATIONS, MAX_FILTERS, MAX_UNITS, MAX_WINDOW, PADDINGS
+from visualizer.model.checks import MAX_WINDOW, format_shape
+from visualizer.model.layers import editor_fields
+from visualizer.model.spec import ModelSpec
 from visualizer.ui import state
+from visualizer.ui.pages import PAGE_FILES
 
-_WINDOW_HELP = "Height and width of the window, in pixels of this layer's input."
+# The layer editor: one widget per field, as the registry describes it.
 
 
-def _pair_input(label: str, value: Any, key: str, help_text: str) -> int | list[int]:
+def _pair_input(label: str, value: Any, uid: int, name: str, help_text: str | None) -> int | list[int]:
     """One number input for a square size, two for a [height, width] pair."""
     if isinstance(value, list) and value[0] != value[1]:
         left, right = st.columns(2)
-        height = left.number_input(f"{label} h", 1, MAX_WINDOW, int(value[0]), key=f"{key}_h", help=help_text)
-        width = right.number_input(f"{label} w", 1, MAX_WINDOW, int(value[1]), key=f"{key}_w", help=help_text)
+        height = left.number_input(
+            f"{label} h", 1, MAX_WINDOW, int(value[0]), key=state.Build.layer(uid, f"{name}_h"), help=help_text
+        )
+        width = right.number_input(
+            f"{label} w", 1, MAX_WINDOW, int(value[1]), key=state.Build.layer(uid, f"{name}_w"), help=help_text
+        )
         return [int(height), int(width)]
     size = value[0] if isinstance(value, list) else value
-    return int(st.number_input(label, 1, MAX_WINDOW, int(size), key=key, help=help_text))
+    return int(st.number_input(label, 1, MAX_WINDOW, int(size), key=state.Build.layer(uid, name), help=help_text))
 
 
-def _select(label: str, options: tuple[str, ...], value: str, key: str, help_text: str) -> str:
-    return st.selectbox(label, options, index=options.index(value), key=key, help=help_text)
-
-
-def _stride_choice(value: Any, key: str) -> int | list[int] | None:
+def _stride_choice(label: str, value: Any, key: str, help_text: str | None) -> int | list[int] | None:
     """Pooling stride: 'as window' (None) or a number; a non-square pair is kept."""
     options = ["as window", "1", "2", "3", "4"]
     current = "as window" if value is None else (str(value) if isinstance(value, int) else f"{value[0]}x{value[1]}")
     if current not in options:
         options.append(current)
-    choice = st.selectbox(
-        "Stride",
-        options,
-        index=options.index(current),
-        key=key,
-        help="How far the window moves each step; 'as window' means windows do not overlap.",
-    )
-    if choice == "as window":
+    picked = st.selectbox(label, options, index=options.index(current), key=key, help=help_text)
+    if picked == "as window":
         return None
-    if "x" in choice:
-        height, width = choice.split("x")
+    if "x" in picked:
+        height, width = picked.split("x")
         return [int(height), int(width)]
-    return int(choice)
+    return int(picked)
 
 
-def layer_editor(layer: dict[str, Any], key: str) -> dict[str, Any]:
+def _field_input(editor: dict[str, Any], value: Any, uid: int, name: str) -> Any:
+    """The widget that edits field ``name`` of layer ``uid``, as its registry metadata says; returns the value set."""
+    label, help_text, widget = editor["label"], editor.get("help") or None, editor["widget"]
+    key = state.Build.layer(uid, name)
+    if widget == "count":
+        return int(st.number_input(label, 1, editor["maximum"], int(value), key=key, help=help_text))
+    if widget == "pair":
+        return _pair_input(label, value, uid, name, help_text)
+    if widget == "pool_strides":
+        return _stride_choice(label, value, key, help_text)
+    if widget == "choice":
+        options = tuple(editor["options"])
+        return st.selectbox(label, options, index=options.index(value), key=key, help=help_text)
+    if widget == "rate":
+        return float(st.slider(label, 0.0, 0.99, min(float(value), 0.99), 0.01, key=key, help=help_text))
+    raise ValueError(f"Unknown editor widget {widget!r}")  # pragma: no cover - the registry test checks them
+
+
+def layer_editor(layer: dict[str, Any], uid: int) -> dict[str, Any]:
     """Shows the controls of one layer and returns the edited layer dict.
 
     Args:
         layer: The layer in its JSON form (as ``Layer.to_dict`` gives it).
-        key: A prefix unique to this layer, stable while it exists.
+        uid: The layer's stable id, which names its widgets.
 
     Returns:
         A new layer dict with the values the person set.
     """
-    kind = layer["type"]
     edited = dict(layer)
-    if kind == "conv2d":
-        columns = st.columns([1, 1, 1, 1.2, 1.4])
-        with columns[0]:
-            edited["filters"] = int(
-                st.number_input(
-                    "Filters",
-                    1,
-                    MAX_FILTERS,
-                    int(layer["filters"]),
-                    key=f"{key}_filters",
-                    help="How many kernels: each makes one feature map.",
-                )
-            )
-        with columns[1]:
-            edited["kernel_size"] = _pair_input("Kernel", layer["kernel_size"], f"{key}_kernel", _WINDOW_HELP)
-        with columns[2]:
-            edited["strides"] = _pair_input(
-                "Stride", layer["strides"], f"{key}_strides", "How many pixels the kernel moves per step."
-            )
-        with columns[3]:
-            edited["padding"] = _select(
-                "Padding",
-                PADDINGS,
-                layer["padding"],
-                f"{key}_padding",
-                "'valid' shrinks the map by kernel - 1; 'same' pads with zeros to keep its size.",
-            )
-        with columns[4]:
-            edited["activation"] = _select(
-                "Activation", ACTIVATIONS, layer["activation"], f"{key}_activation", "Applied to every value."
-            )
-    elif kind in ("maxpool2d", "avgpool2d"):
-        columns = st.columns(3)
-        with columns[0]:
-            edited["pool_size"] = _pair_input("Window", layer["pool_size"], f"{key}_pool", _WINDOW_HELP)
-        with columns[1]:
-            edited["strides"] = _stride_choice(layer["strides"], f"{key}_strides")
-        with columns[2]:
-            edited["padding"] = _select(
-                "Padding",
-                PADDINGS,
-                layer["padding"],
-                f"{key}_padding",
-                "'valid' drops windows that would hang over the edge; 'same' keeps them.",
-            )
-    elif kind == "dense":
-        columns = st.columns(2)
-        with columns[0]:
-            edited["units"] = int(st.number_input("Units", 1, MAX_UNITS, int(layer["units"]), key=f"{key}_units"))
-        with columns[1]:
-            edited["activation"] = _select(
-                "Activation", ACTIVATIONS, layer["activation"], f"{key}_activation", "Applied to every unit."
-            )
-    elif kind == "dropout":
-        edited["rate"] = float(
-            st.slider(
-                "Rate",
-                0.0,
-                0.99,
-                min(float(layer["rate"]), 0.99),
-                0.01,
-                key=f"{key}_rate",
-                help="Fraction of values set to zero at random while training.",
-            )
-        )
+    fields = editor_fields(layer["type"])
+    if not fields:
+        return edited
+    columns = st.columns([editor.get("width", 1) for _, editor in fields]) if len(fields) > 1 else [st.container()]
+    for column, (name, editor) in zip(columns, fields, strict=True):
+        with column:
+            edited[name] = _field_input(editor, layer[name], uid, name)
     return edited
+
+
+# Messages and clicks.
 
 
 def pending_notice() -> None:
@@ -135,23 +96,6 @@ def pending_notice() -> None:
     if notice is not None:
         kind, text = notice
         {"success": st.success, "info": st.info}.get(kind, st.error)(text)
-
-
-def keep(key: str, default: Any) -> None:
-    """Restores a widget's last value before it is drawn, even after a visit to another page.
-
-    Streamlit forgets the state of widgets that were not drawn in a run; the
-    value is mirrored under another key by ``remember`` (the widget's
-    ``on_change``) and put back here.
-    """
-    if key not in st.session_state:
-        st.session_state[key] = st.session_state.get(state.kept_key(key), default)
-    st.session_state[state.kept_key(key)] = st.session_state[key]
-
-
-def remember(key: str) -> None:
-    """``on_change`` callback that mirrors a widget's value for ``keep``."""
-    st.session_state[state.kept_key(key)] = st.session_state[key]
 
 
 def clicked_customdata(event: Any) -> list[int] | None:
@@ -171,13 +115,46 @@ def clicked_customdata(event: Any) -> list[int] | None:
         elif isinstance(data, (int, float)):
             data = [data]
         if isinstance(data, (list, tuple)) and data and None not in data:
-            return [int(value) for value in data]
+            return [int(item) for item in data]
     return None
 
 
-def class_label(class_names: list[str], index: int) -> str:
-    """The name of class ``index``, or its number when the model predicts more classes than are named."""
-    return class_names[index] if index < len(class_names) else str(index)
+# Data that does not fit the stack.
+
+
+def _adopt(dataset: Dataset) -> None:
+    """``on_click``: the stack takes the dataset's image shape and classes."""
+    spec, _ = state.current_spec()
+    if spec is None:
+        return
+    state.set_spec(spec.adapted_to(dataset.image_shape, dataset.num_classes))
+    state.set_notice(
+        "success",
+        f"The network now takes {format_shape(dataset.image_shape)} images and predicts {dataset.num_classes} classes.",
+    )
+
+
+def _adopt_label(spec: ModelSpec, dataset: Dataset) -> str:
+    shape = f"{format_shape(dataset.image_shape)} input"
+    classes = f"{dataset.num_classes} classes"
+    if tuple(spec.input_shape) != dataset.image_shape and spec.num_classes != dataset.num_classes:
+        return f"Adopt the dataset's shape and classes: {shape}, {classes}"
+    if spec.num_classes != dataset.num_classes:
+        return f"Adopt the dataset's classes: {classes}"
+    return f"Adopt the dataset's shape: {shape}"
+
+
+def fits_dataset(spec: ModelSpec, dataset: Dataset, adopt_key: str) -> bool:
+    """Whether ``dataset`` can train the stack; if not, says why and offers to adopt its shape and classes."""
+    from visualizer.training.compatibility import check_compatible
+
+    try:
+        check_compatible(spec, dataset)
+    except InputError as problem:
+        st.warning(str(problem))
+        st.button(_adopt_label(spec, dataset), key=adopt_key, on_click=_adopt, args=(dataset,), type="primary")
+        return False
+    return True
 
 
 # Lessons and presenter mode.
@@ -206,15 +183,6 @@ def sync_lesson() -> None:
         state.apply_lesson(load_lesson(requested))
     except InputError as error:
         state.set_notice("error", f"The lesson link could not be opened: {error}")
-        return
-    st.session_state["lesson_just_opened"] = True
-
-
-def pop_lesson_switch() -> Any:
-    """The lesson just opened from a link (once), so the app can go to its page."""
-    if st.session_state.pop("lesson_just_opened", False):
-        return state.lesson()
-    return None
 
 
 def _leave() -> None:
@@ -224,8 +192,6 @@ def _leave() -> None:
 
 def lesson_panel() -> None:
     """The sidebar card of the lesson being followed: steps, the teacher's notes, a shareable link."""
-    from visualizer.ui.pages import PAGE_FILES
-
     current = state.lesson()
     if current is None:
         return
@@ -238,7 +204,7 @@ def lesson_panel() -> None:
                 PAGE_FILES["learn"],
                 label=f"The idea: Learn · {current.learn_view}",
                 icon=":material/school:",
-                query_params={"view": current.learn_view},
+                query_params={state.VIEW_PARAM: current.learn_view},
             )
         if current.page != "home":
             st.page_link(
@@ -251,19 +217,17 @@ def lesson_panel() -> None:
             with st.expander("Teacher's notes"):
                 st.markdown(current.notes)
         st.caption(f"Share it: add `?lesson={current.id}` to the app's address.")
-        st.button("Leave the lesson", key="lesson_leave", on_click=_leave, icon=":material/logout:")
+        st.button("Leave the lesson", key=state.App.LESSON_LEAVE, on_click=_leave, icon=":material/logout:")
 
 
 def presenter_toggle() -> bool:
-    """The sidebar switch for presenter mode (``?present=1`` turns it on); returns whether it is on."""
-    if st.query_params.get(state.PRESENTER_PARAM) == "1" and state.kept_key(state.PRESENTER) not in st.session_state:
-        state.preset_widget(state.PRESENTER, True)
-    keep(state.PRESENTER, False)
+    """The sidebar switch for presenter mode (``?present=1`` turns it on once); returns whether it is on."""
+    if st.query_params.get(state.PRESENTER_PARAM) == "1" and state.value(state.App.PRESENTER) is None:
+        state.preset(state.App.PRESENTER, True)
     on = st.sidebar.toggle(
         "Presenter mode",
-        key=state.PRESENTER,
-        on_change=remember,
-        args=(state.PRESENTER,),
+        key=state.App.PRESENTER,
+        persist_state=state.PERSIST,
         help="For a projector: large type and figures, editing controls hidden.",
     )
     if on:
@@ -271,14 +235,14 @@ def presenter_toggle() -> bool:
     return on
 
 
-IMAGE_TYPES = ["png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff"]
+# Images.
 
 
 def image_upload(key: str) -> tuple[Any, str]:
     """An image uploader; returns (the decoded PIL image, its file name), or (None, "") with a message shown."""
-    from visualizer.images import load_image
+    from visualizer.data.images import load_image
 
-    uploaded = st.file_uploader("PNG, JPEG, GIF, BMP, WebP or TIFF", type=IMAGE_TYPES, key=key)
+    uploaded = st.file_uploader("PNG, JPEG, GIF, BMP, WebP or TIFF", type=list(IMAGE_TYPES), key=key)
     if uploaded is None:
         return None, ""
     try:

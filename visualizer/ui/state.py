@@ -1,4 +1,13 @@
-"""Every ``st.session_state`` key of the app, with typed accessors.
+"""Every ``st.session_state`` key of the app, widget keys included, with typed accessors.
+
+Nothing else in the app names a key: pages take widget keys from the classes
+below (``Build.PRESET``, ``Inspect.maps(layer)``...) and read and write the
+session through the functions here. A test fails when any other module writes
+a key as a string or touches ``st.session_state``.
+
+Widgets whose value should survive a visit to another page are drawn with
+``persist_state=PERSIST`` (Streamlit keeps them for the session); a lesson
+presets them by writing their keys here before they are drawn.
 
 The person's stack lives here as a list of entries ``{"uid": int, "layer":
 dict}``: the layer in its JSON form plus a stable id that names its widgets,
@@ -12,22 +21,342 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import streamlit as st
 
 from visualizer.errors import SpecError
-from visualizer.presets import PRESETS
-from visualizer.spec import ModelSpec, layer_from_dict
+from visualizer.model.layers import new_layer
+from visualizer.model.presets import PRESETS
+from visualizer.model.spec import ModelSpec
 
-DEFAULT_PRESET = "lenet5"
+PERSIST = "session"
+"""``persist_state`` of widgets kept for the whole session, across pages."""
 
+# Query parameters (the URL, not session state; named here too so that no page spells them).
+SHARED_SPEC_PARAM = "spec"
+LESSON_PARAM = "lesson"
+PRESENTER_PARAM = "present"
+VIEW_PARAM = "view"
+
+# The session's own data (tests read these keys too).
 INITIALISED = "app_initialised"
 STACK = "build_stack"
 NEXT_UID = "build_next_uid"
 INPUT_SHAPE = "build_input_shape"
 NUM_CLASSES = "build_num_classes"
 GENERATION = "build_generation"
-BUILD_NOTICE = "build_notice"
-SHARED_SPEC_PARAM = "spec"
+NOTICE = "app_notice"
+TRAIN_JOB = "train_job"
+TRAINED_JOB = "trained_job"
+USER_DATASET = "train_user_dataset"
+RESULTS = "train_results"
+MODEL_CHOICE = "network_choice"
+UPLOADED_MODEL = "uploaded_model"
+UNTRAINED_MODEL = "untrained_model"
+IMAGE = "inspect_image"
+COMPARISON = "compare_runs"
+COMPARISON_RESULTS = "compare_results"
+LESSON = "lesson"
+LESSON_OPENED = "lesson_just_opened"
+
+DEFAULT_PRESET = "lenet5"
+DEFAULT_MODEL_CHOICE = "shipped:lenet5_digits"
+
+
+# Widget keys, page by page.
+
+
+class App:
+    """Widgets of the frame around every page (the sidebar)."""
+
+    PRESENTER = "presenter"
+    LESSON_LEAVE = "lesson_leave"
+
+
+class Build:
+    """Widgets of the Build page."""
+
+    UPLOAD = "build_upload"
+    PRESET = "build_preset"
+    LOAD_PRESET = "build_load_preset"
+    ADD_TYPE = "build_add_type"
+    ADD_LAYER = "build_add_layer"
+    SUMMARY = "build_summary"
+    DIAGRAM = "build_diagram"
+    DOWNLOAD_CODE = "build_download_code"
+    DOWNLOAD_SPEC = "build_download_spec"
+
+    @staticmethod
+    def setting(name: str) -> str:
+        """The input shape and classes' inputs (``height``, ``width``, ``channels``, ``classes``), per loaded spec."""
+        return f"build_{name}_{generation()}"
+
+    @staticmethod
+    def card(uid: int) -> str:
+        """The container of one layer's card."""
+        return f"layer_card_{uid}"
+
+    @staticmethod
+    def layer(uid: int, part: str) -> str:
+        """A control of one layer: a field (``filters``, ``kernel_size_h``...) or a button (``up``, ``remove``...)."""
+        return f"layer_{uid}_{part}"
+
+
+class Train:
+    """Widgets of the Train page."""
+
+    DATASET = "train_dataset"
+    EPOCHS = "train_epochs"
+    BATCH_SIZE = "train_batch_size"
+    OPTIMIZER = "train_optimizer"
+    LEARNING_RATE = "train_learning_rate"
+    SEED = "train_seed"
+    OWN_SIDE = "train_own_side"
+    OWN_COLOUR = "train_own_colour"
+    ZIP = "train_zip"
+    BUILD_ZIP = "train_build_zip"
+    CLASS_COUNT = "train_class_count"
+    BUILD_CLASSES = "train_build_classes"
+    SHOW_SAMPLES = "train_show_samples"
+    SAMPLES = "train_samples"
+    ADOPT = "train_adopt"
+    START = "train_start"
+    STOP = "train_stop"
+    LIVE_CURVES = "train_live_curves"
+    PER_CLASS = "train_per_class"
+    CONFUSION = "train_confusion"
+    GALLERY = "train_gallery"
+    DOWNLOAD_MODEL = "train_download_model"
+    DOWNLOAD_HISTORY = "train_download_history"
+
+    @staticmethod
+    def class_name(index: int) -> str:
+        """The name input of one class, when images are added class by class."""
+        return f"train_class_name_{index}"
+
+    @staticmethod
+    def class_files(index: int) -> str:
+        """The image uploader of one class."""
+        return f"train_class_files_{index}"
+
+
+TRAIN_SETTINGS: dict[str, str] = {
+    "epochs": Train.EPOCHS,
+    "batch_size": Train.BATCH_SIZE,
+    "optimizer": Train.OPTIMIZER,
+    "learning_rate": Train.LEARNING_RATE,
+    "seed": Train.SEED,
+}
+"""``TrainingConfig`` field -> the Train page widget that sets it (lessons preset them)."""
+
+
+class Network:
+    """Widgets that choose the network the Inspect and Learn pages look at."""
+
+    SELECTOR = "model_choice"
+    UPLOAD = "model_upload"
+
+
+class Inspect:
+    """Widgets of the Inspect page."""
+
+    SOURCE = "inspect_source"
+    UPLOAD = "inspect_upload"
+    SAMPLE = "inspect_sample"
+    FIT = "inspect_fit"
+    CANVAS = "inspect_canvas"
+    EPOCH = "inspect_epoch"
+    INPUT = "inspect_input"
+    PROBABILITIES = "inspect_probabilities"
+    SHARED_SCALE = "inspect_shared_scale"
+    STEP_LAYER = "inspect_step_layer"
+    STEP_WINDOW = "inspect_step_window"
+    STEP_ANIMATE = "inspect_step_animate"
+    STEP_ANIMATION = "inspect_step_animation"
+    POOL_LAYER = "inspect_pool_layer"
+    POOL_WINDOW = "inspect_pool_window"
+    SURGERY_LAYER = "inspect_surgery_layer"
+    SURGERY_ACTION = "inspect_surgery_action"
+    SURGERY_BEFORE = "inspect_surgery_before"
+    SURGERY_AFTER = "inspect_surgery_after"
+    SURGERY_MAPS = "inspect_surgery_maps"
+    SHOW_PROBES = "inspect_show_probes"
+    PROBE_DX = "inspect_probe_dx"
+    PROBE_DY = "inspect_probe_dy"
+    PROBE_ANGLE = "inspect_probe_angle"
+    PROBE_NOISE = "inspect_probe_noise"
+    PROBE_COVER = "inspect_probe_cover"
+    PROBE_SIZE = "inspect_probe_size"
+    PROBE_ROW = "inspect_probe_row"
+    PROBE_COL = "inspect_probe_col"
+    PROBE_IMAGE = "inspect_probe_image"
+    PROBE_BARS = "inspect_probe_bars"
+    OCCLUSION = "inspect_occlusion"
+    OCCLUSION_MAP = "inspect_occlusion_map"
+    SHOW_ATTENTION = "inspect_show_attention"
+    EXPLAIN_CLASS = "inspect_explain_class"
+    GRAD_CAM = "inspect_gradcam"
+    SALIENCY = "inspect_saliency"
+
+    @staticmethod
+    def invert(name: str) -> str:
+        """The invert switch of one uploaded file."""
+        return f"inspect_invert_{name}"
+
+    @staticmethod
+    def maps(layer: str) -> str:
+        """One layer's grid of feature maps (clickable)."""
+        return f"inspect_maps_{layer}"
+
+    @staticmethod
+    def enlarge(layer: str) -> str:
+        """The map-to-enlarge selector of one layer."""
+        return f"inspect_enlarge_{layer}"
+
+    @staticmethod
+    def enlarged(layer: str) -> str:
+        """The enlarged map of one layer."""
+        return f"inspect_map_big_{layer}"
+
+    @staticmethod
+    def vector(layer: str) -> str:
+        """The bars of one dense layer's output."""
+        return f"inspect_vector_{layer}"
+
+    @staticmethod
+    def kernels(layer: str) -> str:
+        """One conv layer's kernel grid."""
+        return f"inspect_kernels_{layer}"
+
+    @staticmethod
+    def colour_kernels(layer: str) -> str:
+        """One conv layer's kernels as colour images."""
+        return f"inspect_colour_{layer}"
+
+    @staticmethod
+    def step(layer: str, part: str) -> str:
+        """A control of the convolution step of one layer (``filter``, ``row``, ``col``, ``channel``, ``map``)."""
+        return f"inspect_step_{part}_{layer}"
+
+    @staticmethod
+    def step_grid(title: str) -> str:
+        """One of the step's number grids (input window, kernel, products)."""
+        return f"inspect_step_grid_{title}"
+
+    @staticmethod
+    def pool(layer: str, part: str) -> str:
+        """A control of the pooling step of one layer (``channel``, ``row``, ``col``)."""
+        return f"inspect_pool_{part}_{layer}"
+
+    @staticmethod
+    def surgery_filter(layer: str) -> str:
+        """The filter chosen for surgery in one layer."""
+        return f"inspect_surgery_filter_{layer}"
+
+
+class Compare:
+    """Widgets of the Compare page."""
+
+    VARIANT = "compare_variant"
+    DATASET = "compare_dataset"
+    EPOCHS = "compare_epochs"
+    SUBSET = "compare_subset"
+    SEED = "compare_seed"
+    ADOPT = "compare_adopt"
+    START = "compare_start"
+    STOP = "compare_stop"
+    CURVES = "compare_curves"
+    TABLE = "compare_table"
+
+    @staticmethod
+    def kernels(position: int) -> str:
+        """The first-layer kernels of the first (0) or second (1) network."""
+        return f"compare_kernels_{position}"
+
+
+COMPARE_SETTINGS: dict[str, str] = {
+    "variant": Compare.VARIANT,
+    "dataset": Compare.DATASET,
+    "epochs": Compare.EPOCHS,
+    "subset": Compare.SUBSET,
+    "seed": Compare.SEED,
+}
+"""Lesson ``compare`` field -> the Compare page widget that sets it."""
+
+
+class Learn:
+    """Widgets of the Learn page."""
+
+    VIEW = "learn_view"
+    EPOCH = "learn_epoch"
+    ACTIVATIONS = "learn_activations"
+    SLOPE = "learn_slope"
+    ALPHA = "learn_alpha"
+    RANGE = "learn_range"
+    CURVES_CHART = "learn_curves_chart"
+    DEPTH = "learn_depth"
+    START = "learn_start"
+    DEPTH_CHART = "learn_depth_chart"
+    IMAGE_SOURCE = "learn_image_source"
+    UPLOAD = "learn_upload"
+    IMAGE_INDEX = "learn_image_index"
+    KERNEL_NAME = "learn_kernel_name"
+    KERNEL_SIZE = "learn_kernel_size"
+    STRIDE = "learn_stride"
+    PADDING = "learn_padding"
+    PER_CHANNEL = "learn_per_channel"
+    KERNEL_INPUT = "learn_kernel_input"
+    KERNEL_GRID = "learn_kernel_grid"
+    KERNEL_OUTPUT = "learn_kernel_output"
+    POOL_KIND = "learn_pool_kind"
+    POOL_SIZE = "learn_pool_size"
+    POOL_WINDOW = "learn_pool_window"
+    POOL_STRIDE = "learn_pool_stride"
+    POOL_SEED = "learn_pool_seed"
+    POOL_CELL = "learn_pool_cell"
+    POOL_INPUT = "learn_pool_input"
+    POOL_OUTPUT = "learn_pool_output"
+    USE_INSPECT = "learn_use_inspect"
+    MODEL_IMAGE = "learn_model_image"
+    TEMPERATURE = "learn_temperature"
+    LOGITS_CHART = "learn_logits_chart"
+    DENSE_CLASS = "learn_dense_class"
+    CONTRIBUTIONS_CHART = "learn_contributions_chart"
+    DROPOUT_RATE = "learn_dropout_rate"
+    DROPOUT_SEED = "learn_dropout_seed"
+    DROPOUT_CHART = "learn_dropout_chart"
+    SPREAD_CHART = "learn_spread_chart"
+
+    @staticmethod
+    def open_card(index: int) -> str:
+        """The "Try it" button of one concept card."""
+        return f"learn_open_{index}"
+
+    @staticmethod
+    def kernel_editor(name: str, size: int) -> str:
+        """The kernel's number editor, one per (kernel, size) so edits are kept (streamlit#7749)."""
+        return f"learn_kernel_{name}_{size}"
+
+    @staticmethod
+    def histogram(layer: str) -> str:
+        """One layer's pre-activation histogram."""
+        return f"learn_hist_{layer}"
+
+
+# Reading widgets (from callbacks and pages).
+
+
+def value(key: str, default: Any = None) -> Any:
+    """A widget's current value, or ``default`` before it is first drawn."""
+    return st.session_state.get(key, default)
+
+
+def preset(key: str, new_value: Any) -> None:
+    """Sets a widget's value for the next time it is drawn (before it is drawn in a run, or from a callback)."""
+    st.session_state[key] = new_value
+
+
+# Start of a session.
 
 
 def init() -> None:
@@ -47,6 +376,9 @@ def init() -> None:
             set_notice("error", f"The shared link's stack could not be loaded: {error}")
 
 
+# The person's stack.
+
+
 def set_spec(spec: ModelSpec) -> None:
     """Replaces the whole stack and the model settings with ``spec``'s."""
     st.session_state[INPUT_SHAPE] = list(spec.input_shape)
@@ -64,10 +396,20 @@ def generation() -> int:
     return st.session_state[GENERATION]
 
 
-def set_model_settings(input_shape: list[int], num_classes: int) -> None:
+def input_shape() -> list[int]:
+    """The input shape the person set, ``[height, width, channels]``."""
+    return list(st.session_state[INPUT_SHAPE])
+
+
+def num_classes() -> int:
+    """The number of classes the person set."""
+    return int(st.session_state[NUM_CLASSES])
+
+
+def set_model_settings(shape: list[int], classes: int) -> None:
     """Stores the input shape and number of classes the person set."""
-    st.session_state[INPUT_SHAPE] = list(input_shape)
-    st.session_state[NUM_CLASSES] = num_classes
+    st.session_state[INPUT_SHAPE] = list(shape)
+    st.session_state[NUM_CLASSES] = classes
 
 
 def new_entry(layer: dict[str, Any]) -> dict[str, Any]:
@@ -85,8 +427,8 @@ def stack() -> list[dict[str, Any]]:
 def spec_dict() -> dict[str, Any]:
     """The session's stack in the JSON form of ``ModelSpec.from_dict``."""
     return {
-        "input_shape": list(st.session_state[INPUT_SHAPE]),
-        "num_classes": st.session_state[NUM_CLASSES],
+        "input_shape": input_shape(),
+        "num_classes": num_classes(),
         "layers": [entry["layer"] for entry in stack()],
     }
 
@@ -104,36 +446,13 @@ def current_spec() -> tuple[ModelSpec | None, SpecError | None]:
         return None, error
 
 
-def set_notice(kind: str, text: str) -> None:
-    """Leaves a message (``success``, ``info`` or ``error``) for the Build page."""
-    st.session_state[BUILD_NOTICE] = (kind, text)
-
-
-def pop_notice() -> tuple[str, str] | None:
-    """Takes the pending Build page message, if any."""
-    return st.session_state.pop(BUILD_NOTICE, None)
-
-
-NEW_LAYER_DEFAULTS: dict[str, dict[str, Any]] = {
-    "conv2d": {"type": "conv2d", "filters": 8, "kernel_size": 3},
-    "maxpool2d": {"type": "maxpool2d"},
-    "avgpool2d": {"type": "avgpool2d"},
-    "globalavgpool2d": {"type": "globalavgpool2d"},
-    "flatten": {"type": "flatten"},
-    "dense": {"type": "dense", "units": 64},
-    "dropout": {"type": "dropout", "rate": 0.5},
-    "batchnorm": {"type": "batchnorm"},
-}
-"""The layer a person gets when adding each type."""
-
-
 def _position(uid: int) -> int:
     return next(index for index, entry in enumerate(stack()) if entry["uid"] == uid)
 
 
 def add_layer(layer_type: str) -> None:
     """Appends a new layer of ``layer_type`` with its default settings."""
-    stack().append(new_entry(layer_from_dict(NEW_LAYER_DEFAULTS[layer_type]).to_dict()))
+    stack().append(new_entry(new_layer(layer_type)))
 
 
 def remove_layer(uid: int) -> None:
@@ -156,13 +475,20 @@ def move_layer(uid: int, offset: int) -> None:
         entries[position], entries[target] = entries[target], entries[position]
 
 
-# Training.
+# Messages left for the next page run.
 
-TRAIN_JOB = "train_job"
-TRAINED_JOB = "trained_job"
-USER_DATASET = "train_user_dataset"
-DATASET_CHOICE = "train_dataset"
-EVALUATIONS = "train_evaluations"
+
+def set_notice(kind: str, text: str) -> None:
+    """Leaves a message (``success``, ``info`` or ``error``) for the page the person sees next."""
+    st.session_state[NOTICE] = (kind, text)
+
+
+def pop_notice() -> tuple[str, str] | None:
+    """Takes the pending message, if any."""
+    return st.session_state.pop(NOTICE, None)
+
+
+# Training.
 
 
 def training_job() -> Any:
@@ -198,45 +524,44 @@ def set_user_dataset(dataset: Any) -> None:
     st.session_state[USER_DATASET] = dataset
 
 
-def evaluation_cache() -> dict:
-    """Per-job evaluations of this session, keyed by job id."""
-    return st.session_state.setdefault(EVALUATIONS, {})
-
-
-# Widget values kept across pages (``components.keep`` mirrors a widget's value under its kept key).
-
-
-def kept_key(key: str) -> str:
-    """Where a widget's value is mirrored, so it survives the pages where the widget is not drawn."""
-    return f"kept_{key}"
-
-
-def widget_value(key: str, default: Any) -> Any:
-    """A kept widget's value: as drawn this run, else as last kept, else ``default``."""
-    return st.session_state.get(key, st.session_state.get(kept_key(key), default))
-
-
-def preset_widget(key: str, value: Any) -> None:
-    """Sets a widget's value for the next time it is drawn (before it is drawn in a run, or from a callback)."""
-    st.session_state[key] = value
-    st.session_state[kept_key(key)] = value
+def results_cache(job_id: Any) -> dict:
+    """What was computed for one trained job's results (its evaluation, its archive); one job at a time."""
+    cache = st.session_state.setdefault(RESULTS, {})
+    if job_id not in cache:
+        cache.clear()  # one trained model per session: keep memory flat
+        cache[job_id] = {}
+    return cache[job_id]
 
 
 # The network the Inspect and Learn pages look at.
 
-MODEL_CHOICE = "model_choice"
-DEFAULT_MODEL_CHOICE = "shipped:lenet5_digits"
-UPLOADED_MODEL = "uploaded_model"
-
 
 def model_choice() -> str:
     """Which network the views show: ``trained``, ``uploaded``, ``shipped:<name>`` or ``untrained``."""
-    return widget_value(MODEL_CHOICE, DEFAULT_MODEL_CHOICE)
+    return st.session_state.get(MODEL_CHOICE, DEFAULT_MODEL_CHOICE)
 
 
 def set_model_choice(choice: str) -> None:
-    """Selects the network the views show (before its selector is drawn, or from a callback)."""
-    preset_widget(MODEL_CHOICE, choice)
+    """Selects the network the views show, on every page that shows one."""
+    st.session_state[MODEL_CHOICE] = choice
+    st.session_state[Network.SELECTOR] = choice
+
+
+def sync_model_selector(options: list[str]) -> None:
+    """Before the selector is drawn: the shared choice (valid for ``options``) becomes the selector's value.
+
+    The Inspect and Learn pages each draw the selector; the choice is kept outside the widget so that
+    both show the same network.
+    """
+    choice = model_choice()
+    if choice not in options:
+        choice = "trained" if "trained" in options else options[0]
+    set_model_choice(choice)
+
+
+def commit_model_selector() -> None:
+    """``on_change`` of the selector: the picked network becomes the shared choice."""
+    st.session_state[MODEL_CHOICE] = st.session_state[Network.SELECTOR]
 
 
 def uploaded_model() -> tuple[Any, str] | None:
@@ -249,7 +574,29 @@ def set_uploaded_model(model: Any, file_name: str) -> None:
     st.session_state[UPLOADED_MODEL] = (model, file_name)
 
 
-COMPARISON = "compare_runs"
+def untrained_model(spec_json_text: str, build) -> Any:
+    """The session's untrained model of this stack, built by ``build()`` when the stack changed."""
+    found = st.session_state.get(UNTRAINED_MODEL)
+    if found is None or found[0] != spec_json_text:
+        found = (spec_json_text, build())
+        st.session_state[UNTRAINED_MODEL] = found
+    return found[1]
+
+
+def remember_image(x: np.ndarray, where: str) -> None:
+    """Keeps the image last followed on Inspect, so the Learn page can use the same one."""
+    st.session_state[IMAGE] = (np.asarray(x, dtype=np.float32), where)
+
+
+def remembered_image(shape: Any = None) -> tuple[np.ndarray, str] | None:
+    """The image last followed on Inspect (if it fits ``shape`` when one is given), with where it came from."""
+    found: Any = st.session_state.get(IMAGE)
+    if found is None or (shape is not None and tuple(found[0].shape) != tuple(shape)):
+        return None
+    return found
+
+
+# Compare.
 
 
 def comparison() -> dict | None:
@@ -262,27 +609,12 @@ def set_comparison(runs: dict) -> None:
     st.session_state[COMPARISON] = runs
 
 
-# Lessons and presenter mode.
+def comparison_results() -> dict:
+    """Per-job results of the comparison (training and test accuracy), computed once per job."""
+    return st.session_state.setdefault(COMPARISON_RESULTS, {})
 
-LESSON = "lesson"
-LESSON_PARAM = "lesson"
-PRESENTER = "presenter"
-PRESENTER_PARAM = "present"
-TRAIN_SETTING_KEYS = {
-    "epochs": "train_epochs",
-    "batch_size": "train_batch_size",
-    "optimizer": "train_optimizer",
-    "learning_rate": "train_learning_rate",
-    "seed": "train_seed",
-}
-COMPARE_SETTING_KEYS = {
-    "variant": "compare_variant",
-    "dataset": "compare_dataset",
-    "epochs": "compare_epochs",
-    "subset": "compare_subset",
-    "seed": "compare_seed",
-}
-LEARN_VIEW = "learn_view"
+
+# Lessons and presenter mode.
 
 
 def lesson() -> Any:
@@ -293,18 +625,26 @@ def lesson() -> Any:
 def apply_lesson(chosen: Any) -> None:
     """Puts the session in the lesson's state: network, model, data, settings; remembers the lesson."""
     st.session_state[LESSON] = chosen
+    st.session_state[LESSON_OPENED] = True
     set_spec(chosen.spec)
     if chosen.model:
         set_model_choice(f"shipped:{chosen.model}")
     if chosen.dataset:
-        preset_widget(DATASET_CHOICE, chosen.dataset)
+        preset(Train.DATASET, chosen.dataset)
     if chosen.training is not None:
-        for field_name, key in TRAIN_SETTING_KEYS.items():
-            preset_widget(key, getattr(chosen.training, field_name))
-    for field_name, value in (chosen.compare or {}).items():
-        preset_widget(COMPARE_SETTING_KEYS[field_name], value)
+        for field_name, key in TRAIN_SETTINGS.items():
+            preset(key, getattr(chosen.training, field_name))
+    for field_name, setting in (chosen.compare or {}).items():
+        preset(COMPARE_SETTINGS[field_name], setting)
     if chosen.learn_view and chosen.page == "learn":
-        preset_widget(LEARN_VIEW, chosen.learn_view)
+        preset(Learn.VIEW, chosen.learn_view)
+
+
+def pop_lesson_opened() -> Any:
+    """The lesson just opened from a link (once), so the app can go to its page."""
+    if st.session_state.pop(LESSON_OPENED, False):
+        return lesson()
+    return None
 
 
 def leave_lesson() -> None:
@@ -314,7 +654,7 @@ def leave_lesson() -> None:
 
 def presenter() -> bool:
     """Whether presenter mode (large type, editing hidden) is on."""
-    return bool(widget_value(PRESENTER, False))
+    return bool(st.session_state.get(App.PRESENTER, False))
 
 
 def is_locked(control: str) -> bool:

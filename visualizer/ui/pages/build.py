@@ -4,43 +4,31 @@ from __future__ import annotations
 
 import streamlit as st
 
-from visualizer.codegen import to_keras_code
 from visualizer.errors import SpecError
-from visualizer.figures import architecture_figure
-from visualizer.presets import PRESET_TITLES, PRESETS
-from visualizer.shapes import (
-    LayerSummary,
-    format_shape,
-    receptive_fields,
-    summarize_until_error,
-)
-from visualizer.spec import (
-    LAYER_TYPES,
-    MAX_CHANNELS,
-    MAX_CLASSES,
-    MAX_INPUT_SIDE,
-    ModelSpec,
-    layer_from_dict,
-)
+from visualizer.figures.architecture import architecture_figure
+from visualizer.model.checks import MAX_CHANNELS, MAX_CLASSES, MAX_INPUT_SIDE, format_shape
+from visualizer.model.codegen import to_keras_code
+from visualizer.model.layers import LAYERS, layer_from_dict
+from visualizer.model.plan import LayerSummary, receptive_fields, summarize_until_error
+from visualizer.model.presets import PRESET_TITLES, PRESETS
+from visualizer.model.spec import ModelSpec
 from visualizer.ui import components, state
+from visualizer.ui.state import Build
 
 MAX_SPEC_FILE_BYTES = 1_000_000
-UPLOAD_KEY = "build_upload"
-PRESET_KEY = "build_preset"
-ADD_TYPE_KEY = "build_add_type"
 
 
 # Callbacks: they run before the script body, so the page never shows a stale stack.
 
 
 def _load_preset() -> None:
-    name = st.session_state[PRESET_KEY]
+    name = state.value(Build.PRESET)
     state.set_spec(PRESETS[name])
     state.set_notice("success", f"Loaded the preset {PRESET_TITLES[name]}.")
 
 
 def _load_uploaded_spec() -> None:
-    uploaded = st.session_state.get(UPLOAD_KEY)
+    uploaded = state.value(Build.UPLOAD)
     if uploaded is None:
         return
     data = uploaded.getvalue()
@@ -61,7 +49,7 @@ def _load_uploaded_spec() -> None:
 
 
 def _add_layer() -> None:
-    state.add_layer(st.session_state[ADD_TYPE_KEY])
+    state.add_layer(state.value(Build.ADD_TYPE))
 
 
 # Page sections.
@@ -75,39 +63,38 @@ def _toolbar() -> None:
             list(PRESETS),
             index=list(PRESETS).index(state.DEFAULT_PRESET),
             format_func=PRESET_TITLES.__getitem__,
-            key=PRESET_KEY,
+            key=Build.PRESET,
         )
-        st.button("Load preset", key="build_load_preset", on_click=_load_preset)
+        st.button("Load preset", key=Build.LOAD_PRESET, on_click=_load_preset)
     with upload:
         st.file_uploader(
             "Open a spec file (.json)",
             type=["json"],
-            key=UPLOAD_KEY,
+            key=Build.UPLOAD,
             on_change=_load_uploaded_spec,
             help="A file saved with 'Download spec' below.",
         )
 
 
 def _model_settings() -> None:
-    shape = st.session_state[state.INPUT_SHAPE]
-    suffix = state.generation()
+    shape = state.input_shape()
     height_col, width_col, channels_col, classes_col = st.columns(4)
-    height = height_col.number_input("Input height", 1, MAX_INPUT_SIDE, int(shape[0]), key=f"build_height_{suffix}")
-    width = width_col.number_input("Input width", 1, MAX_INPUT_SIDE, int(shape[1]), key=f"build_width_{suffix}")
+    height = height_col.number_input("Input height", 1, MAX_INPUT_SIDE, int(shape[0]), key=Build.setting("height"))
+    width = width_col.number_input("Input width", 1, MAX_INPUT_SIDE, int(shape[1]), key=Build.setting("width"))
     channels = channels_col.number_input(
         "Channels",
         1,
         MAX_CHANNELS,
         int(shape[2]),
-        key=f"build_channels_{suffix}",
+        key=Build.setting("channels"),
         help="1 for grayscale images, 3 for colour (RGB).",
     )
     classes = classes_col.number_input(
         "Classes",
         2,
         MAX_CLASSES,
-        int(st.session_state[state.NUM_CLASSES]),
-        key=f"build_classes_{suffix}",
+        state.num_classes(),
+        key=Build.setting("classes"),
         help="How many classes the output layer tells apart.",
     )
     state.set_model_settings([int(height), int(width), int(channels)], int(classes))
@@ -119,7 +106,7 @@ def _layer_rows() -> list[tuple[st.delta_generator.DeltaGenerator, st.delta_gene
     entries = state.stack()
     for position, entry in enumerate(entries):
         uid = entry["uid"]
-        with st.container(border=True, key=f"layer_card_{uid}"):
+        with st.container(border=True, key=Build.card(uid)):
             header, *button_columns = st.columns([6, 0.7, 0.7, 0.7, 0.7], vertical_alignment="center")
             header_slot = header.empty()
             buttons = [
@@ -139,13 +126,13 @@ def _layer_rows() -> list[tuple[st.delta_generator.DeltaGenerator, st.delta_gene
                 column.button(
                     "",
                     icon=icon,
-                    key=f"layer_{uid}_{name}",
+                    key=Build.layer(uid, name),
                     help=help_text,
                     on_click=action,
                     args=args,
                     disabled=disabled,
                 )
-            entry["layer"] = components.layer_editor(entry["layer"], key=f"layer_{uid}")
+            entry["layer"] = components.layer_editor(entry["layer"], uid)
             message_slot = st.empty()
         slots.append((header_slot, message_slot))
     return slots
@@ -155,14 +142,14 @@ def _add_layer_controls() -> None:
     kind, button = st.columns([3, 1], vertical_alignment="bottom")
     kind.selectbox(
         "Add a layer",
-        list(LAYER_TYPES),
-        format_func=lambda name: f"{LAYER_TYPES[name].title} ({name})",
-        key=ADD_TYPE_KEY,
+        list(LAYERS),
+        format_func=lambda name: f"{LAYERS[name].title} ({name})",
+        key=Build.ADD_TYPE,
     )
-    button.button("Add layer", key="build_add_layer", on_click=_add_layer, type="primary")
+    button.button("Add layer", key=Build.ADD_LAYER, on_click=_add_layer, type="primary")
 
 
-def _fill_layer_headers(slots, spec: ModelSpec, rows: list[LayerSummary], error: SpecError | None) -> None:
+def _fill_layer_headers(slots, rows: list[LayerSummary], error: SpecError | None) -> None:
     for position, (header_slot, message_slot) in enumerate(slots):
         layer = layer_from_dict(state.stack()[position]["layer"], position)
         text = f"**{position + 1} · {layer.title}** `{layer.type}`"
@@ -174,9 +161,8 @@ def _fill_layer_headers(slots, spec: ModelSpec, rows: list[LayerSummary], error:
             message_slot.error(str(error), icon="⚠️")
 
 
-def _head_rows(rows: list[LayerSummary], error: SpecError | None) -> None:
-    head = [row for row in rows if row.name in ("head_flatten", "output")]
-    for row in head:
+def _head_rows(rows: list[LayerSummary]) -> None:
+    for row in (row for row in rows if row.is_head):
         what = "Flatten" if row.type == "flatten" else "Dense, softmax"
         st.markdown(
             f"🔒 **{what}** `{row.name}` → **{format_shape(row.output_shape)}** · "
@@ -202,7 +188,7 @@ def _summary_table(spec: ModelSpec, rows: list[LayerSummary], error: SpecError |
             ("whole image" if field is None else f"{field[0]}x{field[1]}") if error is None else "–" for field in fields
         ],
     }
-    st.dataframe(table, hide_index=True, width="stretch", key="build_summary")
+    st.dataframe(table, hide_index=True, width="stretch", key=Build.SUMMARY)
 
 
 def _code_section(spec: ModelSpec) -> None:
@@ -215,14 +201,14 @@ def _code_section(spec: ModelSpec) -> None:
         code,
         file_name="cnn_model.py",
         mime="text/x-python",
-        key="build_download_code",
+        key=Build.DOWNLOAD_CODE,
     )
     right.download_button(
         "Download spec (.json)",
         spec.to_json(),
         file_name="cnn_spec.json",
         mime="application/json",
-        key="build_download_spec",
+        key=Build.DOWNLOAD_SPEC,
     )
 
 
@@ -266,9 +252,9 @@ def render() -> None:
     error = error or shape_error
     if spec is not None:
         if editable:
-            _fill_layer_headers(slots, spec, rows, shape_error)
+            _fill_layer_headers(slots, rows, shape_error)
             with head_slot:
-                _head_rows(rows, error)
+                _head_rows(rows)
         else:
             with head_slot:
                 _read_only_rows(rows)
@@ -283,12 +269,12 @@ def render() -> None:
             total.metric("Parameters", f"{sum(row.params for row in rows):,}" if error is None else "–")
             count.metric("Keras layers", len(rows) if error is None else "–")
             _summary_table(spec, rows, error)
-        with diagram:
-            st.plotly_chart(
-                architecture_figure(spec.input_shape, rows, error_after=None if error is None else len(rows)),
-                key="build_diagram",
-                config={"displayModeBar": False},
-            )
+            with diagram:
+                st.plotly_chart(
+                    architecture_figure(spec.input_shape, rows, error_after=None if error is None else len(rows)),
+                    key=Build.DIAGRAM,
+                    config={"displayModeBar": False},
+                )
     if spec is not None and error is None:
         _code_section(spec)
     _share_link()

@@ -4,37 +4,37 @@ from __future__ import annotations
 
 import streamlit as st
 
-from visualizer.datasets import DATASET_TITLES, Dataset, training_subset
+from visualizer.data.catalog import DATASET_TITLES, EMBEDDED
+from visualizer.data.dataset import training_subset
 from visualizer.errors import InputError
-from visualizer.figures import comparison_curves, kernel_grid
-from visualizer.shapes import format_shape, summarize_until_error
+from visualizer.figures.curves import comparison_curves
+from visualizer.figures.maps import kernel_grid
+from visualizer.model.checks import format_shape
+from visualizer.model.plan import summarize_until_error
+from visualizer.model.variants import VARIANTS, applicable_variants, variant
+from visualizer.training.config import TrainingConfig
+from visualizer.training.job import TrainingJob
 from visualizer.ui import cache, components, state
 from visualizer.ui.pages import PAGE_FILES
-from visualizer.variants import VARIANTS, applicable_variants, variant
+from visualizer.ui.state import Compare
 
-# The settings' keys live in state, which lessons use to preset them.
-VARIANT_KEY = state.COMPARE_SETTING_KEYS["variant"]
-DATASET_KEY = state.COMPARE_SETTING_KEYS["dataset"]
-EPOCHS_KEY = state.COMPARE_SETTING_KEYS["epochs"]
-SEED_KEY = state.COMPARE_SETTING_KEYS["seed"]
-SUBSET_KEY = state.COMPARE_SETTING_KEYS["subset"]
-EMBEDDED = ("digits", "shapes")
+SUBSETS = [100, 200, 400, 800, "all"]
+MAX_COMPARE_EPOCHS = 40
 
 
 def _start(spec, variant_name: str, dataset_name: str, epochs: int, seed: int, subset: int | None) -> None:
-    from visualizer.training import TrainingConfig, TrainingJob
-
     try:
         dataset = cache.named_dataset(dataset_name)
         if subset:
             dataset = training_subset(dataset, subset, seed)
-        base = spec.adapted_to(dataset.image_shape, dataset.num_classes)
-        changed = variant(base, variant_name)
+        changed = variant(spec, variant_name)
+        config = TrainingConfig(epochs=epochs, seed=seed)
+        jobs = [TrainingJob(spec, dataset, config), TrainingJob(changed, dataset, config)]
     except InputError as error:
         state.set_notice("error", str(error))
         return
-    config = TrainingConfig(epochs=epochs, seed=seed)
-    jobs = [TrainingJob(base, dataset, config).start(), TrainingJob(changed, dataset, config).start()]
+    for job in jobs:
+        job.start()
     labels = ["your network", f"the same {VARIANTS[variant_name]}"]
     state.set_comparison({"labels": labels, "jobs": jobs, "variant": variant_name})
     cache.session_jobs().track_extra(jobs)
@@ -52,43 +52,33 @@ def _settings(spec, active: bool) -> tuple | None:
     if not choices:
         st.info("Nothing to compare for this stack: add a conv or dense layer on the Build page.")
         return None
-    for key, default in (
-        (VARIANT_KEY, choices[0]),
-        (DATASET_KEY, "digits"),
-        (EPOCHS_KEY, 10),
-        (SEED_KEY, 0),
-        (SUBSET_KEY, "all"),
-    ):
-        components.keep(key, default)
-    if st.session_state[VARIANT_KEY] not in choices:
-        st.session_state[VARIANT_KEY] = choices[0]
-    keep = {"on_change": components.remember, "disabled": active}
+    if state.value(Compare.VARIANT) not in (None, *choices):
+        state.preset(Compare.VARIANT, choices[0])  # the stack changed: its variants did too
+    kept = {"persist_state": state.PERSIST, "disabled": active}
     variant_name = st.selectbox(
         "Compare your network with the same network ...",
         choices,
         format_func=VARIANTS.get,
-        key=VARIANT_KEY,
-        args=(VARIANT_KEY,),
-        **keep,
+        key=Compare.VARIANT,
+        **kept,
     )
     first, second, third, fourth = st.columns(4)
     dataset_name = first.selectbox(
         "Dataset",
         EMBEDDED,
         format_func=DATASET_TITLES.get,
-        key=DATASET_KEY,
-        args=(DATASET_KEY,),
-        on_change=components.remember,
+        key=Compare.DATASET,
+        persist_state=state.PERSIST,
         disabled=active or state.is_locked("dataset"),
     )
-    epochs = second.slider("Epochs", 1, 40, key=EPOCHS_KEY, args=(EPOCHS_KEY,), **keep)
-    seed = third.number_input("Seed (the same for both)", 0, 10_000, key=SEED_KEY, args=(SEED_KEY,), **keep)
+    epochs = second.slider("Epochs", 1, MAX_COMPARE_EPOCHS, 10, key=Compare.EPOCHS, **kept)
+    seed = third.number_input("Seed (the same for both)", 0, 10_000, 0, key=Compare.SEED, **kept)
     subset = fourth.select_slider(
         "Training images",
-        options=[100, 200, 400, 800, "all"],
-        key=SUBSET_KEY,
-        args=(SUBSET_KEY,),
-        **keep,
+        options=SUBSETS,
+        value="all",
+        key=Compare.SUBSET,
+        **kept,
         help="Fewer training images make overfitting easy to see: the test curve stops following the training one.",
     )
     return variant_name, dataset_name, int(epochs), int(seed), None if subset == "all" else int(subset)
@@ -106,23 +96,25 @@ def _progress(labels: list[str], jobs: list) -> None:
         else:
             st.progress(status.progress, text=f"{label}: epoch {status.epoch} of {status.epochs} ({status.state})")
     epochs = jobs[0].config.epochs
-    st.plotly_chart(comparison_curves(histories, epochs), key="compare_curves", config={"displayModeBar": False})
+    st.plotly_chart(comparison_curves(histories, epochs), key=Compare.CURVES, config={"displayModeBar": False})
 
 
 def _accuracies(job) -> tuple[float, float]:
     """The final network's accuracy on its training and its test images, dropout off (computed once per job)."""
-    from visualizer.training import evaluate
+    from visualizer.backend.evaluation import evaluate
 
-    found = st.session_state.setdefault("compare_accuracies", {})
+    found = state.comparison_results()
     if job.id not in found:
-        data = job.dataset
-        on_training = Dataset(data.name, data.x_train, data.y_train, data.x_train, data.y_train, data.class_names)
-        found[job.id] = (evaluate(job.model, on_training).accuracy, evaluate(job.model, data).accuracy)
+        found[job.id] = (
+            evaluate(job.model, job.dataset, split="training").accuracy,
+            evaluate(job.model, job.dataset).accuracy,
+        )
     return found[job.id]
 
 
 def _results(labels: list[str], jobs: list) -> None:
-    from visualizer.introspection import conv_layers, kernels
+    from visualizer.backend.forward import kernels
+    from visualizer.backend.info import describe
 
     rows = []
     for label, job in zip(labels, jobs, strict=True):
@@ -140,25 +132,23 @@ def _results(labels: list[str], jobs: list) -> None:
             }
         )
     if rows:
-        st.dataframe(rows, hide_index=True)
+        st.dataframe(rows, hide_index=True, key=Compare.TABLE)
         st.caption(
             "Both accuracies of the final networks, measured the same way (dropout off). A large gap between "
             "them is overfitting: the network remembers its training images instead of learning what makes a "
             "class. Dropout usually narrows the gap but learns more slowly: give it more epochs."
         )
     st.subheader("First-layer kernels")
-    columns = st.columns(2)
-    for column, label, job in zip(columns, labels, jobs, strict=True):
+    for position, (column, label, job) in enumerate(zip(st.columns(2), labels, jobs, strict=True)):
         with column:
             st.markdown(f"**{label}**")
-            model = job.model
-            names = conv_layers(model) if model is not None else []
+            names = describe(job.model).names("conv2d") if job.model is not None else []
             if not names:
                 st.caption("No convolution layer (or no trained model).")
                 continue
             st.plotly_chart(
-                kernel_grid(kernels(model, names[0]), max_filters=16, max_channels=3),
-                key=f"compare_kernels_{labels.index(label)}",
+                kernel_grid(kernels(job.model, names[0]), max_filters=16, max_channels=3),
+                key=Compare.kernels(position),
             )
 
 
@@ -170,12 +160,14 @@ def render() -> None:
     )
     components.pending_notice()
     spec, error = state.current_spec()
-    if spec is None or summarize_until_error(spec)[1] is not None:
-        st.error(f"The stack on the Build page can't be built yet: {error or summarize_until_error(spec)[1]}")
+    shape_error = summarize_until_error(spec)[1] if spec is not None else None
+    if spec is None or shape_error is not None:
+        st.error(f"The stack on the Build page can't be built yet: {error or shape_error}")
         st.page_link(PAGE_FILES["build"], label="Fix it on the Build page", icon=":material/construction:")
         return
     st.caption(
-        f"Your network: the Build page's stack, {len(spec.layers)} layers, input {format_shape(spec.input_shape)}."
+        f"Your network: the Build page's stack, {len(spec.layers)} layers, input {format_shape(spec.input_shape)}, "
+        f"{spec.num_classes} classes."
     )
     comparison = state.comparison()
     jobs = comparison["jobs"] if comparison else []
@@ -183,17 +175,23 @@ def render() -> None:
     settings = _settings(spec, active)
     if settings is None:
         return
+    try:
+        dataset = cache.named_dataset(settings[1])
+    except InputError as problem:
+        st.error(str(problem))
+        return
+    ready = components.fits_dataset(spec, dataset, Compare.ADOPT)
     left, right = st.columns([1, 4])
     left.button(
         "Train both",
         type="primary",
-        disabled=active,
+        disabled=active or not ready,
         on_click=_start,
         args=(spec, *settings),
-        key="compare_start",
+        key=Compare.START,
         icon=":material/play_arrow:",
     )
-    right.button("Stop", disabled=not active, on_click=_stop, key="compare_stop", icon=":material/stop:")
+    right.button("Stop", disabled=not active, on_click=_stop, key=Compare.STOP, icon=":material/stop:")
     if not comparison:
         st.info(
             "Pick a change and press Train both: the two networks train side by side when cores are free, "

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from visualizer.presets import PRESET_TITLES, PRESETS
-from visualizer.shapes import format_shape, summarize_until_error
-from visualizer.spec import ModelSpec
+from visualizer.errors import InputError
+from visualizer.lessons import lesson_ids, load_lesson
+from visualizer.model.checks import format_shape
+from visualizer.model.plan import summarize_until_error
+from visualizer.model.presets import preset_title
 from visualizer.ui import components, state
 from visualizer.ui.pages import PAGE_FILES
 
@@ -37,10 +39,6 @@ STEPS = [
 ]
 
 
-def _preset_name(spec: ModelSpec) -> str | None:
-    return next((PRESET_TITLES[name] for name, preset in PRESETS.items() if preset == spec), None)
-
-
 def _current_network() -> None:
     spec, error = state.current_spec()
     with st.container(border=True):
@@ -49,7 +47,7 @@ def _current_network() -> None:
             st.warning(f"The stack in the Build page cannot be read: {error}")
             return
         rows, shape_error = summarize_until_error(spec)
-        name = _preset_name(spec) or "Your own stack"
+        name = preset_title(spec) or "Your own stack"
         layers = len(spec.layers)
         if shape_error is not None:
             st.markdown(f"**{name}** · {layers} layers · input {format_shape(spec.input_shape)}")
@@ -87,9 +85,6 @@ def render() -> None:
 
 
 def _lessons() -> None:
-    from visualizer.errors import InputError
-    from visualizer.lessons import lesson_ids, load_lesson
-
     st.markdown("#### Lessons")
     st.caption("Each one sets up the app for a class in one click; its link can be shared with the students.")
     columns = st.columns(3)

@@ -10,37 +10,31 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from visualizer.activations import PARAMETERS, curve, flat_fraction, gradient_through_depth
+from visualizer.data.dataset import class_labels
 from visualizer.errors import InputError
-from visualizer.figures import (
+from visualizer.figures.encoding import cell_outline
+from visualizer.figures.learn import (
     activation_curves_figure,
-    cell_outline,
     contributions_figure,
     dropout_figure,
     gradient_depth_figure,
-    input_figure,
-    kernel_output_figure,
     logits_figure,
-    number_grid,
     preactivation_figure,
     prediction_spread_figure,
 )
-from visualizer.kernels import (
-    CLASSIC_KERNELS,
-    KERNEL_TITLES,
-    POOLING_KINDS,
-    apply_to_image,
-    classic_kernel,
-    output_size,
-    pool2d,
-    pool_window,
-)
-from visualizer.ui import cache, components, models, state
+from visualizer.figures.maps import input_figure, kernel_output_figure, number_grid
+from visualizer.lessons import LEARN_VIEWS
+from visualizer.numerics.activations import ACTIVATIONS, curve, flat_fraction, gradient_through_depth, histogram_span
+from visualizer.numerics.dropout import agreement, apply_dropout
+from visualizer.numerics.kernels import CLASSIC_KERNELS, KERNEL_TITLES, apply_to_image, classic_kernel, output_size
+from visualizer.numerics.pooling import POOLING_KINDS, example_map, pool2d, window_values
+from visualizer.numerics.softmax import softmax, softmax_terms
+from visualizer.ui import cache, components, network, state
 from visualizer.ui.pages import PAGE_FILES
+from visualizer.ui.state import Learn
 
-VIEW_KEY = state.LEARN_VIEW
-VIEW_PARAM = "view"
-# Topic slug (as in ``?view=``) -> its title. (Comments, not docstrings: a page script shows bare strings.)
+# Topic slug (as in ``?view=``, ``lessons.LEARN_VIEWS``) -> its title.
+# (Comments, not docstrings: a page script shows bare strings.)
 VIEWS: dict[str, str] = {
     "concepts": "Concepts",
     "activations": "Activations",
@@ -48,19 +42,6 @@ VIEWS: dict[str, str] = {
     "pooling": "Pooling",
     "dense": "Dense and softmax",
     "dropout": "Dropout",
-}
-
-ACTIVATION_TITLES = {
-    "linear": "linear (none)",
-    "relu": "ReLU",
-    "sigmoid": "sigmoid",
-    "tanh": "tanh",
-    "leaky_relu": "leaky ReLU",
-    "elu": "ELU",
-    "selu": "SELU",
-    "gelu": "GELU",
-    "swish": "swish",
-    "softplus": "softplus",
 }
 HISTOGRAM_IMAGES = 128
 MAX_PLAYGROUND_SIDE = 96
@@ -125,7 +106,7 @@ CONCEPTS = [
 
 
 def _open_view(view: str) -> None:
-    st.session_state[VIEW_KEY] = view
+    state.preset(Learn.VIEW, view)
 
 
 # Concepts.
@@ -140,7 +121,7 @@ def _concepts() -> None:
             st.markdown(text)
             st.button(
                 f"Try it: {VIEWS[view]}",
-                key=f"learn_open_{index}",
+                key=Learn.open_card(index),
                 on_click=_open_view,
                 args=(view,),
                 icon=":material/play_circle:",
@@ -155,12 +136,18 @@ def _concepts() -> None:
 def _activation_settings(names: list[str]) -> dict[str, dict[str, float]]:
     settings: dict[str, dict[str, float]] = {name: {} for name in names}
     if "leaky_relu" in names:
+        default = ACTIVATIONS["leaky_relu"].parameters["negative_slope"]
         settings["leaky_relu"]["negative_slope"] = st.slider(
-            "Leaky ReLU negative slope", 0.0, 1.0, PARAMETERS["leaky_relu"]["negative_slope"], 0.01, key="learn_slope"
+            "Leaky ReLU negative slope", 0.0, 1.0, default, 0.01, key=Learn.SLOPE
         )
     if "elu" in names:
-        settings["elu"]["alpha"] = st.slider("ELU alpha", 0.1, 3.0, PARAMETERS["elu"]["alpha"], 0.1, key="learn_alpha")
+        default = ACTIVATIONS["elu"].parameters["alpha"]
+        settings["elu"]["alpha"] = st.slider("ELU alpha", 0.1, 3.0, default, 0.1, key=Learn.ALPHA)
     return settings
+
+
+def _title(name: str) -> str:
+    return ACTIVATIONS[name].title
 
 
 def _activations() -> None:
@@ -170,22 +157,22 @@ def _activations() -> None:
     )
     names = st.multiselect(
         "Compare",
-        list(PARAMETERS),
+        list(ACTIVATIONS),
         default=["relu", "sigmoid", "tanh"],
-        format_func=ACTIVATION_TITLES.get,
-        key="learn_activations",
+        format_func=_title,
+        key=Learn.ACTIVATIONS,
     )
     if not names:
         st.info("Pick at least one activation.")
         return
     settings = _activation_settings(names)
-    low, high = st.slider("x range", -10.0, 10.0, (-6.0, 6.0), 0.5, key="learn_range")
+    low, high = st.slider("x range", -10.0, 10.0, (-6.0, 6.0), 0.5, key=Learn.RANGE)
     if low == high:
         st.warning("Pick a range wider than one point.")
         return
     x = np.linspace(low, high, 401)
-    curves = {ACTIVATION_TITLES[name]: curve(name, x, **settings[name]) for name in names}
-    st.plotly_chart(activation_curves_figure(x, curves), key="learn_curves_chart")
+    curves = {_title(name): curve(name, x, **settings[name]) for name in names}
+    st.plotly_chart(activation_curves_figure(x, curves), key=Learn.CURVES_CHART)
 
     st.subheader("Vanishing gradients")
     st.markdown(
@@ -194,15 +181,14 @@ def _activations() -> None:
         "positive inputs, so it passes through unchanged."
     )
     left, right = st.columns(2)
-    depth = left.slider("Layers", 1, 50, 10, key="learn_depth")
-    start = right.slider("Value entering the first layer", -3.0, 3.0, 0.5, 0.1, key="learn_start")
+    depth = left.slider("Layers", 1, 50, 10, key=Learn.DEPTH)
+    start = right.slider("Value entering the first layer", -3.0, 3.0, 0.5, 0.1, key=Learn.START)
     compared = list(dict.fromkeys(["sigmoid", "relu", *names]))
-    products = {
-        ACTIVATION_TITLES[name]: gradient_through_depth(name, depth, start, **settings.get(name, {}))
-        for name in compared
-    }
-    st.plotly_chart(gradient_depth_figure(products), key="learn_depth_chart")
-    sigmoid_factor, relu_factor = products["sigmoid"][-1], products["ReLU"][-1]
+    products = {name: gradient_through_depth(name, depth, start, **settings.get(name, {})) for name in compared}
+    st.plotly_chart(
+        gradient_depth_figure({_title(name): values for name, values in products.items()}), key=Learn.DEPTH_CHART
+    )
+    sigmoid_factor, relu_factor = products["sigmoid"][-1], products["relu"][-1]
     st.caption(
         f"After {depth} layers the gradient is multiplied by {sigmoid_factor:.2g} with sigmoid and by "
         f"{relu_factor:.2g} with ReLU."
@@ -214,7 +200,7 @@ def _histogram_batch(dataset, input_shape) -> tuple[np.ndarray | None, str]:
     if dataset is not None and tuple(dataset.image_shape) == tuple(input_shape):
         count = min(HISTOGRAM_IMAGES, len(dataset.y_test))
         return dataset.x_test[:count], f"the first {count} test images of {dataset.name}"
-    remembered = models.remembered_image(input_shape)
+    remembered = state.remembered_image(input_shape)
     if remembered is not None:
         return remembered[0][None], remembered[1]
     return None, ""
@@ -231,11 +217,11 @@ def _activations_in_model() -> None:
     if job is not None and job.status().active:
         _live_histograms()
         return
-    model, dataset, what, _ = models.choose_model("learn_epoch")
+    model, info, dataset, what = network.choose(Learn.EPOCH)
     if model is None:
         st.warning(what)
         return
-    _histograms(model, dataset, what)
+    _histograms(model, info.input_shape, dataset, what)
 
 
 @st.fragment(run_every=2.0)
@@ -244,19 +230,19 @@ def _live_histograms() -> None:
     if job is None or not job.status().active:
         st.rerun(scope="app")
         return
-    model = models.live_model(job)
+    model = job.live_model()
     if model is None:
         st.info("Training is starting: the histograms appear after the first weights are saved.")
         return
     epoch = len(job.checkpoints) - 1
-    _histograms(model, job.dataset, f"the network training now, after epoch {epoch} (updates live)")
+    what = f"the network training now, after epoch {epoch} (updates live)"
+    _histograms(model, job.spec.input_shape, job.dataset, what)
 
 
-def _histograms(model, dataset, what: str) -> None:
-    from visualizer.introspection import pre_activations
+def _histograms(model, input_shape, dataset, what: str) -> None:
+    from visualizer.backend.steps import pre_activations
 
-    input_shape = tuple(int(size) for size in model.inputs[0].shape[1:])
-    batch, where = _histogram_batch(models.sample_dataset(dataset, input_shape), input_shape)
+    batch, where = _histogram_batch(network.sample_dataset(dataset, input_shape), input_shape)
     if batch is None:
         st.info("No images of this shape here: follow one on the Inspect page first, then come back.")
         return
@@ -273,17 +259,17 @@ def _histograms(model, dataset, what: str) -> None:
     for index, item in enumerate(layers):
         values = item.values
         with columns[index % 2]:
-            if item.activation not in PARAMETERS:
+            if item.activation not in ACTIVATIONS:
                 st.caption(f"{item.layer_name}: activation {item.activation} is not drawn here.")
                 continue
-            span = float(max(np.percentile(np.abs(values), 99.5), 1.0))
+            span = histogram_span(values)
             x = np.linspace(-span, span, 201)
             y, _ = curve(item.activation, x)
             flat = flat_fraction(item.activation, values)
-            title = f"{item.layer_name} · {ACTIVATION_TITLES[item.activation]} · {flat:.0%} in a flat region"
+            title = f"{item.layer_name} · {_title(item.activation)} · {flat:.0%} in a flat region"
             st.plotly_chart(
-                preactivation_figure(values, x, y, ACTIVATION_TITLES[item.activation], title),
-                key=f"learn_hist_{item.layer_name}",
+                preactivation_figure(values, x, y, _title(item.activation), title),
+                key=Learn.histogram(item.layer_name),
             )
 
 
@@ -294,14 +280,14 @@ def _playground_image() -> tuple[np.ndarray | None, str]:
     from PIL import Image
 
     choices = ["A digit", "A shape", "Upload"]
-    if models.remembered_image((28, 28, 1)) or models.remembered_image((64, 64, 3)):
+    remembered = state.remembered_image()
+    if remembered is not None:
         choices.insert(0, "The image from Inspect")
-    source = st.radio("Image", choices, horizontal=True, key="learn_image_source")
-    if source == "The image from Inspect":
-        image, where = st.session_state[models.IMAGE_KEY]
-        return image, where
+    source = st.radio("Image", choices, horizontal=True, key=Learn.IMAGE_SOURCE)
+    if source == "The image from Inspect" and remembered is not None:
+        return remembered
     if source == "Upload":
-        picture, name = components.image_upload("learn_upload")
+        picture, name = components.image_upload(Learn.UPLOAD)
         if picture is None:
             return None, ""
         picture.thumbnail((MAX_PLAYGROUND_SIDE, MAX_PLAYGROUND_SIDE), Image.Resampling.LANCZOS)
@@ -311,7 +297,7 @@ def _playground_image() -> tuple[np.ndarray | None, str]:
         return pixels, f"{name}, reduced to {picture.width}x{picture.height}"
     dataset = cache.named_dataset("digits" if source == "A digit" else "shapes")
     index = st.number_input(
-        f"Test image number (0 to {len(dataset.y_test) - 1})", 0, len(dataset.y_test) - 1, 3, key="learn_image_index"
+        f"Test image number (0 to {len(dataset.y_test) - 1})", 0, len(dataset.y_test) - 1, 3, key=Learn.IMAGE_INDEX
     )
     label = dataset.class_names[int(dataset.y_test[int(index)])]
     return dataset.x_test[int(index)], f"test image {index} of {dataset.name} (a {label})"
@@ -322,9 +308,9 @@ def _kernel_choice() -> np.ndarray | None:
 
     left, right = st.columns([3, 1])
     name = left.selectbox(
-        "Kernel", list(CLASSIC_KERNELS), format_func=KERNEL_TITLES.get, index=1, key="learn_kernel_name"
+        "Kernel", list(CLASSIC_KERNELS), format_func=KERNEL_TITLES.get, index=1, key=Learn.KERNEL_NAME
     )
-    size = right.radio("Size", [3, 5], horizontal=True, key="learn_kernel_size")
+    size = right.radio("Size", [3, 5], horizontal=True, key=Learn.KERNEL_SIZE)
     start = classic_kernel(name, size)
     editor, _ = st.columns([1, 2])
     editor.caption("Edit any number: the output follows.")
@@ -332,7 +318,7 @@ def _kernel_choice() -> np.ndarray | None:
     edited = editor.data_editor(
         pd.DataFrame(start, columns=[str(col) for col in range(size)]),
         hide_index=True,
-        key=f"learn_kernel_{name}_{size}",
+        key=Learn.kernel_editor(name, size),
     )
     kernel = edited.to_numpy(dtype=np.float32, na_value=0.0)
     if not np.isfinite(kernel).all():
@@ -354,22 +340,22 @@ def _kernels() -> None:
     if kernel is None:
         return
     first, second, third = st.columns(3)
-    stride = first.radio("Stride", [1, 2, 3], horizontal=True, key="learn_stride")
-    padding = second.radio("Padding", ["valid", "same"], horizontal=True, key="learn_padding")
+    stride = first.radio("Stride", [1, 2, 3], horizontal=True, key=Learn.STRIDE)
+    padding = second.radio("Padding", ["valid", "same"], horizontal=True, key=Learn.PADDING)
     colour = image.shape[2] == 3
-    per_channel = third.toggle("Each colour channel", value=False, key="learn_per_channel", disabled=not colour)
+    per_channel = third.toggle("Each colour channel", value=False, key=Learn.PER_CHANNEL, disabled=not colour)
     try:
         output = apply_to_image(image, kernel, stride, padding, per_channel=per_channel and colour)
     except InputError as error:
         st.error(str(error))
         return
     columns = st.columns([2, 1, 2])
-    columns[0].plotly_chart(input_figure(image, f"input: {where}"), key="learn_kernel_input")
-    columns[1].plotly_chart(number_grid(kernel, "kernel"), key="learn_kernel_grid")
+    columns[0].plotly_chart(input_figure(image, f"input: {where}"), key=Learn.KERNEL_INPUT)
+    columns[1].plotly_chart(number_grid(kernel, "kernel"), key=Learn.KERNEL_GRID)
     channels = "each channel" if per_channel and colour else "gray"
     columns[2].plotly_chart(
         kernel_output_figure(output, f"output ({channels}) {output.shape[0]}x{output.shape[1]}"),
-        key="learn_kernel_output",
+        key=Learn.KERNEL_OUTPUT,
     )
     st.markdown(_size_formula(image.shape[0], kernel.shape[0], stride, padding, "kernel"))
 
@@ -392,10 +378,6 @@ def _size_formula(size: int, window: int, stride: int, padding: str, what: str) 
 # Pooling.
 
 
-def _small_map(seed: int, size: int) -> np.ndarray:
-    return np.random.RandomState(seed).randint(0, 10, size=(size, size)).astype(np.float32)
-
-
 def _pooling() -> None:
     st.markdown(
         "Pooling summarises each window of a feature map by one number: max pooling keeps the strongest response "
@@ -404,36 +386,35 @@ def _pooling() -> None:
     )
     kinds = {"max": "Max", "average": "Average", "global_average": "Global average"}
     first, second, third, fourth = st.columns(4)
-    kind = first.radio("Pooling", list(POOLING_KINDS), format_func=kinds.get, key="learn_pool_kind")
-    size = second.slider("Map size", 4, 8, 6, key="learn_pool_size")
-    window = third.radio("Window", [2, 3], horizontal=True, key="learn_pool_window", disabled=kind == "global_average")
-    stride = fourth.radio("Stride", [1, 2, 3], index=1, horizontal=True, key="learn_pool_stride")
-    seed = st.number_input("Map number (a new random map each)", 0, 999, 0, key="learn_pool_seed")
-    values = _small_map(int(seed), size)
+    kind = first.radio("Pooling", list(POOLING_KINDS), format_func=kinds.get, key=Learn.POOL_KIND)
+    size = second.slider("Map size", 4, 8, 6, key=Learn.POOL_SIZE)
+    window = third.radio("Window", [2, 3], horizontal=True, key=Learn.POOL_WINDOW, disabled=kind == "global_average")
+    stride = fourth.radio("Stride", [1, 2, 3], index=1, horizontal=True, key=Learn.POOL_STRIDE)
+    seed = st.number_input("Map number (a new random map each)", 0, 999, 0, key=Learn.POOL_SEED)
+    values = example_map(int(seed), size)
     if kind != "global_average" and stride > window:
         st.caption(f"With a stride above the window ({stride} > {window}) some values are never looked at.")
     output = pool2d(values, kind, window, stride)
     if kind == "global_average":
         left, right = st.columns(2)
-        left.plotly_chart(number_grid(values, "feature map", "Blues", centre=False), key="learn_pool_input")
-        right.plotly_chart(number_grid(output, "global average", "Blues", centre=False), key="learn_pool_output")
+        left.plotly_chart(number_grid(values, "feature map", "Blues", centre=False), key=Learn.POOL_INPUT)
+        right.plotly_chart(number_grid(output, "global average", "Blues", centre=False), key=Learn.POOL_OUTPUT)
         st.markdown(f"One number per map: the mean of its {size * size} values, {float(output[0, 0]):.2f}.")
         return
     out_h, out_w = output.shape
-    position = st.slider("Output cell (row-major)", 0, out_h * out_w - 1, 0, key="learn_pool_cell")
+    position = st.slider("Output cell (row-major)", 0, out_h * out_w - 1, 0, key=Learn.POOL_CELL)
     row, col = divmod(int(position), out_w)
-    top, left_edge = pool_window(row, col, window, stride, values.shape)
+    (top, left_edge), patch = window_values(values, row, col, window, stride)
     left, right = st.columns(2)
     window_outline = cell_outline(top, left_edge, window, window)
     left.plotly_chart(
         number_grid(values, "feature map", "Blues", centre=False, shapes=[window_outline]),
-        key="learn_pool_input",
+        key=Learn.POOL_INPUT,
     )
     right.plotly_chart(
         number_grid(output, f"{kinds[kind].lower()} pooled", "Blues", centre=False, shapes=[cell_outline(row, col)]),
-        key="learn_pool_output",
+        key=Learn.POOL_OUTPUT,
     )
-    patch = values[top : top + window, left_edge : left_edge + window]
     summary = "max" if kind == "max" else "mean"
     numbers = ", ".join(f"{value:g}" for value in patch.ravel())
     st.markdown(f"Cell ({row}, {col}): {summary}({numbers}) = **{float(output[row, col]):.2f}**")
@@ -443,37 +424,36 @@ def _pooling() -> None:
 # Dense and softmax.
 
 
-def _model_image(model, dataset) -> tuple[np.ndarray | None, str, list[str]]:
+def _model_image(input_shape, dataset) -> tuple[np.ndarray | None, str, list[str]]:
     """The image to follow: the one from Inspect if it fits, else a test image picked here."""
-    input_shape = tuple(int(size) for size in model.inputs[0].shape[1:])
-    source = models.sample_dataset(dataset, input_shape)
+    source = network.sample_dataset(dataset, input_shape)
     class_names = list(source.class_names) if source is not None else []
-    remembered = models.remembered_image(input_shape)
-    if remembered is not None and st.toggle("Use the image from Inspect", value=True, key="learn_use_inspect"):
+    remembered = state.remembered_image(input_shape)
+    if remembered is not None and st.toggle("Use the image from Inspect", value=True, key=Learn.USE_INSPECT):
         return remembered[0], remembered[1], class_names
     if source is None:
         st.info("No test images of this shape here: follow an image on the Inspect page first.")
         return None, "", class_names
     index = st.number_input(
-        f"Test image number (0 to {len(source.y_test) - 1})", 0, len(source.y_test) - 1, 0, key="learn_model_image"
+        f"Test image number (0 to {len(source.y_test) - 1})", 0, len(source.y_test) - 1, 0, key=Learn.MODEL_IMAGE
     )
     label = source.class_names[int(source.y_test[int(index)])]
     return source.x_test[int(index)], f"test image {index} of {source.name} (a {label})", class_names
 
 
 def _dense() -> None:
-    from visualizer.introspection import dense_step, softmax
+    from visualizer.backend.steps import dense_step
 
     st.markdown(
         "The last layer gives every class a score, its **logit**: each input times its weight for that class, "
         "all added up, plus the class's bias. Softmax then turns the logits into probabilities: "
         "$p_i = e^{z_i} / \\sum_j e^{z_j}$."
     )
-    model, dataset, what, _ = models.choose_model("learn_epoch")
+    model, info, dataset, what = network.choose(Learn.EPOCH)
     if model is None:
         st.warning(what)
         return
-    x, where, class_names = _model_image(model, dataset)
+    x, where, class_names = _model_image(info.input_shape, dataset)
     if x is None:
         return
     try:
@@ -482,12 +462,12 @@ def _dense() -> None:
         st.info(str(error))
         return
     st.caption(f"{what}; {where}. Layer {step.layer_name}: {len(step.inputs)} inputs x {len(step.bias)} classes.")
-    names = [components.class_label(class_names, index) for index in range(len(step.bias))]
+    names = class_labels(class_names, len(step.bias))
     temperature = st.slider(
-        "Softmax temperature (1 = what the network uses)", 0.1, 5.0, 1.0, 0.1, key="learn_temperature"
+        "Softmax temperature (1 = what the network uses)", 0.1, 5.0, 1.0, 0.1, key=Learn.TEMPERATURE
     )
     probabilities = softmax(step.logits, temperature) if temperature != 1.0 else step.probabilities
-    st.plotly_chart(logits_figure(step.logits, probabilities, names), key="learn_logits_chart")
+    st.plotly_chart(logits_figure(step.logits, probabilities, names), key=Learn.LOGITS_CHART)
     if temperature != 1.0:
         st.caption(f"Probabilities at temperature {temperature:g}: below 1 sharpens them, above 1 flattens them.")
     chosen = st.selectbox(
@@ -495,18 +475,18 @@ def _dense() -> None:
         range(len(step.bias)),
         index=int(np.argmax(step.logits)),
         format_func=names.__getitem__,
-        key="learn_dense_class",
+        key=Learn.DENSE_CLASS,
     )
-    contributions = step.inputs * step.weights[:, chosen]
+    contributions = step.contributions(chosen)
     st.plotly_chart(
         contributions_figure(contributions, float(step.bias[chosen]), f"logit of {names[chosen]}, term by term"),
-        key="learn_contributions_chart",
+        key=Learn.CONTRIBUTIONS_CHART,
     )
-    exps = np.exp(step.logits.astype(np.float64) - step.logits.max())
+    terms = softmax_terms(step.logits, chosen)
     st.markdown(
         f"$z_{{{names[chosen]}}} = \\sum_i x_i w_i + b = {contributions.sum():.3f} + ({step.bias[chosen]:.3f}) "
         f"= {step.logits[chosen]:.3f}$, and $p = e^{{z - z_{{max}}}} / \\sum_j e^{{z_j - z_{{max}}}} = "
-        f"{exps[chosen]:.3f} / {exps.sum():.3f} = {step.probabilities[chosen]:.1%}$."
+        f"{terms.numerator:.3f} / {terms.denominator:.3f} = {step.probabilities[chosen]:.1%}$."
     )
 
 
@@ -520,54 +500,57 @@ def _dropout() -> None:
         "nothing is dropped and nothing is scaled."
     )
     first, second = st.columns(2)
-    rate = first.slider("Rate p", 0.0, 0.9, 0.5, 0.05, key="learn_dropout_rate")
-    mask_seed = second.number_input("Mask number (a new random mask each)", 0, 9999, 0, key="learn_dropout_seed")
-    model, dataset, what, _ = models.choose_model("learn_epoch")
+    rate = first.slider("Rate p", 0.0, 0.9, 0.5, 0.05, key=Learn.DROPOUT_RATE)
+    mask_seed = second.number_input("Mask number (a new random mask each)", 0, 9999, 0, key=Learn.DROPOUT_SEED)
+    model, info, dataset, what = network.choose(Learn.EPOCH)
     if model is None:
         st.warning(what)
         return
-    x, where, class_names = _model_image(model, dataset)
+    x, where, class_names = _model_image(info.input_shape, dataset)
     if x is None:
         return
-    from visualizer.introspection import dropout_layers, dropout_predictions, feature_maps, predict
+    from visualizer.backend.dropout import dropout_input, dropout_predictions
+    from visualizer.backend.forward import predict
 
-    maps = feature_maps(model, x)
-    names = list(maps)
-    own = dropout_layers(model)
-    # The units a dropout layer sees: the input of the network's own first Dropout, else the last layer's input.
-    target = own[0] if own else names[-1]
-    position = names.index(target)
-    values = (maps[names[position - 1]] if position > 0 else np.asarray(x)).ravel()[:64]
-    kept = np.random.RandomState(int(mask_seed)).rand(len(values)) >= rate
-    scale = 1.0 / (1.0 - rate)
-    st.caption(f"The first {len(values)} units entering {target}, {what}; {where}.")
-    st.plotly_chart(dropout_figure(values, kept, scale), key="learn_dropout_chart")
+    entering = dropout_input(model, x)
+    sample = apply_dropout(entering.values, rate, int(mask_seed))
+    units = len(sample.values)
+    st.caption(f"The first {units} units entering {entering.layer_name}, {what}; {where}.")
+    st.plotly_chart(dropout_figure(sample.values, sample.kept, sample.scale), key=Learn.DROPOUT_CHART)
     st.markdown(
-        f"{int((~kept).sum())} of {len(values)} units dropped this time (expected {rate:.0%}); the sum before "
-        f"dropout is {values.sum():.2f}, after it {float((values * kept).sum() * scale):.2f}: equal on average "
+        f"{sample.dropped} of {units} units dropped this time (expected {rate:.0%}); the sum before "
+        f"dropout is {sample.values.sum():.2f}, after it {float(sample.output.sum()):.2f}: equal on average "
         "over masks, different for each one."
     )
 
     st.subheader("The spread of predictions with dropout left on")
-    if own:
-        st.markdown(
-            f"This network's own dropout ({', '.join(own)}) left switched on at prediction time, 50 times: the "
-            "spread shows how much the answer depends on which units happen to survive (Monte Carlo dropout)."
-        )
-        samples = dropout_predictions(model, x, samples=50, seed=int(mask_seed))
-    else:
-        st.markdown(
-            f"This network has no Dropout layer, so dropout at rate {rate:.2f} is applied to its last layer's "
-            "input, 50 times. Add a Dropout layer on the Build page to train with it."
-        )
-        samples = dropout_predictions(model, x, samples=50, rate=rate, seed=int(mask_seed))
-    labels = [components.class_label(class_names, index) for index in range(samples.shape[1])]
-    st.plotly_chart(prediction_spread_figure(samples, predict(model, x), labels), key="learn_spread_chart")
-    agreement = float(np.mean(samples.argmax(axis=1) == int(np.argmax(predict(model, x)))))
-    st.caption(f"{agreement:.0%} of the 50 dropout samples give the same answer as the network without dropout.")
+    own = info.names("dropout")
+    try:
+        if own:
+            st.markdown(
+                f"This network's own dropout ({', '.join(own)}) left switched on at prediction time, 50 times: the "
+                "spread shows how much the answer depends on which units happen to survive (Monte Carlo dropout)."
+            )
+            samples = dropout_predictions(model, x, samples=50, seed=int(mask_seed))
+        else:
+            st.markdown(
+                f"This network has no Dropout layer, so dropout at rate {rate:.2f} is applied to its last layer's "
+                "input, 50 times. Add a Dropout layer on the Build page to train with it."
+            )
+            samples = dropout_predictions(model, x, samples=50, rate=rate, seed=int(mask_seed))
+    except InputError as error:
+        st.info(str(error))
+        return
+    reference = predict(model, x)
+    labels = class_labels(class_names, samples.shape[1])
+    st.plotly_chart(prediction_spread_figure(samples, reference, labels), key=Learn.SPREAD_CHART)
+    st.caption(
+        f"{agreement(samples, reference):.0%} of the 50 dropout samples give the same answer as the network "
+        "without dropout."
+    )
 
 
-RENDERERS = {
+RENDERERS = {  # one per topic of ``VIEWS`` (and ``lessons.LEARN_VIEWS``)
     "concepts": _concepts,
     "activations": _activations,
     "kernels": _kernels,
@@ -581,20 +564,20 @@ def render() -> None:
     st.title("Learn")
     st.caption("The ideas behind a CNN, each one live, and tied to the network you built.")
     # ?view=kernels opens a topic (Streamlit's own binding would put the title, not the slug, in the URL).
-    requested = st.query_params.get(VIEW_PARAM)
-    if requested in VIEWS and VIEW_KEY not in st.session_state:
-        st.session_state[VIEW_KEY] = requested
+    requested = st.query_params.get(state.VIEW_PARAM)
+    if requested in VIEWS and state.value(Learn.VIEW) is None:
+        state.preset(Learn.VIEW, requested)
     view = st.segmented_control(
         "Topic",
         list(VIEWS),
-        default="concepts",
+        default=LEARN_VIEWS[0],
         required=True,
         format_func=VIEWS.__getitem__,
-        key=VIEW_KEY,
+        key=Learn.VIEW,
         label_visibility="collapsed",
     )
-    view = view or "concepts"
-    st.query_params[VIEW_PARAM] = view
+    view = view or LEARN_VIEWS[0]
+    st.query_params[state.VIEW_PARAM] = view
     RENDERERS[view]()
 
 

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from visualizer.datasets import DATASET_TITLES, Dataset, dataset_from_images, dataset_from_zip
+from visualizer.data.catalog import DATASET_TITLES
+from visualizer.data.dataset import Dataset, class_label
+from visualizer.data.images import IMAGE_TYPES
+from visualizer.data.uploads import dataset_from_images, dataset_from_zip
 from visualizer.errors import InputError
-from visualizer.figures import confusion_matrix_figure, image_grid, per_class_accuracy_figure, training_curves
-from visualizer.shapes import format_shape, summarize_until_error
-from visualizer.training import (
-    OPTIMIZERS,
-    Evaluation,
-    TrainingConfig,
-    TrainingJob,
-    check_compatible,
-    evaluate,
-    history_csv,
-    model_to_bytes,
-)
+from visualizer.figures.classes import confusion_matrix_figure, per_class_accuracy_figure
+from visualizer.figures.curves import training_curves
+from visualizer.figures.maps import image_grid
+from visualizer.model.checks import format_shape
+from visualizer.model.plan import summarize_until_error
+from visualizer.training.config import MAX_EPOCHS, OPTIMIZERS, TrainingConfig
+from visualizer.training.job import TrainingJob
+from visualizer.training.status import history_csv
 from visualizer.ui import cache, components, state, timing
 from visualizer.ui.pages import PAGE_FILES
+from visualizer.ui.state import Train
 
 OWN_ZIP = "own_zip"
 OWN_CLASSES = "own_classes"
@@ -30,17 +30,9 @@ DATASET_OPTIONS = {
 }
 LEARNING_RATES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0]
 BATCH_SIZES = [8, 16, 32, 64, 128, 256]
+OWN_SIDES = [16, 28, 32, 48, 64, 96, 128]
 GALLERY_LIMIT = 24
-
-# The settings' keys live in state, which lessons use to preset them.
-EPOCHS_KEY = state.TRAIN_SETTING_KEYS["epochs"]
-BATCH_KEY = state.TRAIN_SETTING_KEYS["batch_size"]
-OPTIMIZER_KEY = state.TRAIN_SETTING_KEYS["optimizer"]
-RATE_KEY = state.TRAIN_SETTING_KEYS["learning_rate"]
-SEED_KEY = state.TRAIN_SETTING_KEYS["seed"]
-ZIP_KEY = "train_zip"
-CLASS_COUNT_KEY = "train_class_count"
-CONFUSION_KEY = "train_confusion"
+DEFAULT_DATASET = "digits"
 
 
 # Reading the person's choices.
@@ -48,7 +40,7 @@ CONFUSION_KEY = "train_confusion"
 
 def _selected_dataset() -> tuple[Dataset | None, str | None]:
     """The chosen dataset, or the message saying why there is none."""
-    choice = st.session_state.get(state.DATASET_CHOICE, "digits")
+    choice = state.value(Train.DATASET, DEFAULT_DATASET)
     if choice in DATASET_TITLES:
         try:
             return cache.named_dataset(choice), None
@@ -61,12 +53,13 @@ def _selected_dataset() -> tuple[Dataset | None, str | None]:
 
 
 def _config() -> TrainingConfig:
+    defaults = TrainingConfig()
     return TrainingConfig(
-        epochs=int(st.session_state[EPOCHS_KEY]),
-        batch_size=int(st.session_state[BATCH_KEY]),
-        optimizer=st.session_state[OPTIMIZER_KEY],
-        learning_rate=float(st.session_state[RATE_KEY]),
-        seed=int(st.session_state[SEED_KEY]),
+        epochs=int(state.value(Train.EPOCHS, defaults.epochs)),
+        batch_size=int(state.value(Train.BATCH_SIZE, defaults.batch_size)),
+        optimizer=state.value(Train.OPTIMIZER, defaults.optimizer),
+        learning_rate=float(state.value(Train.LEARNING_RATE, defaults.learning_rate)),
+        seed=int(state.value(Train.SEED, defaults.seed)),
     )
 
 
@@ -90,8 +83,7 @@ def _start_training() -> None:
         state.set_notice("error", message or "Choose a dataset first.")
         return
     try:
-        check_compatible(spec, dataset)
-        job = TrainingJob(spec, dataset, _config())
+        job = TrainingJob(spec, dataset, _config())  # refuses data of another shape or other classes
     except InputError as problem:
         state.set_notice("error", str(problem))
         return
@@ -106,20 +98,8 @@ def _stop_training() -> None:
         job.stop()
 
 
-def _adopt_dataset_shape() -> None:
-    dataset, _ = _selected_dataset()
-    spec, _ = state.current_spec()
-    if dataset is None or spec is None:
-        return
-    state.set_spec(spec.adapted_to(dataset.image_shape, dataset.num_classes))
-    state.set_notice(
-        "success",
-        f"The network now takes {format_shape(dataset.image_shape)} images and predicts {dataset.num_classes} classes.",
-    )
-
-
 def _build_zip_dataset() -> None:
-    uploaded = st.session_state.get(ZIP_KEY)
+    uploaded = state.value(Train.ZIP)
     if uploaded is None:
         state.set_notice("error", "Choose a .zip file first.")
         return
@@ -135,9 +115,9 @@ def _build_zip_dataset() -> None:
 
 def _build_class_dataset() -> None:
     images: dict[str, list[tuple[str, bytes]]] = {}
-    for index in range(int(st.session_state.get(CLASS_COUNT_KEY, 2))):
-        name = (st.session_state.get(f"train_class_name_{index}") or f"class {index + 1}").strip()
-        files = st.session_state.get(f"train_class_files_{index}") or []
+    for index in range(int(state.value(Train.CLASS_COUNT, 2))):
+        name = (state.value(Train.class_name(index)) or f"class {index + 1}").strip()
+        files = state.value(Train.class_files(index)) or []
         images.setdefault(name, []).extend((file.name, file.getvalue()) for file in files)
     size, mode = _own_image_settings()
     try:
@@ -150,8 +130,8 @@ def _build_class_dataset() -> None:
 
 
 def _own_image_settings() -> tuple[tuple[int, int], str]:
-    side = int(st.session_state.get("train_own_side", 64))
-    mode = "grayscale" if st.session_state.get("train_own_colour", "colour") == "grayscale" else "rgb"
+    side = int(state.value(Train.OWN_SIDE, 64))
+    mode = "grayscale" if state.value(Train.OWN_COLOUR, "colour") == "grayscale" else "rgb"
     return (side, side), mode
 
 
@@ -159,40 +139,36 @@ def _own_image_settings() -> tuple[tuple[int, int], str]:
 
 
 def _dataset_picker() -> None:
-    components.keep(state.DATASET_CHOICE, "digits")
-    st.selectbox(
+    choice = st.selectbox(
         "Dataset",
         list(DATASET_OPTIONS),
+        index=list(DATASET_OPTIONS).index(DEFAULT_DATASET),
         format_func=DATASET_OPTIONS.__getitem__,
-        key=state.DATASET_CHOICE,
-        on_change=components.remember,
-        args=(state.DATASET_CHOICE,),
+        key=Train.DATASET,
+        persist_state=state.PERSIST,
         disabled=state.is_locked("dataset"),
         help="Fixed by the lesson." if state.is_locked("dataset") else None,
     )
-    choice = st.session_state[state.DATASET_CHOICE]
     if choice in (OWN_ZIP, OWN_CLASSES):
         side_col, colour_col = st.columns(2)
-        side_col.select_slider(
-            "Image size (pixels per side)", [16, 28, 32, 48, 64, 96, 128], value=64, key="train_own_side"
-        )
-        colour_col.radio("Colour", ["colour", "grayscale"], horizontal=True, key="train_own_colour")
+        side_col.select_slider("Image size (pixels per side)", OWN_SIDES, value=64, key=Train.OWN_SIDE)
+        colour_col.radio("Colour", ["colour", "grayscale"], horizontal=True, key=Train.OWN_COLOUR)
     if choice == OWN_ZIP:
-        st.file_uploader("A .zip with one folder of images per class", type=["zip"], key=ZIP_KEY)
-        st.button("Build the dataset from this archive", key="train_build_zip", on_click=_build_zip_dataset)
+        st.file_uploader("A .zip with one folder of images per class", type=["zip"], key=Train.ZIP)
+        st.button("Build the dataset from this archive", key=Train.BUILD_ZIP, on_click=_build_zip_dataset)
     elif choice == OWN_CLASSES:
-        count = st.number_input("Number of classes", 2, 10, 2, key=CLASS_COUNT_KEY)
+        count = st.number_input("Number of classes", 2, 10, 2, key=Train.CLASS_COUNT)
         columns = st.columns(min(int(count), 4))
         for index in range(int(count)):
             with columns[index % len(columns)], st.container(border=True):
-                st.text_input("Class name", f"class {index + 1}", key=f"train_class_name_{index}")
+                st.text_input("Class name", f"class {index + 1}", key=Train.class_name(index))
                 st.file_uploader(
                     "Images",
-                    type=components.IMAGE_TYPES,
+                    type=list(IMAGE_TYPES),
                     accept_multiple_files=True,
-                    key=f"train_class_files_{index}",
+                    key=Train.class_files(index),
                 )
-        st.button("Build the dataset from these images", key="train_build_classes", on_click=_build_class_dataset)
+        st.button("Build the dataset from these images", key=Train.BUILD_CLASSES, on_click=_build_class_dataset)
 
 
 def _dataset_overview(dataset: Dataset) -> None:
@@ -202,10 +178,10 @@ def _dataset_overview(dataset: Dataset) -> None:
     )
     for note in dataset.notes:
         st.info(note)
-    if st.toggle("Show sample images", key="train_show_samples"):
+    if st.toggle("Show sample images", key=Train.SHOW_SAMPLES):
         st.plotly_chart(
             cache.sample_grid(dataset, f"{dataset.name}-{id(dataset)}"),
-            key="train_samples",
+            key=Train.SAMPLES,
             config={"displayModeBar": False},
         )
 
@@ -220,66 +196,38 @@ def _compatibility(dataset: Dataset) -> bool:
         st.error(f"The stack can't be built yet: {shape_error}", icon=":material/error:")
         st.page_link(PAGE_FILES["build"], label="Fix it on the Build page", icon=":material/construction:")
         return False
-    try:
-        check_compatible(spec, dataset)
-    except InputError as problem:
-        st.warning(str(problem))
-        st.button(
-            f"Adopt the dataset's shape: {format_shape(dataset.image_shape)} input, {dataset.num_classes} classes",
-            key="train_adopt",
-            on_click=_adopt_dataset_shape,
-            type="primary",
-        )
-        return False
-    return True
+    return components.fits_dataset(spec, dataset, Train.ADOPT)
 
 
 def _settings(disabled: bool) -> None:
-    for key, default in (
-        (EPOCHS_KEY, 10),
-        (BATCH_KEY, 64),
-        (OPTIMIZER_KEY, "adam"),
-        (RATE_KEY, 1e-3),
-        (SEED_KEY, 0),
-    ):
-        components.keep(key, default)
+    defaults = TrainingConfig()
     epochs, batch, optimizer, rate, seed = st.columns([1, 1, 1, 2, 1])
-    remember = {"on_change": components.remember, "disabled": disabled}
+    kept = {"persist_state": state.PERSIST, "disabled": disabled}
     epochs.number_input(
-        "Epochs",
-        1,
-        200,
-        key=EPOCHS_KEY,
-        args=(EPOCHS_KEY,),
-        **remember,
-        help="Passes over the training images.",
+        "Epochs", 1, MAX_EPOCHS, defaults.epochs, key=Train.EPOCHS, **kept, help="Passes over the training images."
     )
     batch.selectbox(
         "Batch size",
         BATCH_SIZES,
-        key=BATCH_KEY,
-        args=(BATCH_KEY,),
-        **remember,
+        index=BATCH_SIZES.index(defaults.batch_size),
+        key=Train.BATCH_SIZE,
+        **kept,
         help="Images per weight update.",
     )
-    optimizer.selectbox("Optimizer", OPTIMIZERS, key=OPTIMIZER_KEY, args=(OPTIMIZER_KEY,), **remember)
+    optimizer.selectbox(
+        "Optimizer", OPTIMIZERS, index=OPTIMIZERS.index(defaults.optimizer), key=Train.OPTIMIZER, **kept
+    )
     rate.select_slider(
         "Learning rate",
         LEARNING_RATES,
-        key=RATE_KEY,
-        args=(RATE_KEY,),
-        **remember,
+        value=defaults.learning_rate,
+        key=Train.LEARNING_RATE,
+        **kept,
         format_func=lambda value: f"{value:g}",
         help="How big each step is. Too big and training diverges: try 10 to see it happen.",
     )
     seed.number_input(
-        "Seed",
-        0,
-        2**31 - 1,
-        key=SEED_KEY,
-        args=(SEED_KEY,),
-        **remember,
-        help="The same seed gives the same run.",
+        "Seed", 0, 2**31 - 1, defaults.seed, key=Train.SEED, **kept, help="The same seed gives the same run."
     )
 
 
@@ -287,13 +235,13 @@ def _controls(active: bool, ready: bool) -> None:
     start, stop, _ = st.columns([1, 1, 4])
     start.button(
         "Train",
-        key="train_start",
+        key=Train.START,
         type="primary",
         on_click=_start_training,
         disabled=active or not ready,
         icon=":material/play_arrow:",
     )
-    stop.button("Stop", key="train_stop", on_click=_stop_training, disabled=not active, icon=":material/stop:")
+    stop.button("Stop", key=Train.STOP, on_click=_stop_training, disabled=not active, icon=":material/stop:")
 
 
 def _status_line(status) -> str:
@@ -328,7 +276,7 @@ def _live_view(job: TrainingJob, was_active: bool) -> None:
         )
     st.plotly_chart(
         training_curves(status.history, status.epochs, partial=partial),
-        key="train_live_curves",
+        key=Train.LIVE_CURVES,
         config={"displayModeBar": False},
     )
     if was_active and not status.active:
@@ -345,19 +293,24 @@ def _promote_finished(job: TrainingJob | None) -> None:
         state.set_model_choice("trained")  # Inspect and Learn now show the network just trained
 
 
-def _evaluation(job: TrainingJob) -> Evaluation:
-    evaluations = state.evaluation_cache()
-    if job.id not in evaluations:
-        evaluations.clear()  # one trained model per session: keep memory flat
-        evaluations[job.id] = {"evaluation": evaluate(job.model, job.dataset)}
-    return evaluations[job.id]["evaluation"]
+def _evaluation(job: TrainingJob):
+    """The trained model on the test split, computed once per job."""
+    from visualizer.backend.evaluation import evaluate
+
+    found = state.results_cache(job.id)
+    if "evaluation" not in found:
+        found["evaluation"] = evaluate(job.model, job.dataset)
+    return found["evaluation"]
 
 
 def _model_bytes(job: TrainingJob) -> bytes:
-    entry = state.evaluation_cache().setdefault(job.id, {})
-    if "model_bytes" not in entry:
-        entry["model_bytes"] = model_to_bytes(job.model)
-    return entry["model_bytes"]
+    """The trained model as a .keras archive, made once per job."""
+    from visualizer.backend.saving import model_to_bytes
+
+    found = state.results_cache(job.id)
+    if "model_bytes" not in found:
+        found["model_bytes"] = model_to_bytes(job.model)
+    return found["model_bytes"]
 
 
 def _results(job: TrainingJob) -> None:
@@ -376,14 +329,14 @@ def _results(job: TrainingJob) -> None:
         st.markdown("**Accuracy per class**")
         st.plotly_chart(
             per_class_accuracy_figure(result.per_class_accuracy, names),
-            key="train_per_class",
+            key=Train.PER_CLASS,
             config={"displayModeBar": False},
         )
     with confusion:
         st.markdown("**Confusion matrix**: click a cell to see those test images")
         event = st.plotly_chart(
             confusion_matrix_figure(result.confusion, names),
-            key=CONFUSION_KEY,
+            key=Train.CONFUSION,
             on_select="rerun",
             selection_mode="points",
             config={"displayModeBar": False},
@@ -396,7 +349,7 @@ def _results(job: TrainingJob) -> None:
         _model_bytes(job),
         file_name="cnn_model.keras",
         mime="application/octet-stream",
-        key="train_download_model",
+        key=Train.DOWNLOAD_MODEL,
         icon=":material/download:",
     )
     right.download_button(
@@ -404,23 +357,19 @@ def _results(job: TrainingJob) -> None:
         history_csv(status.history),
         file_name="history.csv",
         mime="text/csv",
-        key="train_download_history",
+        key=Train.DOWNLOAD_HISTORY,
         icon=":material/download:",
     )
 
 
-def _gallery(dataset: Dataset, result: Evaluation, cell: tuple[int, int] | None) -> None:
+def _gallery(dataset: Dataset, result, cell: tuple[int, int] | None) -> None:
     names = list(dataset.class_names)
+    picked = result.picked(cell)
     if cell is None:
-        picked = (result.predictions != dataset.y_test).nonzero()[0]
         title = f"Mistakes: {len(picked)} test images the model got wrong"
     else:
         true, predicted = cell
-        picked = ((dataset.y_test == true) & (result.predictions == predicted)).nonzero()[0]
-        title = (
-            f"{len(picked)} test images of {components.class_label(names, true)} predicted as "
-            f"{components.class_label(names, predicted)}"
-        )
+        title = f"{len(picked)} test images of {class_label(names, true)} predicted as {class_label(names, predicted)}"
     st.markdown(f"**{title}**" + (f" (first {GALLERY_LIMIT})" if len(picked) > GALLERY_LIMIT else ""))
     if len(picked) == 0:
         st.caption("None.")
@@ -429,11 +378,11 @@ def _gallery(dataset: Dataset, result: Evaluation, cell: tuple[int, int] | None)
     titles = []
     for index in shown:
         predicted = int(result.predictions[index])
-        name = components.class_label(names, predicted)
+        name = class_label(names, predicted)
         titles.append(f"{name} {result.probabilities[index, predicted]:.0%}")
     st.plotly_chart(
         image_grid(dataset.x_test[shown], titles, columns=8, scale=max(1, 96 // dataset.image_shape[0])),
-        key="train_gallery",
+        key=Train.GALLERY,
         config={"displayModeBar": False},
     )
 

@@ -1,0 +1,61 @@
+"""Lesson files: the shipped ones are valid, and broken ones get a message naming the field."""
+
+import json
+
+import pytest
+
+from visualizer.errors import InputError
+from visualizer.lessons import lesson_from_dict, lesson_from_json, lesson_ids, load_lesson
+from visualizer.model.presets import PRESETS
+from visualizer.model.variants import applicable_variants
+from visualizer.training.shipped import manifest
+
+
+def test_the_three_shipped_lessons_load_and_point_at_things_that_exist():
+    assert lesson_ids() == ["convolution", "pooling", "overfitting"]
+    shipped = {entry["name"] for entry in manifest()}
+    titles = set()
+    for lesson_id in lesson_ids():
+        lesson = load_lesson(lesson_id)
+        titles.add(lesson.title)
+        assert lesson.id == lesson_id and lesson.steps and lesson.notes
+        assert lesson.model is None or lesson.model in shipped
+        if lesson.compare:
+            assert lesson.compare["variant"] in applicable_variants(lesson.spec)
+    assert titles == {"What does a convolution see?", "Why pooling?", "Overfitting and dropout"}
+    convolution = load_lesson("convolution")
+    assert convolution.spec == PRESETS["lenet5"] and convolution.page == "inspect"
+    assert convolution.shows("conv_step") and not convolution.shows("attention")
+    assert convolution.is_locked("stack") and not convolution.is_locked("dataset")
+
+
+BASE = {"id": "x", "title": "X", "page": "inspect", "preset": "lenet5"}
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"page": "nowhere"}, "'page'"),
+        ({"preset": "alexnet"}, "'preset'"),
+        ({"spec": {"input_shape": [28, 28, 1], "num_classes": 10, "layers": [{"type": "conv2d"}]}}, "network"),
+        ({"show": ["everything"]}, "'show'"),
+        ({"locked": ["keyboard"]}, "'locked'"),
+        ({"training": {"epochs": 0}}, "training"),
+        ({"compare": {"dataset": "digits"}}, "'compare'"),
+        ({"dataset": "imagenet"}, "'dataset'"),
+        ({"title": ""}, "'title'"),
+    ],
+)
+def test_invalid_lessons_name_the_field(change, message):
+    with pytest.raises(InputError, match=message):
+        lesson_from_dict({**BASE, **change})
+
+
+def test_lesson_json_errors():
+    with pytest.raises(InputError, match="not valid JSON"):
+        lesson_from_json("{nope")
+    with pytest.raises(InputError, match="256 KB"):
+        lesson_from_json(" " * (300 * 1024))
+    with pytest.raises(InputError, match="No lesson called"):
+        load_lesson("../../etc/passwd")
+    assert lesson_from_json(json.dumps(BASE)).spec == PRESETS["lenet5"]

@@ -1,0 +1,111 @@
+"""One registry per concept, and every list that must agree with it does.
+
+A layer type is declared once (``model.layers.LAYERS``); activations once
+(``numerics.activations.ACTIVATIONS``); the pages, Inspect sections and Learn topics
+a lesson may name once (``lessons``). These tests tie every other list to them, so a
+new entry cannot be half-added.
+"""
+
+from dataclasses import MISSING, fields
+
+import keras
+import pytest
+
+from tests.helpers import ROOT
+from visualizer.backend.uploads import ALLOWED_ACTIVATIONS, ALLOWED_LAYERS
+from visualizer.figures.style import LAYER_COLOURS
+from visualizer.lessons import COMPARE_KEYS, INSPECT_SECTIONS, LEARN_VIEWS, PAGES
+from visualizer.model import layers as registry
+from visualizer.model.layers import ACTIVATIONS, LAYERS, editor_fields, layer_from_dict, new_layer
+from visualizer.model.spec import ModelSpec
+from visualizer.model.variants import VARIANTS, variant
+from visualizer.numerics import activations
+from visualizer.training.config import TrainingConfig
+from visualizer.ui import state
+from visualizer.ui.pages import PAGE_FILES, PAGE_TITLES, inspect, learn
+
+WIDGETS = {"count", "pair", "pool_strides", "choice", "rate"}
+
+
+@pytest.mark.parametrize("layer_type", list(LAYERS))
+def test_every_layer_type_declares_everything_the_app_needs(layer_type):
+    cls = LAYERS[layer_type]
+    assert cls.type == layer_type and cls.title and cls.colour.startswith("#")
+    assert isinstance(getattr(keras.layers, cls.keras_class), type)  # a real Keras layer class
+    assert cls.reach in ("window", "whole", "same") and cls.random in ("", "weights", "mask")
+    assert (cls.reach == "window") == (new_layer_object(layer_type).window_and_step() is not None)
+    without_default = {item.name for item in fields(cls) if item.default is MISSING}
+    assert without_default <= set(cls.required) <= set(cls.new)  # a new layer gives every key it needs
+    assert layer_from_dict(new_layer(layer_type)).to_dict() == new_layer(layer_type)
+    assert set(cls.code_omits) <= set(new_layer_object(layer_type).keras_arguments())
+    assert cls.positional is None or cls.positional in cls.field_names()
+    assert new_layer_object(layer_type).describe()
+    edited = editor_fields(layer_type)
+    assert [name for name, _ in edited] == cls.field_names()  # the editor edits every key
+    for _, editor in edited:
+        assert editor["widget"] in WIDGETS and editor["label"]
+        if editor["widget"] == "choice":
+            assert editor["options"]
+
+
+def new_layer_object(layer_type):
+    return layer_from_dict(new_layer(layer_type))
+
+
+def test_every_layer_type_has_a_colour_and_the_diagram_nothing_else():
+    assert set(LAYER_COLOURS) == {"input", "output", *LAYERS}
+
+
+def test_every_layer_type_is_accepted_in_an_uploaded_model():
+    assert {cls.keras_class for cls in LAYERS.values()} <= ALLOWED_LAYERS
+
+
+def test_the_layer_union_type_lists_every_registry_class():
+    assert set(registry.LayerSpec.__args__) == set(LAYERS.values())
+
+
+def test_activations_are_one_list_everywhere():
+    assert tuple(activations.ACTIVATIONS) == ACTIVATIONS
+    for name in ACTIVATIONS:
+        assert keras.activations.get(name) is not None
+        assert activations.ACTIVATIONS[name].title
+    assert set(ACTIVATIONS) <= ALLOWED_ACTIVATIONS
+    conv = dict(editor_fields("conv2d"))
+    assert tuple(conv["activation"]["options"]) == ACTIVATIONS
+
+
+def test_every_variant_changes_some_stack():
+    lenet_like = ModelSpec.from_dict(
+        {
+            "input_shape": [28, 28, 1],
+            "num_classes": 10,
+            "layers": [
+                {"type": "conv2d", "filters": 4, "activation": "sigmoid"},
+                {"type": "maxpool2d"},
+                {"type": "conv2d", "filters": 4},
+                {"type": "avgpool2d"},
+                {"type": "flatten"},
+                {"type": "dropout", "rate": 0.2},
+                {"type": "dense", "units": 8},
+            ],
+        }
+    )
+    for name in VARIANTS:
+        assert variant(lenet_like, name) != lenet_like, name
+
+
+def test_the_pages_lessons_may_name_are_the_pages_there_are():
+    assert tuple(PAGE_FILES) == PAGES and tuple(PAGE_TITLES) == PAGES
+    for path in PAGE_FILES.values():
+        assert (ROOT / path).is_file(), path
+
+
+def test_inspect_sections_and_learn_topics_are_the_lessons_vocabulary():
+    assert tuple(inspect.SECTIONS) == INSPECT_SECTIONS
+    assert set(inspect.ANY_MODEL) <= set(INSPECT_SECTIONS)
+    assert tuple(learn.VIEWS) == LEARN_VIEWS and tuple(learn.RENDERERS) == LEARN_VIEWS
+
+
+def test_settings_a_lesson_presets_have_their_widgets():
+    assert set(state.TRAIN_SETTINGS) == {item.name for item in fields(TrainingConfig)}
+    assert set(state.COMPARE_SETTINGS) == COMPARE_KEYS

@@ -1,0 +1,116 @@
+"""The forward pass, compiled once per model and cached: every layer's output, the prediction, a layer's input.
+
+All-layer feature maps come from one call of a multi-output model built and
+XLA-compiled once per model; the cache is keyed weakly, so it never keeps a
+model alive. Every function takes one image ``x`` (H, W, C) without a batch
+axis and returns NumPy arrays.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import weakref
+
+import numpy as np
+
+from visualizer.backend.engine import keras, tf
+from visualizer.backend.info import describe, inspectable_layers
+from visualizer.errors import InputError
+
+_FEATURE_MODELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+FEATURE_LOCK = threading.Lock()
+"""Guards the per-model cache (``model_entry``); also held while adding compiled functions to an entry."""
+
+
+def as_batch(x: np.ndarray) -> np.ndarray:
+    """One image (H, W, C) as a batch of one (1, H, W, C) float32; anything else is an ``InputError``."""
+    array = np.asarray(x, dtype=np.float32)
+    if array.ndim != 3:
+        raise InputError(f"Expected one image of shape (height, width, channels), got shape {array.shape}.")
+    return array[None]
+
+
+def feature_model(model: keras.Model) -> keras.Model:
+    """A model with one output per layer, built once per model and cached (weights are shared)."""
+    return model_entry(model)["model"]
+
+
+def model_entry(model: keras.Model) -> dict:
+    """The cached compiled functions of ``model`` (a dict other backend modules may add functions to)."""
+    with FEATURE_LOCK:
+        entry = _FEATURE_MODELS.get(model)
+        if entry is None:
+            layers = inspectable_layers(model)
+            multi = keras.Model(inputs=model.inputs[0], outputs=[layer.output for layer in layers])
+            # Compiled once (XLA where it can): every later image is one fast graph call.
+            entry = {
+                "model": multi,
+                "function": tf.function(multi, jit_compile=True, reduce_retracing=True),
+                # A weak proxy: the cache is keyed weakly by the model and must not keep it alive.
+                "predict": tf.function(
+                    functools.partial(_forward, weakref.proxy(model)), jit_compile=True, reduce_retracing=True
+                ),
+                "compiled": True,
+            }
+            _FEATURE_MODELS[model] = entry
+        return entry
+
+
+def _forward(model: keras.Model, batch: tf.Tensor, training: bool = False) -> tf.Tensor:
+    return model(batch, training=training)
+
+
+def _call(entry: dict, compiled: str, eager, batch: tf.Tensor):
+    """The compiled function ``entry[compiled]`` on ``batch``; the eager ``eager`` once compiling has failed."""
+    if entry["compiled"]:
+        try:
+            return entry[compiled](batch, training=False)
+        except Exception:
+            entry["compiled"] = False
+    return eager(batch, training=False)
+
+
+def feature_maps(model: keras.Model, x: np.ndarray) -> dict[str, np.ndarray]:
+    """Every layer's output for one image, in one forward pass.
+
+    Returns:
+        Layer name -> float32 array without the batch axis: (H, W, C) for maps,
+        (units,) for vectors. Dropout is in inference mode (it passes values on).
+    """
+    entry = model_entry(model)
+    outputs = _call(entry, "function", entry["model"], tf.constant(as_batch(x)))
+    if not isinstance(outputs, (list, tuple)):
+        outputs = [outputs]
+    names = describe(model).names()
+    return {name: np.asarray(output)[0].astype(np.float32) for name, output in zip(names, outputs, strict=True)}
+
+
+def predict(model: keras.Model, x: np.ndarray) -> np.ndarray:
+    """Class probabilities (num_classes,) for one image (a compiled forward pass, built once per model)."""
+    outputs = _call(model_entry(model), "predict", model, tf.constant(as_batch(x)))
+    return np.asarray(outputs)[0].astype(np.float32)
+
+
+def predict_many(model: keras.Model, images: np.ndarray, batch_size: int = 128) -> np.ndarray:
+    """Class probabilities (N, num_classes) for a batch of images (N, H, W, C)."""
+    return np.asarray(model.predict(np.asarray(images, dtype=np.float32), batch_size=batch_size, verbose=0))
+
+
+def layer_input(model: keras.Model, layer_name: str, x: np.ndarray) -> np.ndarray:
+    """What a layer receives for image ``x``: the previous layer's output, or ``x`` itself."""
+    names = describe(model).names()
+    if layer_name not in names:
+        raise InputError(f"There is no layer called {layer_name!r}; layers are {', '.join(names)}.")
+    position = names.index(layer_name)
+    if position == 0:
+        return np.asarray(x, dtype=np.float32)
+    return feature_maps(model, x)[names[position - 1]]
+
+
+def kernels(model: keras.Model, layer_name: str) -> np.ndarray:
+    """The kernel of a conv layer: (kernel_h, kernel_w, in_channels, filters)."""
+    layer = model.get_layer(layer_name)
+    if not isinstance(layer, keras.layers.Conv2D):
+        raise InputError(f"{layer_name} is not a convolution layer, so it has no kernels to show.")
+    return np.asarray(layer.kernel, dtype=np.float32)

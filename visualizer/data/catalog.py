@@ -1,0 +1,41 @@
+"""Every dataset the app can load by name, with its title."""
+
+from __future__ import annotations
+
+from visualizer.data import downloads, embedded
+from visualizer.data.dataset import Dataset
+from visualizer.errors import InputError
+
+DATASET_TITLES: dict[str, str] = {
+    "digits": "Digits (embedded, 1,797 real handwritten digits, 28x28)",
+    "shapes": "Shapes (embedded, generated, 64x64 colour)",
+    **{name: f"{info['title']} (download)" for name, info in downloads.KERAS_DATASETS.items()},
+}
+"""Every named dataset with a title for the app."""
+
+EMBEDDED: tuple[str, ...] = ("digits", "shapes")
+"""The datasets that ship with the app and work offline."""
+
+
+def load_dataset(name: str) -> Dataset:
+    """Loads a named dataset.
+
+    Args:
+        name: ``digits`` or ``shapes`` (embedded, offline), or ``mnist``,
+            ``fashion_mnist``, ``cifar10`` (through ``keras.datasets``: need a
+            network or a cached copy).
+
+    Raises:
+        InputError: an unknown name, or a download that is not possible.
+    """
+    if name == "digits":
+        return embedded.digits()
+    if name == "shapes":
+        return embedded.shapes()
+    if name in downloads.KERAS_DATASETS:
+        downloads.check_available(name)
+        from visualizer.backend.downloads import load_keras_dataset  # Keras reads its own files
+
+        return load_keras_dataset(name)
+    known = ", ".join(DATASET_TITLES)
+    raise InputError(f"There is no dataset called {name!r}: choose one of {known}.")

@@ -1,0 +1,135 @@
+"""Per-class figures: predicted probabilities, accuracy per class, the confusion matrix."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from visualizer.data.dataset import class_labels
+from visualizer.figures.encoding import typed_array, unvalidated_figure
+from visualizer.figures.style import TRAIN_COLOUR, VALIDATION_COLOUR
+
+
+def probabilities_figure(probabilities: np.ndarray, class_names: Sequence[str]) -> go.Figure:
+    """Softmax probabilities as bars, the top class highlighted."""
+    values = np.asarray(probabilities, dtype=np.float32)
+    top = int(values.argmax()) if len(values) else -1
+    colours = [VALIDATION_COLOUR if index == top else "#94a3b8" for index in range(len(values))]
+    return _percent_bars(
+        class_labels(class_names, len(values)),
+        values,
+        colours,
+        "probability",
+        "%{x}: %{y:.2%}<extra></extra>",
+        top=1.15,
+        height=280,
+        bottom=30,
+    )
+
+
+NO_IMAGES = "no test images"
+"""What the per-class chart says of a class with no test image (never 0%)."""
+
+
+def per_class_accuracy_figure(per_class_accuracy: np.ndarray, class_names: Sequence[str]) -> go.Figure:
+    """Accuracy of each class on the test split, as bars; a class with no test image (NaN) gets no bar, a note."""
+    values = np.asarray(per_class_accuracy, dtype=np.float32)
+    missing = ~np.isfinite(values)
+    texts = [NO_IMAGES if absent else f"{value:.0%}" for value, absent in zip(values, missing)]
+    return _percent_bars(
+        class_labels(class_names, len(values)),
+        np.where(missing, 0.0, values),
+        TRAIN_COLOUR,
+        "test accuracy",
+        "%{x}: %{text}<extra></extra>",
+        top=1.12,
+        height=300,
+        bottom=40,
+        texts=texts,
+    )
+
+
+def _percent_bars(
+    names: list[str],
+    values: np.ndarray,
+    colours,
+    title: str,
+    hover: str,
+    top: float,
+    height: int,
+    bottom: int,
+    texts: list[str] | None = None,
+) -> go.Figure:
+    """Bars of fractions in [0, 1], labelled with percentages (or ``texts``), one per class."""
+    data = np.asarray(values, dtype=np.float32)
+    return unvalidated_figure(
+        [
+            {
+                "type": "bar",
+                "x": list(names),
+                "y": typed_array(data),
+                "marker": {"color": colours if isinstance(colours, str) else list(colours)},
+                "text": texts if texts is not None else [f"{value:.0%}" for value in data],
+                "textposition": "outside",
+                "hovertemplate": hover,
+            }
+        ],
+        {
+            "yaxis": {"range": [0, top], "tickformat": ".0%", "title": {"text": title}},
+            "xaxis": {"type": "category"},
+            "height": height,
+            "margin": {"l": 50, "r": 10, "t": 10, "b": bottom},
+        },
+    )
+
+
+def confusion_matrix_figure(confusion: np.ndarray, class_names: Sequence[str]) -> go.Figure:
+    """Counts of true (rows) against predicted (columns) classes; every cell can be clicked.
+
+    A transparent marker sits on each cell with its (true, predicted) pair as
+    ``customdata``: Plotly reports clicks on markers, not on heatmap tiles.
+    """
+    counts = np.asarray(confusion, dtype=np.int32)
+    size = counts.shape[0]
+    names = class_labels(class_names, size)
+    rows, cols = np.meshgrid(np.arange(size), np.arange(size), indexing="ij")
+    fig = go.Figure(
+        go.Heatmap(
+            z=counts,
+            x=names,
+            y=names,
+            colorscale="Blues",
+            showscale=False,
+            hoverinfo="skip",
+            text=counts,
+            texttemplate="%{text}",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[names[c] for c in cols.ravel()],
+            y=[names[r] for r in rows.ravel()],
+            mode="markers",
+            marker={
+                "size": max(8, 300 // max(size, 1)),
+                "symbol": "square",
+                "opacity": 0.01,
+                "color": "white",
+            },
+            customdata=np.stack([rows.ravel(), cols.ravel()], axis=1).astype(np.int32),
+            hovertemplate="true %{y}, predicted %{x}: %{text} images<extra></extra>",
+            text=counts.ravel(),
+            hoverinfo="none",
+            showlegend=False,
+        )
+    )
+    fig.update_xaxes(title_text="predicted class", side="bottom", type="category")
+    fig.update_yaxes(title_text="true class", autorange="reversed", type="category")
+    fig.update_layout(
+        height=max(320, 34 * size + 120),
+        margin={"l": 60, "r": 10, "t": 10, "b": 50},
+        clickmode="event+select",
+    )
+    return fig

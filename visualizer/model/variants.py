@@ -1,0 +1,96 @@
+"""One-change variants of a stack, for training two networks side by side.
+
+``variant(spec, name)`` returns the stack with one idea changed (dropout added,
+sigmoid instead of ReLU, max instead of average pooling...), so the Compare page
+can train both on the same data and seed and show what that one change does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from visualizer.errors import InputError
+from visualizer.model.layers import AvgPool2D, Conv2D, Dense, Dropout, Layer, MaxPool2D
+from visualizer.model.spec import ModelSpec
+
+VARIANTS: dict[str, str] = {
+    "add_dropout": "with dropout (rate 0.5) before each dense layer and the output",
+    "remove_dropout": "without its dropout layers",
+    "sigmoid": "with sigmoid instead of ReLU",
+    "relu": "with ReLU instead of sigmoid and tanh",
+    "max_pooling": "with max pooling instead of average",
+    "average_pooling": "with average pooling instead of max",
+    "double_filters": "with twice the filters in every conv layer",
+}
+"""Variant name -> what it changes, as it reads after "the same network ..."."""
+
+
+def _gives_a_vector(layer: Layer) -> bool:
+    """Whether a layer's output is a vector (a flatten, a global pooling, a dense layer): dropout goes after it."""
+    return layer.reach == "whole"
+
+
+def _add_dropout(layers: list) -> list:
+    result = []
+    for index, layer in enumerate(layers):
+        before_dense = isinstance(layer, Dense) and index > 0 and not isinstance(layers[index - 1], Dropout)
+        if before_dense and _gives_a_vector(layers[index - 1]):
+            result.append(Dropout(0.5))
+        result.append(layer)
+    if result and not isinstance(result[-1], Dropout):
+        result.append(Dropout(0.5))  # before the output layer
+    return result
+
+
+def variant(spec: ModelSpec, name: str) -> ModelSpec:
+    """``spec`` with the one change ``name`` (a key of ``VARIANTS``).
+
+    Raises:
+        InputError: an unknown variant, or one that changes nothing in this stack
+            (removing dropout from a stack without any).
+    """
+    if name not in VARIANTS:
+        raise InputError(f"Unknown variant {name!r}: choose one of {', '.join(VARIANTS)}.")
+    layers = list(spec.layers)
+    if name == "add_dropout":
+        changed = _add_dropout(layers)
+    elif name == "remove_dropout":
+        changed = [layer for layer in layers if not isinstance(layer, Dropout)]
+    elif name in ("sigmoid", "relu"):
+        source, target = (("relu",), "sigmoid") if name == "sigmoid" else (("sigmoid", "tanh"), "relu")
+        changed = [
+            replace(layer, activation=target)
+            if isinstance(layer, (Conv2D, Dense)) and layer.activation in source
+            else layer
+            for layer in layers
+        ]
+    elif name == "max_pooling":
+        changed = [
+            MaxPool2D(layer.pool_size, layer.strides, layer.padding) if isinstance(layer, AvgPool2D) else layer
+            for layer in layers
+        ]
+    elif name == "average_pooling":
+        changed = [
+            AvgPool2D(layer.pool_size, layer.strides, layer.padding) if isinstance(layer, MaxPool2D) else layer
+            for layer in layers
+        ]
+    else:
+        changed = [
+            replace(layer, filters=layer.filters * 2) if isinstance(layer, Conv2D) else layer for layer in layers
+        ]
+    result = spec.replace_layers(changed)
+    if result == spec:
+        raise InputError(f'This stack has nothing to change for "{VARIANTS[name]}": pick another comparison.')
+    return result
+
+
+def applicable_variants(spec: ModelSpec) -> list[str]:
+    """The variants that change something in ``spec``."""
+    found = []
+    for name in VARIANTS:
+        try:
+            variant(spec, name)
+        except InputError:
+            continue
+        found.append(name)
+    return found

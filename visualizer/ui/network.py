@@ -1,0 +1,159 @@
+"""The network in hand, shared by the Inspect and Learn pages: a selector, an epoch slider, an uploader.
+
+A shipped model (the default, so every view has something to show at once),
+the network trained in this session, the person's own uploaded .keras model,
+or the untrained stack from the Build page; trained and shipped networks at any
+epoch of their training. Pages get a ``Chosen``: the model as an opaque handle
+to pass back to ``visualizer.backend`` functions, and its ``NetworkInfo`` to
+lay out with.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import streamlit as st
+
+from visualizer.errors import InputError
+from visualizer.model.plan import summarize_until_error
+from visualizer.ui import cache, state
+
+SAMPLE_DATASETS = {(28, 28, 1): "digits", (64, 64, 3): "shapes"}
+"""The embedded dataset whose test images fit a model of this input shape."""
+
+
+class Chosen(NamedTuple):
+    """The network a page shows, or why there is none.
+
+    Attributes:
+        model: The network, to pass to backend functions (never read by the pages), or None.
+        info: What it is, layer by layer (``backend.info.NetworkInfo``), or None.
+        dataset: The data it learned, when known.
+        what: A sentence saying what it is, or why there is none.
+    """
+
+    model: Any
+    info: Any
+    dataset: Any
+    what: str
+
+
+def _described(model: Any, dataset: Any, what: str) -> Chosen:
+    from visualizer.backend.info import describe
+
+    return Chosen(model, describe(model), dataset, what)
+
+
+def _untrained(spec) -> Any:
+    """The current stack with its seed-0 starting weights, built once per stack and session."""
+    from visualizer.backend.building import build_model
+
+    return state.untrained_model(spec.to_json(indent=None), lambda: build_model(spec, seed=0))
+
+
+def _options() -> dict[str, str]:
+    options: dict[str, str] = {}
+    if state.trained_job() is not None:
+        options["trained"] = "Your trained network"
+    uploaded = state.uploaded_model()
+    if uploaded is not None:
+        options["uploaded"] = f"Your model: {uploaded[1]}"
+    for entry in cache.shipped_models():
+        options[f"shipped:{entry['name']}"] = f"{entry['title']} (shipped, {entry['test_accuracy']:.1%} test accuracy)"
+    options["untrained"] = "The untrained stack from the Build page"
+    return options
+
+
+def _on_upload() -> None:
+    from visualizer.backend.info import describe
+    from visualizer.backend.uploads import load_user_model
+
+    uploaded = state.value(state.Network.UPLOAD)
+    if uploaded is None:
+        return
+    try:
+        model = load_user_model(uploaded.getvalue())
+    except InputError as error:
+        state.set_notice("error", f"{uploaded.name}: {error}")
+        return
+    state.set_uploaded_model(model, uploaded.name)
+    state.set_model_choice("uploaded")
+    info = describe(model)
+    state.set_notice("success", f"Loaded {uploaded.name}: {len(info.layers)} layers, {info.params:,} parameters.")
+
+
+def model_uploader() -> None:
+    """A file uploader for a person's own ``.keras`` model (checked before it is loaded)."""
+    st.file_uploader(
+        "Your own Keras model (.keras)",
+        type=["keras"],
+        key=state.Network.UPLOAD,
+        on_change=_on_upload,
+        help="Saved with model.save('name.keras'). Only plain Keras layers are accepted: files that could run "
+        "code (Lambda layers, custom classes) are refused.",
+    )
+
+
+def _at_epoch(run, epoch_key: str, what: str) -> Chosen:
+    """A trained or shipped run, at the epoch its slider (under ``epoch_key``) shows."""
+    epochs = len(run.checkpoints) - 1
+    epoch = epochs
+    if epochs >= 1:
+        epoch = st.slider(
+            "Epoch",
+            0,
+            epochs,
+            epochs,
+            key=epoch_key,
+            help="Scrub through training: 0 is the network before it learned anything.",
+        )
+    if epoch < epochs:
+        what += f", shown after epoch {epoch}"
+    return _described(run.model_at(epoch), run.dataset, what)
+
+
+def choose(epoch_key: str, selector: bool = True) -> Chosen:
+    """The network to look at, picked with a selector (shipped, trained, uploaded or untrained).
+
+    Shows an epoch slider (under ``epoch_key``) for a network with an epoch series.
+    """
+    options = _options()
+    state.sync_model_selector(list(options))
+    if selector:
+        st.selectbox(
+            "Network",
+            list(options),
+            format_func=options.get,
+            key=state.Network.SELECTOR,
+            on_change=state.commit_model_selector,
+        )
+    choice = state.model_choice()
+    if choice == "trained":
+        job = state.trained_job()
+        status = job.status()
+        return _at_epoch(job, epoch_key, f"your trained network ({status.epoch} epochs on {job.dataset.name})")
+    if choice == "uploaded":
+        model, name = state.uploaded_model()
+        return _described(model, None, f"your model {name}")
+    if choice.startswith("shipped:"):
+        name = choice.split(":", 1)[1]
+        try:
+            run = cache.shipped_run(name)
+        except InputError as error:
+            return Chosen(None, None, None, str(error))
+        return _at_epoch(run, epoch_key, f"{run.title} ({len(run.checkpoints) - 1} epochs, shipped with the app)")
+    spec, error = state.current_spec()
+    if spec is None:
+        return Chosen(None, None, None, f"The stack can't be read: {error}")
+    _, shape_error = summarize_until_error(spec)
+    if shape_error is not None:
+        return Chosen(None, None, None, f"The stack can't be built yet: {shape_error}")
+    return _described(_untrained(spec), None, "the untrained network from the Build page (random starting weights)")
+
+
+def sample_dataset(model_dataset: Any, input_shape: tuple[int, ...]) -> Any:
+    """The dataset to take test images from: the model's own, or an embedded one of the same shape."""
+    if model_dataset is not None:
+        return model_dataset
+    name = SAMPLE_DATASETS.get(tuple(input_shape))
+    return cache.named_dataset(name) if name else None
