@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,3 +67,13 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def choose(page, label: str, option: str) -> None:
+    """Picks an option of the Streamlit selectbox with this label."""
+    box = page.get_by_label(label, exact=True).first
+    box.click()
+    options = page.locator("[role=listbox] [role=option]")
+    if not options.first.is_visible():
+        box.press("ArrowDown")  # Streamlit's combobox opens from the keyboard too
+    options.filter(has_text=re.compile(f"^{re.escape(option)}$")).first.click()

@@ -5,19 +5,9 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.conftest import assert_no_exception, choose, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
-
-
-def choose(page, label: str, option: str) -> None:
-    """Picks an option of the Streamlit selectbox with this label."""
-    box = page.get_by_label(label, exact=True).first
-    box.click()
-    options = page.locator("[role=listbox] [role=option]")
-    if not options.first.is_visible():
-        box.press("ArrowDown")  # Streamlit's combobox opens from the keyboard too
-    options.filter(has_text=re.compile(f"^{re.escape(option)}$")).first.click()
 
 
 def metric_value(page, label: str) -> str:

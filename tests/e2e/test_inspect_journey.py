@@ -6,6 +6,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from tests.e2e.conftest import ARTIFACTS, assert_no_exception, screenshot, wait_for_app
+from visualizer.ui.state import Inspect
 
 pytestmark = pytest.mark.e2e
 
@@ -23,10 +24,10 @@ def test_upload_an_image_and_see_feature_maps(page, app_url):
     wait_for_app(page)
     page.get_by_text("Upload an image").click()
     wait_for_app(page)
-    page.locator(".st-key-inspect_upload [data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
+    page.locator(f".st-key-{Inspect.UPLOAD} [data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
     page.get_by_text("Prediction:").wait_for(timeout=60_000)
     wait_for_app(page)
-    page.wait_for_selector(".st-key-inspect_maps_conv2d_1 .main-svg", timeout=60_000)
+    page.wait_for_selector(f".st-key-{Inspect.maps('conv2d_1')} .main-svg", timeout=60_000)
     assert_no_exception(page)
     assert page.get_by_role("checkbox", name="Invert (light strokes on dark, as the digits are)").is_checked()
     screenshot(page, "inspect-upload")
@@ -59,13 +60,13 @@ def test_draw_a_digit_click_a_map_and_pick_a_step_position(page, app_url):
     assert page.get_by_text("your drawing").count() >= 1
 
     # Click a feature map: it opens enlarged.
-    maps = page.locator(".st-key-inspect_maps_conv2d_1 .scatterlayer .point")
+    maps = page.locator(f".st-key-{Inspect.maps('conv2d_1')} .scatterlayer .point")
     maps.first.wait_for(timeout=60_000)
     _click_centre(page, maps.nth(2))
-    page.wait_for_selector(".st-key-inspect_map_big_conv2d_1 .main-svg", timeout=30_000)
+    page.wait_for_selector(f".st-key-{Inspect.enlarged('conv2d_1')} .main-svg", timeout=30_000)
 
     # Click a value of the step-through map: the step moves there.
-    cells = page.locator(".st-key-inspect_step_map_conv2d_1 .scatterlayer .point")
+    cells = page.locator(f".st-key-{Inspect.step('conv2d_1', 'map')} .scatterlayer .point")
     cells.first.wait_for(timeout=60_000)
     _click_centre(page, cells.nth(3 * 28 + 5))
     page.get_by_text("the value at row 3, column 5 of map 0 of conv2d_1").wait_for(timeout=30_000)

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from visualizer.ui.state import Inspect
 
 pytestmark = pytest.mark.e2e
 
@@ -13,7 +14,7 @@ def test_a_lesson_link_opens_the_prepared_inspect_page(page, app_url):
     page.get_by_text("Lesson: What does a convolution see?").wait_for(timeout=60_000)
     page.wait_for_url("**/inspect**", timeout=60_000)
     page.get_by_text("LeNet-5 trained on digits").first.wait_for(timeout=60_000)
-    page.wait_for_selector(".st-key-inspect_maps_conv2d_1 .main-svg", timeout=60_000)
+    page.wait_for_selector(f".st-key-{Inspect.maps('conv2d_1')} .main-svg", timeout=60_000)
     wait_for_app(page)
     assert_no_exception(page)
     assert page.get_by_text("Where does it look?").count() == 0  # not part of this lesson

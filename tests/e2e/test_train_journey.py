@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from visualizer.ui.state import Train
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +22,7 @@ def test_train_two_epochs_and_see_curves_and_accuracy(page, app_url):
 
     # Live: the progress line and the curves appear while the page keeps answering.
     page.get_by_text(re.compile(r"Epoch \d of 2|Finished 2 epochs")).first.wait_for(timeout=120_000)
-    page.wait_for_selector(".st-key-train_live_curves .main-svg", timeout=60_000)
+    page.wait_for_selector(f".st-key-{Train.LIVE_CURVES} .main-svg", timeout=60_000)
     screenshot(page, "train-live")
 
     # Done: the final accuracy, the per-class bars and the confusion matrix.
@@ -37,7 +38,7 @@ def test_train_two_epochs_and_see_curves_and_accuracy(page, app_url):
     screenshot(page, "train-results")
 
     # A click on a cell of the confusion matrix opens the gallery of those test images.
-    cells = page.locator(".st-key-train_confusion .scatterlayer .point")
+    cells = page.locator(f".st-key-{Train.CONFUSION} .scatterlayer .point")
     cells.first.wait_for(timeout=30_000)
     cells.first.scroll_into_view_if_needed()
     box = cells.first.bounding_box()  # row 0, column 0: zeros predicted as zeros
