@@ -105,7 +105,7 @@ def conv_step(
     x: np.ndarray,
     row: int,
     col: int,
-    filter: int,
+    filter: int,  # noqa: A002 - the public signature (ConvStep.filter matches it)
 ) -> ConvStep:
     """The arithmetic behind one value of a conv layer's feature map, as CNN Explainer shows it.
 

@@ -376,7 +376,7 @@ class Flatten(Layer):
         """What the layer does, in a few words."""
         return "Unroll the map into a vector"
 
-    def output(self, shape: Shape, where: str, index: int | None) -> tuple[Shape, int]:
+    def output(self, shape: Shape, where: str, index: int | None) -> tuple[Shape, int]:  # noqa: ARG002 - the shared signature
         """All values in one vector."""
         return (math.prod(shape),), 0
 
@@ -450,7 +450,7 @@ class Dropout(Layer):
         """What the layer does, in a few words."""
         return f"While training, zero {self.rate:.0%} of the values at random"
 
-    def output(self, shape: Shape, where: str, index: int | None) -> tuple[Shape, int]:
+    def output(self, shape: Shape, where: str, index: int | None) -> tuple[Shape, int]:  # noqa: ARG002 - the shared signature
         """The same shape; no parameters."""
         return shape, 0
 
@@ -468,7 +468,7 @@ class BatchNorm(Layer):
         """What the layer does, in a few words."""
         return "Normalise each channel"
 
-    def output(self, shape: Shape, where: str, index: int | None) -> tuple[Shape, int]:
+    def output(self, shape: Shape, where: str, index: int | None) -> tuple[Shape, int]:  # noqa: ARG002 - the shared signature
         """The same shape; gamma, beta, moving mean and moving variance per channel."""
         return shape, 4 * shape[-1]
 

@@ -105,7 +105,7 @@ class ProgressCallback(keras.callbacks.Callback):
         self.divergence: str | None = None
         self.first_loss: float | None = None
 
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:  # noqa: ARG002 - Keras' signature
         """Remembers the epoch, for messages."""
         self.epoch = epoch
 

@@ -52,7 +52,7 @@ def session_jobs() -> SessionJobs:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def sample_grid(_dataset: Dataset, dataset_key: str):
+def sample_grid(_dataset: Dataset, dataset_key: str):  # noqa: ARG001 - dataset_key is the cache key
     """The figure of a few training images per class, built once per dataset (``dataset_key`` names it)."""
     from visualizer.figures.maps import image_grid
 
