@@ -13,9 +13,11 @@ from PIL import Image
 from visualizer.data.images import (
     MAX_IMAGE_BYTES,
     MAX_IMAGE_PIXELS,
+    from_drawing,
     load_image,
     looks_dark_on_light,
     perturb,
+    reduced,
     to_model_input,
 )
 from visualizer.errors import InputError
@@ -150,3 +152,20 @@ def test_perturb():
     np.testing.assert_array_equal(noisy, perturb(x, noise=0.2, seed=3))
     assert noisy.min() >= 0 and noisy.max() <= 1
     assert perturb(np.ones((8, 8, 1), np.float32), angle=90)[4, 4, 0] == pytest.approx(1.0)
+
+
+def test_a_picture_reduced_to_fit_keeps_its_aspect_and_range():
+    wide = reduced(Image.new("RGB", (300, 200), (255, 0, 0)), 96)
+    assert wide.shape == (64, 96, 3) and wide.dtype == np.float32
+    np.testing.assert_allclose(wide[0, 0], [1.0, 0.0, 0.0])
+    grey = reduced(Image.new("L", (20, 10), 128), 96)
+    assert grey.shape == (10, 20, 1)  # never enlarged; grayscale keeps one channel
+
+
+def test_a_drawing_is_a_picture_once_something_is_drawn():
+    blank = np.zeros((8, 8, 4), np.uint8)
+    blank[..., 3] = 255
+    assert from_drawing(blank) is None and from_drawing(None) is None
+    blank[2, 3, :3] = 255
+    picture = from_drawing(blank)
+    assert picture.mode == "RGB" and picture.size == (8, 8) and picture.getpixel((3, 2)) == (255, 255, 255)

@@ -203,3 +203,21 @@ def perturb(
         image = image.copy()
         image[max(row, 0) : row + size, max(col, 0) : col + size, :] = 0.0
     return np.clip(image, 0.0, 1.0).astype(np.float32)
+
+
+def reduced(image: Image.Image, max_side: int) -> np.ndarray:
+    """A picture shrunk to fit ``max_side`` (aspect kept, never enlarged), as (H, W, C) float32 in [0, 1]."""
+    picture = image.copy()
+    picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    pixels = np.asarray(picture, dtype=np.float32) / 255.0
+    return pixels[:, :, None] if pixels.ndim == 2 else pixels
+
+
+def from_drawing(rgba: np.ndarray | None) -> Image.Image | None:
+    """A drawing canvas's RGBA pixels as an RGB picture, or None while nothing is drawn (all black)."""
+    if rgba is None:
+        return None
+    pixels = np.asarray(rgba)[..., :3]
+    if not pixels.any():
+        return None
+    return Image.fromarray(pixels.astype(np.uint8))

@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from visualizer.data.dataset import class_label
-from visualizer.data.images import looks_dark_on_light, perturb, to_model_input
+from visualizer.data.images import from_drawing, looks_dark_on_light, perturb, to_model_input
 from visualizer.figures.animation import sliding_window_animation
 from visualizer.figures.classes import probabilities_figure
 from visualizer.figures.maps import (
@@ -83,7 +83,6 @@ def _prepared(image, input_shape, name: str) -> tuple[np.ndarray, str]:
 
 
 def _drawn(input_shape) -> tuple[np.ndarray | None, str]:
-    from PIL import Image
     from streamlit_drawable_canvas import st_canvas
 
     st.caption("Draw with the mouse: white on black, like the digits.")
@@ -97,10 +96,9 @@ def _drawn(input_shape) -> tuple[np.ndarray | None, str]:
         key=Inspect.CANVAS,
         return_image_data=True,
     )
-    data = getattr(canvas, "image_data", None)
-    if data is None or not np.asarray(data)[..., :3].any():
+    image = from_drawing(getattr(canvas, "image_data", None))
+    if image is None:
         return None, ""
-    image = Image.fromarray(np.asarray(data, dtype=np.uint8)[..., :3])
     return to_model_input(image, input_shape), "your drawing"
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import streamlit as st
 
 from visualizer.data.dataset import class_labels
+from visualizer.data.images import reduced
 from visualizer.errors import InputError
 from visualizer.figures.encoding import cell_outline
 from visualizer.figures.learn import (
@@ -277,8 +278,6 @@ def _histograms(model, input_shape, dataset, what: str) -> None:
 
 
 def _playground_image() -> tuple[np.ndarray | None, str]:
-    from PIL import Image
-
     choices = ["A digit", "A shape", "Upload"]
     remembered = state.remembered_image()
     if remembered is not None:
@@ -290,11 +289,8 @@ def _playground_image() -> tuple[np.ndarray | None, str]:
         picture, name = components.image_upload(Learn.UPLOAD)
         if picture is None:
             return None, ""
-        picture.thumbnail((MAX_PLAYGROUND_SIDE, MAX_PLAYGROUND_SIDE), Image.Resampling.LANCZOS)
-        pixels = np.asarray(picture, dtype=np.float32) / 255.0
-        if pixels.ndim == 2:
-            pixels = pixels[:, :, None]
-        return pixels, f"{name}, reduced to {picture.width}x{picture.height}"
+        pixels = reduced(picture, MAX_PLAYGROUND_SIDE)
+        return pixels, f"{name}, reduced to {pixels.shape[1]}x{pixels.shape[0]}"
     dataset = cache.named_dataset("digits" if source == "A digit" else "shapes")
     index = st.number_input(
         f"Test image number (0 to {len(dataset.y_test) - 1})", 0, len(dataset.y_test) - 1, 3, key=Learn.IMAGE_INDEX
