@@ -9,17 +9,19 @@ new entry cannot be half-added.
 from dataclasses import MISSING, fields
 
 import keras
+import numpy as np
 import pytest
 
 from tests.helpers import ROOT
 from visualizer.backend.uploads import ALLOWED_ACTIVATIONS, ALLOWED_LAYERS
 from visualizer.figures.style import LAYER_COLOURS
 from visualizer.lessons import COMPARE_KEYS, INSPECT_SECTIONS, LEARN_VIEWS, PAGES
+from visualizer.model import activations
 from visualizer.model import layers as registry
 from visualizer.model.layers import ACTIVATIONS, LAYERS, editor_fields, layer_from_dict, new_layer
 from visualizer.model.spec import ModelSpec
 from visualizer.model.variants import VARIANTS, variant
-from visualizer.numerics import activations
+from visualizer.numerics.activations import curve
 from visualizer.training.config import TrainingConfig
 from visualizer.ui import state
 from visualizer.ui.pages import PAGE_FILES, PAGE_TITLES, inspect, learn
@@ -69,6 +71,7 @@ def test_activations_are_one_list_everywhere():
     for name in ACTIVATIONS:
         assert keras.activations.get(name) is not None
         assert activations.ACTIVATIONS[name].title
+        curve(name, np.zeros(3))  # the NumPy math knows every one of them
     assert set(ACTIVATIONS) <= ALLOWED_ACTIVATIONS
     conv = dict(editor_fields("conv2d"))
     assert tuple(conv["activation"]["options"]) == ACTIVATIONS

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import os
 
-from PIL import Image
-
-from visualizer.data.images import MAX_IMAGE_PIXELS
-
 THREADS_VARIABLE = "CNN_VISUALIZER_TF_THREADS"
+MAX_IMAGE_PIXELS = 25_000_000
+"""The most pixels an image may have: ``data.images.load_image`` refuses more from the header, before
+decoding, and ``configure`` sets Pillow's own guard to it for every other reader of images."""
 
 
 def configure() -> None:
@@ -32,6 +31,8 @@ def configure() -> None:
     os.environ.setdefault("TF_NUM_INTRAOP_THREADS", threads)
     os.environ.setdefault("TF_NUM_INTEROP_THREADS", threads)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from PIL import Image
+
     # Pillow only warns below twice its limit; load_image refuses from the header first and turns any
     # remaining warning into an error, and other readers of images get the same limit.
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS

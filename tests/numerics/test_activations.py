@@ -6,8 +6,8 @@ import pytest
 import tensorflow as tf
 
 from visualizer.errors import InputError
+from visualizer.model.activations import ACTIVATIONS
 from visualizer.numerics.activations import (
-    ACTIVATIONS,
     curve,
     flat_fraction,
     gradient_through_depth,

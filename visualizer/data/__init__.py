@@ -7,24 +7,6 @@
 - ``catalog``: ``load_dataset(name)`` and the titles of every named dataset.
 - ``uploads``: ``dataset_from_zip``, ``dataset_from_images``.
 - ``images``: ``load_image`` (safe decoding), ``to_model_input``, probes (``perturb``).
+
+Import from the modules (the first page loads only what it needs; ``visualizer.PUBLIC`` maps every public name).
 """
-
-from visualizer.data.catalog import DATASET_TITLES, EMBEDDED, load_dataset
-from visualizer.data.dataset import Dataset, class_label, class_labels, training_subset
-from visualizer.data.images import IMAGE_TYPES, load_image, to_model_input
-from visualizer.data.uploads import dataset_from_images, dataset_from_zip
-
-__all__ = [
-    "DATASET_TITLES",
-    "EMBEDDED",
-    "IMAGE_TYPES",
-    "Dataset",
-    "class_label",
-    "class_labels",
-    "dataset_from_images",
-    "dataset_from_zip",
-    "load_dataset",
-    "load_image",
-    "to_model_input",
-    "training_subset",
-]

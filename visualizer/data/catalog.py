@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from visualizer.data import downloads, embedded
-from visualizer.data.dataset import Dataset
+from typing import TYPE_CHECKING
+
+from visualizer.data import downloads
 from visualizer.errors import InputError
+
+if TYPE_CHECKING:
+    from visualizer.data.dataset import Dataset
 
 DATASET_TITLES: dict[str, str] = {
     "digits": "Digits (embedded, 1,797 real handwritten digits, 28x28)",
@@ -28,10 +32,10 @@ def load_dataset(name: str) -> Dataset:
     Raises:
         InputError: an unknown name, or a download that is not possible.
     """
-    if name == "digits":
-        return embedded.digits()
-    if name == "shapes":
-        return embedded.shapes()
+    if name in EMBEDDED:
+        from visualizer.data import embedded  # NumPy and Pillow: loaded when data is, not with the titles
+
+        return embedded.digits() if name == "digits" else embedded.shapes()
     if name in downloads.KERAS_DATASETS:
         downloads.check_available(name)
         from visualizer.backend.downloads import load_keras_dataset  # Keras reads its own files

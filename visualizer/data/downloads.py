@@ -11,9 +11,6 @@ import os
 import threading
 from pathlib import Path
 
-import numpy as np
-
-from visualizer.data.dataset import Dataset
 from visualizer.errors import InputError
 
 KERAS_DATASETS: dict[str, dict] = {
@@ -109,29 +106,7 @@ def missing_download_message(name: str) -> str:
     )
 
 
-def _normalise_keras_images(x: np.ndarray) -> np.ndarray:
-    """uint8 images (N, H, W) or (N, H, W, C) as float32 (N, H, W, C) in [0, 1]."""
-    x = x.astype(np.float32) / 255.0
-    return x[..., None] if x.ndim == 3 else x
-
-
 def check_available(name: str) -> None:
     """Raises ``InputError`` at once when the dataset is neither cached nor downloadable now."""
     if not is_cached(name) and not _can_reach(KERAS_DATASETS[name]["host"]):
         raise InputError(missing_download_message(name))
-
-
-def from_keras_arrays(name: str, train: tuple[np.ndarray, np.ndarray], test: tuple[np.ndarray, np.ndarray]) -> Dataset:
-    """A ``Dataset`` from what ``keras.datasets.<name>.load_data()`` returns.
-
-    Keras' own train/test split is kept: it is the fixed split everyone compares against.
-    """
-    (x_train, y_train), (x_test, y_test) = train, test
-    return Dataset(
-        name=name,
-        x_train=_normalise_keras_images(x_train),
-        y_train=np.asarray(y_train).reshape(-1).astype(np.int64),
-        x_test=_normalise_keras_images(x_test),
-        y_test=np.asarray(y_test).reshape(-1).astype(np.int64),
-        class_names=tuple(KERAS_DATASETS[name]["class_names"]),
-    )

@@ -16,10 +16,9 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from visualizer.errors import InputError
+from visualizer.runtime import MAX_IMAGE_PIXELS
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
-MAX_IMAGE_PIXELS = 25_000_000
-"""Refused from the header, before any pixel is decoded (``runtime.configure`` also sets Pillow's own guard to it)."""
 ALLOWED_FORMATS = {"PNG", "JPEG", "GIF", "BMP", "WEBP", "TIFF", "MPO"}
 IMAGE_TYPES: tuple[str, ...] = ("png", "jpg", "jpeg", "gif", "bmp", "webp", "tif", "tiff")
 """File extensions of the images a person may upload."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 from visualizer.errors import SpecError
+from visualizer.model.activations import ACTIVATIONS as _ACTIVATION_REGISTRY
 from visualizer.model.checks import (
     MAX_FILTERS,
     MAX_UNITS,
@@ -33,12 +34,11 @@ from visualizer.model.checks import (
     pair_to_json,
     whole_number,
 )
-from visualizer.numerics.activations import ACTIVATIONS as _ACTIVATION_REGISTRY
 
 Shape = tuple[int, ...]
 
 ACTIVATIONS: tuple[str, ...] = tuple(_ACTIVATION_REGISTRY)
-"""Activation names a person may choose for conv and dense layers (``numerics.activations.ACTIVATIONS``)."""
+"""Activation names a person may choose for conv and dense layers (``model.activations.ACTIVATIONS``)."""
 
 OUTPUT_ACTIVATION = "softmax"
 """The classifier head's activation; also accepted by ``Dense``."""

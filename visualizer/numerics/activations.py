@@ -1,9 +1,9 @@
 """Activation functions and their derivatives, in NumPy, equal to ``keras.activations``.
 
-``ACTIVATIONS`` is the one list of activations a person may choose (for conv
-and dense layers, in the Learn page, in variants): name, title and parameters.
-``curve(name, x, **params)`` returns ``(y, dy)``; parameter defaults are Keras'
-own (``leaky_relu`` negative slope 0.2, ``elu`` alpha 1.0). The derivative is
+``curve(name, x, **params)`` returns ``(y, dy)`` for every activation of
+``model.activations.ACTIVATIONS`` (the one list of them, with their titles and
+parameters); parameter defaults are Keras' own (``leaky_relu`` negative slope
+0.2, ``elu`` alpha 1.0). The derivative is
 written out by hand (so the Learn page needs no TensorFlow) and checked against
 automatic differentiation in the tests.
 """
@@ -11,47 +11,14 @@ automatic differentiation in the tests.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from visualizer.errors import InputError
+from visualizer.model.activations import ACTIVATIONS
 
 SELU_ALPHA = 1.6732632423543772
 SELU_SCALE = 1.0507009873554805
-
-
-@dataclass(frozen=True)
-class Activation:
-    """One activation a person may choose.
-
-    Attributes:
-        name: Keras' name for it (``relu``), as used in specs and ``keras.activations``.
-        title: How the app writes it (``ReLU``).
-        parameters: Its parameters with Keras' defaults.
-    """
-
-    name: str
-    title: str
-    parameters: dict[str, float] = field(default_factory=dict)
-
-
-ACTIVATIONS: dict[str, Activation] = {
-    item.name: item
-    for item in (
-        Activation("linear", "linear (none)"),
-        Activation("relu", "ReLU"),
-        Activation("sigmoid", "sigmoid"),
-        Activation("tanh", "tanh"),
-        Activation("leaky_relu", "leaky ReLU", {"negative_slope": 0.2}),
-        Activation("elu", "ELU", {"alpha": 1.0}),
-        Activation("selu", "SELU"),
-        Activation("gelu", "GELU"),
-        Activation("swish", "swish"),
-        Activation("softplus", "softplus"),
-    )
-}
-"""Every activation by its name, in the order the app offers them."""
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from visualizer.data.dataset import Dataset
-from visualizer.data.images import IMAGE_TYPES
 from visualizer.errors import InputError
 from visualizer.model.checks import MAX_WINDOW, format_shape
 from visualizer.model.layers import editor_fields
 from visualizer.model.spec import ModelSpec
 from visualizer.ui import state
 from visualizer.ui.pages import PAGE_FILES
+
+if TYPE_CHECKING:  # the first page draws none of these widgets: it need not load NumPy for them
+    from visualizer.data.dataset import Dataset
 
 # The layer editor: one widget per field, as the registry describes it.
 
@@ -240,7 +241,7 @@ def presenter_toggle() -> bool:
 
 def image_upload(key: str) -> tuple[Any, str]:
     """An image uploader; returns (the decoded PIL image, its file name), or (None, "") with a message shown."""
-    from visualizer.data.images import load_image
+    from visualizer.data.images import IMAGE_TYPES, load_image
 
     uploaded = st.file_uploader("PNG, JPEG, GIF, BMP, WebP or TIFF", type=list(IMAGE_TYPES), key=key)
     if uploaded is None:

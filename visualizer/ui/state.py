@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import numpy as np
 import streamlit as st
 
 from visualizer.errors import SpecError
@@ -583,12 +582,12 @@ def untrained_model(spec_json_text: str, build) -> Any:
     return found[1]
 
 
-def remember_image(x: np.ndarray, where: str) -> None:
-    """Keeps the image last followed on Inspect, so the Learn page can use the same one."""
-    st.session_state[IMAGE] = (np.asarray(x, dtype=np.float32), where)
+def remember_image(x: Any, where: str) -> None:
+    """Keeps the image (H, W, C) last followed on Inspect, so the Learn page can use the same one."""
+    st.session_state[IMAGE] = (x, where)
 
 
-def remembered_image(shape: Any = None) -> tuple[np.ndarray, str] | None:
+def remembered_image(shape: Any = None) -> tuple[Any, str] | None:
     """The image last followed on Inspect (if it fits ``shape`` when one is given), with where it came from."""
     found: Any = st.session_state.get(IMAGE)
     if found is None or (shape is not None and tuple(found[0].shape) != tuple(shape)):

@@ -25,7 +25,8 @@ from visualizer.figures.learn import (
 )
 from visualizer.figures.maps import input_figure, kernel_output_figure, number_grid
 from visualizer.lessons import LEARN_VIEWS
-from visualizer.numerics.activations import ACTIVATIONS, curve, flat_fraction, gradient_through_depth, histogram_span
+from visualizer.model.activations import ACTIVATIONS
+from visualizer.numerics.activations import curve, flat_fraction, gradient_through_depth, histogram_span
 from visualizer.numerics.dropout import agreement, apply_dropout
 from visualizer.numerics.kernels import CLASSIC_KERNELS, KERNEL_TITLES, apply_to_image, classic_kernel, output_size
 from visualizer.numerics.pooling import POOLING_KINDS, example_map, pool2d, window_values
