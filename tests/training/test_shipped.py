@@ -9,7 +9,6 @@ from tools.pretrain import RECIPES, Recipe, train_recipe
 from visualizer.backend.building import build_model
 from visualizer.backend.evaluation import evaluate
 from visualizer.data.catalog import load_dataset
-from visualizer.data.dataset import Dataset
 from visualizer.errors import InputError
 from visualizer.model.spec import ModelSpec
 from visualizer.training.config import TrainingConfig
@@ -74,11 +73,7 @@ def test_unknown_shipped_model_and_wrong_dataset_are_clear_errors():
         shipped_run("lenet5_digits", load_dataset("shapes"))
 
 
-def test_the_recipe_is_deterministic():
-    digits = load_dataset("digits")
-    tiny = Dataset(
-        "digits", digits.x_train[:96], digits.y_train[:96], digits.x_test[:32], digits.y_test[:32], digits.class_names
-    )
+def test_the_recipe_is_deterministic(tiny):
     recipe = Recipe("tiny", "tiny", "starter", "digits", TrainingConfig(epochs=2, batch_size=32, seed=3), "")
     _, first_checkpoints, first_entry = train_recipe(recipe, tiny)
     _, second_checkpoints, second_entry = train_recipe(recipe, tiny)

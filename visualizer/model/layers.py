@@ -73,6 +73,8 @@ class Layer:
         random: ``"weights"`` for seeded kernel and bias initialisers, ``"mask"`` for a seeded dropout mask.
         reach: How the receptive field passes through it: ``"window"`` (it grows by the window),
             ``"whole"`` (from here each value sees the whole image) or ``"same"`` (unchanged).
+        what: What it does, in a few words (the generated code's comment), for a type that says it the same
+            way whatever its settings; the others override ``describe``.
     """
 
     type: ClassVar[str]
@@ -85,6 +87,7 @@ class Layer:
     code_omits: ClassVar[dict[str, Any]] = {}
     random: ClassVar[str] = ""
     reach: ClassVar[str] = "same"
+    what: ClassVar[str] = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Returns the layer as a JSON-safe dict with every key spelled out."""
@@ -100,7 +103,7 @@ class Layer:
 
     def describe(self) -> str:
         """What the layer does, in a few words (the generated code's comment)."""
-        raise NotImplementedError
+        return self.what
 
     def window_and_step(self) -> tuple[Pair, Pair] | None:
         """The window and its step, for a layer whose ``reach`` is ``"window"``."""
@@ -293,10 +296,7 @@ class MaxPool2D(_Pooling):
     title: ClassVar[str] = "Max pooling"
     colour: ClassVar[str] = "#f59e0b"
     keras_class: ClassVar[str] = "MaxPooling2D"
-
-    def describe(self) -> str:
-        """What the layer does, in a few words."""
-        return "Keep the largest value of each window"
+    what: ClassVar[str] = "Keep the largest value of each window"
 
 
 @dataclass(frozen=True)
@@ -307,10 +307,7 @@ class AvgPool2D(_Pooling):
     title: ClassVar[str] = "Average pooling"
     colour: ClassVar[str] = "#fbbf24"
     keras_class: ClassVar[str] = "AveragePooling2D"
-
-    def describe(self) -> str:
-        """What the layer does, in a few words."""
-        return "Keep the average of each window"
+    what: ClassVar[str] = "Keep the average of each window"
 
 
 @dataclass(frozen=True)
@@ -341,10 +338,7 @@ class GlobalAvgPool2D(_GlobalPooling):
     colour: ClassVar[str] = "#d97706"
     keras_class: ClassVar[str] = "GlobalAveragePooling2D"
     summary: ClassVar[str] = "averages each channel"
-
-    def describe(self) -> str:
-        """What the layer does, in a few words."""
-        return "Average each channel over the whole map"
+    what: ClassVar[str] = "Average each channel over the whole map"
 
 
 @dataclass(frozen=True)
@@ -356,10 +350,7 @@ class GlobalMaxPool2D(_GlobalPooling):
     colour: ClassVar[str] = "#b45309"
     keras_class: ClassVar[str] = "GlobalMaxPooling2D"
     summary: ClassVar[str] = "keeps the largest value of each channel"
-
-    def describe(self) -> str:
-        """What the layer does, in a few words."""
-        return "Keep each channel's largest value over the whole map"
+    what: ClassVar[str] = "Keep each channel's largest value over the whole map"
 
 
 @dataclass(frozen=True)
@@ -371,10 +362,7 @@ class Flatten(Layer):
     colour: ClassVar[str] = "#a855f7"
     keras_class: ClassVar[str] = "Flatten"
     reach: ClassVar[str] = "whole"
-
-    def describe(self) -> str:
-        """What the layer does, in a few words."""
-        return "Unroll the map into a vector"
+    what: ClassVar[str] = "Unroll the map into a vector"
 
     def output(self, shape: Shape, where: str, index: int | None) -> tuple[Shape, int]:  # noqa: ARG002 - the shared signature
         """All values in one vector."""
@@ -463,10 +451,7 @@ class BatchNorm(Layer):
     title: ClassVar[str] = "Batch normalisation"
     colour: ClassVar[str] = "#14b8a6"
     keras_class: ClassVar[str] = "BatchNormalization"
-
-    def describe(self) -> str:
-        """What the layer does, in a few words."""
-        return "Normalise each channel"
+    what: ClassVar[str] = "Normalise each channel"
 
     def output(self, shape: Shape, where: str, index: int | None) -> tuple[Shape, int]:  # noqa: ARG002 - the shared signature
         """The same shape; gamma, beta, moving mean and moving variance per channel."""
