@@ -34,8 +34,8 @@ from visualizer.ui.state import Inspect
 SOURCES = ["A test image", "Upload an image", "Draw"]
 FITS = {"crop": "crop the centre", "pad": "fit whole, pad the edges", "stretch": "stretch"}
 MAX_SHOWN_MAPS = 32
-OPENED_KINDS = ("conv2d", "maxpool2d", "avgpool2d")
-"""Layers whose maps are shown open; the others start folded."""
+# (Comments, not docstrings, below: Streamlit shows a page script's bare strings.)
+OPENED_KINDS = ("conv2d", "maxpool2d", "avgpool2d")  # layers whose maps are shown open; the others start folded
 NO_BAR = {"displayModeBar": False}
 
 
@@ -408,6 +408,7 @@ def _attention(seen: Seen) -> None:
     )
 
 
+# Each section of the page (``lessons.INSPECT_SECTIONS``, in that order) and the function that shows it.
 SECTIONS = {
     "feature_maps": _feature_maps,
     "kernels": _kernels,
@@ -417,9 +418,7 @@ SECTIONS = {
     "surgery": _surgery,
     "probes": _probes,
 }
-"""Each section of the page (``lessons.INSPECT_SECTIONS``, in that order) and the function that shows it."""
-ANY_MODEL = ("feature_maps", "kernels", "probes")
-"""The sections that work on any network; the others need a plain stack."""
+ANY_MODEL = ("feature_maps", "kernels", "probes")  # the sections that work on any network; the others need a stack
 
 
 def render() -> None:
