@@ -11,7 +11,6 @@ import pytest
 from tests.helpers import ROOT
 from visualizer.ui.pages import PAGE_FILES
 
-
 SCRIPTS = ["app.py", *sorted(PAGE_FILES.values())]
 
 
