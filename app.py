@@ -14,7 +14,8 @@ from visualizer.ui.pages import PAGE_FILES, PAGE_TITLES
 
 runtime.configure()
 
-st.set_page_config(page_title="CNN Visualizer", page_icon=":material/neurology:", layout="wide")
+# An emoji icon: the app serves it itself (a :material/...: page icon is fetched from an outside font host).
+st.set_page_config(page_title="CNN Visualizer", page_icon="🧠", layout="wide")
 state.init()
 components.sync_lesson()
 

@@ -9,7 +9,7 @@ from keras import layers
 from tests.helpers import stack
 from visualizer.backend.building import build_model
 from visualizer.backend.forward import feature_maps, predict
-from visualizer.backend.steps import conv_step, dense_step, pool_step, pre_activations
+from visualizer.backend.steps import conv_step, conv_walk, dense_step, pool_step, pool_walk, pre_activations
 from visualizer.errors import InputError
 from visualizer.numerics.kernels import apply_kernel
 
@@ -143,3 +143,56 @@ def test_conv_step_knows_its_channel_sums_and_padding_offset():
     assert step.channel_sums.sum() == pytest.approx(float(step.products.sum()), abs=1e-5)
     # TensorFlow pads 'same' with the extra row and column after: 8 -> 4 with a 3x3 window, stride 2: (0, 0) before.
     assert step.strides == (2, 2) and step.padding_offset == (0, 0) and step.origin == (4, 2)
+
+
+@pytest.mark.parametrize(
+    "conv",
+    [
+        {"type": "conv2d", "filters": 3, "kernel_size": 3, "activation": "relu"},
+        {"type": "conv2d", "filters": 2, "kernel_size": [3, 2], "strides": 2, "padding": "same", "activation": "tanh"},
+    ],
+)
+def test_a_conv_walk_is_every_conv_step_and_fills_the_feature_map(conv):
+    model = build_model(stack([conv, {"type": "conv2d", "filters": 2}]), seed=9)
+    model.get_layer("conv2d_1").bias.assign(RNG.randn(conv["filters"]).astype(np.float32))
+    x = RNG.rand(7, 7, 2).astype(np.float32)
+    maps = feature_maps(model, x)
+    for name in ("conv2d_1", "conv2d_2"):
+        for index in range(maps[name].shape[2]):
+            walk = conv_walk(model, name, x, index)
+            np.testing.assert_allclose(walk.output, maps[name][:, :, index], atol=1e-5)  # the filled output
+            for row in range(walk.output.shape[0]):
+                for col in range(walk.output.shape[1]):
+                    step = conv_step(model, name, x, row, col, index)
+                    assert tuple(walk.origins[row, col]) == step.origin
+                    np.testing.assert_allclose(walk.channel_sums[row, col], step.channel_sums, atol=1e-5)
+                    assert walk.pre_activation[row, col] == pytest.approx(step.pre_activation, abs=1e-5)
+                    assert walk.output[row, col] == pytest.approx(step.output, abs=1e-5)
+    with pytest.raises(InputError):
+        conv_walk(model, "conv2d_1", x, 99)
+
+
+@pytest.mark.parametrize("kind", ["maxpool2d", "avgpool2d"])
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_a_pool_walk_is_every_pool_step_and_fills_the_pooled_map(kind, padding):
+    model = build_model(
+        stack(
+            [
+                {"type": "conv2d", "filters": 2, "activation": "linear"},
+                {"type": kind, "pool_size": 2, "padding": padding},
+            ],
+            shape=(8, 7, 1),
+        ),
+        seed=2,
+    )
+    x = RNG.rand(8, 7, 1).astype(np.float32)
+    pooled = feature_maps(model, x)[f"{kind}_1"]
+    for channel in range(2):
+        walk = pool_walk(model, f"{kind}_1", x, channel)
+        np.testing.assert_allclose(walk.output, pooled[:, :, channel], atol=1e-6)
+        for row in range(pooled.shape[0]):
+            for col in range(pooled.shape[1]):
+                step = pool_step(model, f"{kind}_1", x, row, col, channel)
+                assert tuple(walk.origins[row, col]) == step.origin and walk.output[row, col] == pytest.approx(
+                    step.output
+                )

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+import numpy as np
+from plotly.colors import get_colorscale, hex_to_rgb, unlabel_rgb
+
 from visualizer.model.layers import LAYERS
 
 TRAIN_COLOUR = "#2563eb"
@@ -19,3 +24,24 @@ LAYER_COLOURS: dict[str, str] = {
     "output": OUTPUT_COLOUR,
 }
 """One colour per layer type (from the registry), the input and the classifier's output."""
+
+
+@cache
+def colour_table(scale: str) -> np.ndarray:
+    """A named Plotly colour scale as a (256, 3) uint8 lookup table."""
+    stops = get_colorscale(scale)
+    positions = np.array([position for position, _ in stops], dtype=np.float64)
+    colours = np.array(
+        [unlabel_rgb(colour) if colour.startswith("rgb") else hex_to_rgb(colour) for _, colour in stops],
+        dtype=np.float64,
+    )
+    grid = np.linspace(0.0, 1.0, 256)
+    table = np.stack([np.interp(grid, positions, colours[:, channel]) for channel in range(3)], axis=1)
+    return np.clip(table + 0.5, 0, 255).astype(np.uint8)
+
+
+def coloured(values: np.ndarray, low: float, high: float, scale: str = "Viridis") -> np.ndarray:
+    """A 2-D array as RGB uint8 pixels on ``scale``, ``low`` and ``high`` at its ends."""
+    span = high - low if high > low else 1.0
+    indices = np.clip((np.asarray(values, dtype=np.float64) - low) / span * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    return colour_table(scale)[indices]

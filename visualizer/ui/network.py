@@ -94,8 +94,79 @@ def model_uploader() -> None:
     )
 
 
-def _at_epoch(run, epoch_key: str, what: str) -> Chosen:
-    """A trained or shipped run, at the epoch its slider (under ``epoch_key``) shows."""
+class Source(NamedTuple):
+    """The network a person picked, before any epoch is chosen.
+
+    Attributes:
+        run: A training job or a shipped run (a network with an epoch series), or None.
+        model: The network itself when it has no epochs (uploaded, untrained), else None.
+        dataset: The data it learned, when known.
+        what: A sentence saying what it is, or why there is none.
+    """
+
+    run: Any
+    model: Any
+    dataset: Any
+    what: str
+
+    @property
+    def found(self) -> bool:
+        """Whether there is a network to show."""
+        return self.run is not None or self.model is not None
+
+
+def pick(selector: bool = True) -> Source:
+    """The network to look at, picked with a selector (shipped, trained, uploaded or untrained)."""
+    options = _options()
+    state.sync_model_selector(list(options))
+    if selector:
+        st.selectbox(
+            "Network",
+            list(options),
+            format_func=options.get,
+            key=state.Network.SELECTOR,
+            on_change=state.commit_model_selector,
+        )
+    choice = state.model_choice()
+    if choice == "trained":
+        job = state.trained_job()
+        status = job.status()
+        return Source(job, None, job.dataset, f"your trained network ({status.epoch} epochs on {job.dataset.name})")
+    if choice == "uploaded":
+        model, name = state.uploaded_model()
+        return Source(None, model, None, f"your model {name}")
+    if choice.startswith("shipped:"):
+        name = choice.split(":", 1)[1]
+        try:
+            run = cache.shipped_run(name)
+        except InputError as error:
+            return Source(None, None, None, str(error))
+        return Source(run, None, run.dataset, f"{run.title} ({len(run.checkpoints) - 1} epochs, shipped with the app)")
+    spec, error = state.current_spec()
+    if spec is None:
+        return Source(None, None, None, f"The stack can't be read: {error}")
+    _, shape_error = summarize_until_error(spec)
+    if shape_error is not None:
+        return Source(None, None, None, f"The stack can't be built yet: {shape_error}")
+    return Source(None, _untrained(spec), None, "the untrained network from the Build page (random starting weights)")
+
+
+def input_shape(source: Source) -> tuple[int, int, int]:
+    """The image shape the picked network takes."""
+    if source.run is not None:
+        return tuple(source.run.spec.input_shape)  # type: ignore[return-value]
+    from visualizer.backend.info import describe
+
+    return describe(source.model).input_shape
+
+
+def at_epoch(source: Source, epoch_key: str) -> Chosen:
+    """The picked network at the epoch its slider (under ``epoch_key``) shows, for a network with epochs."""
+    if not source.found:
+        return Chosen(None, None, None, source.what)
+    if source.run is None:
+        return _described(source.model, source.dataset, source.what)
+    run, what = source.run, source.what
     epochs = len(run.checkpoints) - 1
     epoch = epochs
     if epochs >= 1:
@@ -113,42 +184,8 @@ def _at_epoch(run, epoch_key: str, what: str) -> Chosen:
 
 
 def choose(epoch_key: str, selector: bool = True) -> Chosen:
-    """The network to look at, picked with a selector (shipped, trained, uploaded or untrained).
-
-    Shows an epoch slider (under ``epoch_key``) for a network with an epoch series.
-    """
-    options = _options()
-    state.sync_model_selector(list(options))
-    if selector:
-        st.selectbox(
-            "Network",
-            list(options),
-            format_func=options.get,
-            key=state.Network.SELECTOR,
-            on_change=state.commit_model_selector,
-        )
-    choice = state.model_choice()
-    if choice == "trained":
-        job = state.trained_job()
-        status = job.status()
-        return _at_epoch(job, epoch_key, f"your trained network ({status.epoch} epochs on {job.dataset.name})")
-    if choice == "uploaded":
-        model, name = state.uploaded_model()
-        return _described(model, None, f"your model {name}")
-    if choice.startswith("shipped:"):
-        name = choice.split(":", 1)[1]
-        try:
-            run = cache.shipped_run(name)
-        except InputError as error:
-            return Chosen(None, None, None, str(error))
-        return _at_epoch(run, epoch_key, f"{run.title} ({len(run.checkpoints) - 1} epochs, shipped with the app)")
-    spec, error = state.current_spec()
-    if spec is None:
-        return Chosen(None, None, None, f"The stack can't be read: {error}")
-    _, shape_error = summarize_until_error(spec)
-    if shape_error is not None:
-        return Chosen(None, None, None, f"The stack can't be built yet: {shape_error}")
-    return _described(_untrained(spec), None, "the untrained network from the Build page (random starting weights)")
+    """The network to look at (``pick``), at the epoch of its slider (``at_epoch``)."""
+    return at_epoch(pick(selector), epoch_key)
 
 
 def sample_dataset(model_dataset: Any, input_shape: tuple[int, ...]) -> Any:

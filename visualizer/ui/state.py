@@ -159,27 +159,22 @@ class Network:
 class Inspect:
     """Widgets of the Inspect page."""
 
+    PINNED = "inspect_pinned"
     SOURCE = "inspect_source"
     UPLOAD = "inspect_upload"
     SAMPLE = "inspect_sample"
     FIT = "inspect_fit"
     CANVAS = "inspect_canvas"
     EPOCH = "inspect_epoch"
-    INPUT = "inspect_input"
-    PROBABILITIES = "inspect_probabilities"
+    OVERVIEW = "inspect_overview"
+    TABS = "inspect_tabs"
+    WALK = "inspect_walk"
     SHARED_SCALE = "inspect_shared_scale"
-    STEP_LAYER = "inspect_step_layer"
-    STEP_WINDOW = "inspect_step_window"
-    STEP_ANIMATE = "inspect_step_animate"
-    STEP_ANIMATION = "inspect_step_animation"
-    POOL_LAYER = "inspect_pool_layer"
-    POOL_WINDOW = "inspect_pool_window"
     SURGERY_LAYER = "inspect_surgery_layer"
     SURGERY_ACTION = "inspect_surgery_action"
     SURGERY_BEFORE = "inspect_surgery_before"
     SURGERY_AFTER = "inspect_surgery_after"
     SURGERY_MAPS = "inspect_surgery_maps"
-    SHOW_PROBES = "inspect_show_probes"
     PROBE_DX = "inspect_probe_dx"
     PROBE_DY = "inspect_probe_dy"
     PROBE_ANGLE = "inspect_probe_angle"
@@ -192,7 +187,6 @@ class Inspect:
     PROBE_BARS = "inspect_probe_bars"
     OCCLUSION = "inspect_occlusion"
     OCCLUSION_MAP = "inspect_occlusion_map"
-    SHOW_ATTENTION = "inspect_show_attention"
     EXPLAIN_CLASS = "inspect_explain_class"
     GRAD_CAM = "inspect_gradcam"
     SALIENCY = "inspect_saliency"
@@ -231,21 +225,6 @@ class Inspect:
     def colour_kernels(layer: str) -> str:
         """One conv layer's kernels as colour images."""
         return f"inspect_colour_{layer}"
-
-    @staticmethod
-    def step(layer: str, part: str) -> str:
-        """A control of the convolution step of one layer (``filter``, ``row``, ``col``, ``channel``, ``map``)."""
-        return f"inspect_step_{part}_{layer}"
-
-    @staticmethod
-    def step_grid(title: str) -> str:
-        """One of the step's number grids (input window, kernel, products)."""
-        return f"inspect_step_grid_{title}"
-
-    @staticmethod
-    def pool(layer: str, part: str) -> str:
-        """A control of the pooling step of one layer (``channel``, ``row``, ``col``)."""
-        return f"inspect_pool_{part}_{layer}"
 
     @staticmethod
     def surgery_filter(layer: str) -> str:
@@ -580,6 +559,22 @@ def untrained_model(spec_json_text: str, build) -> Any:
         found = (spec_json_text, build())
         st.session_state[UNTRAINED_MODEL] = found
     return found[1]
+
+
+def picked_item(layer_names: list[str]) -> tuple[str, int] | None:
+    """The (layer, item) last clicked in the Inspect overview, if that layer is one of ``layer_names``."""
+    found = (st.session_state.get(Inspect.OVERVIEW) or {}).get("selected")
+    if not isinstance(found, dict) or found.get("column") not in layer_names:
+        return None
+    try:
+        return str(found["column"]), max(0, int(found.get("item", 0)))
+    except (TypeError, ValueError):
+        return None
+
+
+def pick_item(layer: str, item: int) -> None:
+    """Selects a layer's map (or unit) as if it had been clicked in the overview."""
+    st.session_state[Inspect.OVERVIEW] = {"selected": {"column": layer, "item": int(item)}}
 
 
 def remember_image(x: Any, where: str) -> None:

@@ -1,8 +1,14 @@
-"""The Inspect page: what the network does with one image, layer by layer, at any epoch."""
+"""The Inspect page: the whole network on one screen for one image, then any part of it in detail, at any epoch.
+
+First a pinned header (the network, the epoch, the image, the prediction), then the
+overview (every layer's maps; hover a map to see what it is computed from, click it to
+open it), then tabs of details computed only when opened: the selected map step by step
+(animated in the browser), every layer's maps, kernels, where the network looks,
+surgery and probes.
+"""
 
 from __future__ import annotations
 
-import functools
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -10,51 +16,64 @@ import streamlit as st
 
 from visualizer.data.dataset import class_label
 from visualizer.data.images import from_drawing, looks_dark_on_light, perturb, to_model_input
-from visualizer.figures.animation import sliding_window_animation
 from visualizer.figures.classes import probabilities_figure
+from visualizer.figures.explainer import conv_walk_payload, pool_walk_payload
 from visualizer.figures.maps import (
-    clickable_map,
     enlarged_map,
     feature_map_grid,
     input_figure,
     kernel_colour_images,
     kernel_grid,
-    number_grid,
     overlay_figure,
     vector_figure,
-    window_figure,
 )
+from visualizer.figures.overview import overview_payload
 from visualizer.lessons import INSPECT_SECTIONS
 from visualizer.model.checks import format_shape
 from visualizer.numerics.kernels import CLASSIC_KERNELS, KERNEL_TITLES, kernels_that_fit
-from visualizer.ui import components, network, state
+from visualizer.ui import components, network, overview, state
 from visualizer.ui.pages import PAGE_FILES
 from visualizer.ui.state import Inspect
 
-SOURCES = ["A test image", "Upload an image", "Draw"]
+SOURCES = ["Test image", "Upload", "Draw"]
 FITS = {"crop": "crop the centre", "pad": "fit whole, pad the edges", "stretch": "stretch"}
 MAX_SHOWN_MAPS = 32
 # (Comments, not docstrings, below: Streamlit shows a page script's bare strings.)
 OPENED_KINDS = ("conv2d", "maxpool2d", "avgpool2d")  # layers whose maps are shown open; the others start folded
 NO_BAR = {"displayModeBar": False}
+WALKS = ("conv2d", "maxpool2d", "avgpool2d")  # the layers the step explainer can walk through
+PRESENTER_SCALE = 1.5  # how much larger the overview and the explainer draw in presenter mode
+# Less room above the page, and the header pinned while the details scroll.
+PAGE_CSS = f"""
+<style>
+[data-testid="stMainBlockContainer"] {{ padding-top: 3.1rem; }}
+[data-testid="stLayoutWrapper"]:has(> .st-key-{Inspect.PINNED}) {{ position: sticky; top: 3.75rem; z-index: 990;
+  background: var(--st-background-color, #fff); border-bottom: 1px solid #e6e9ef; padding-bottom: 0.35rem; }}
+</style>
+"""
 
 
 # The image.
 
 
-def _image_input(input_shape, dataset) -> tuple[np.ndarray | None, str]:
-    """The model input (H, W, C) the person chose, and where it came from."""
-    source = st.radio("Image", SOURCES, horizontal=True, key=Inspect.SOURCE)
-    if source == "A test image":
+def _image_input(input_shape, dataset, chooser) -> tuple[np.ndarray | None, str]:
+    """The model input (H, W, C) the person chose, and where it came from; the choice itself is in ``chooser``."""
+    source = chooser.radio("Image", SOURCES, horizontal=True, key=Inspect.SOURCE)
+    if source == SOURCES[0]:
         if dataset is None:
             st.info(f"No test images of {format_shape(input_shape)} here: upload or draw one.")
             return None, ""
         index = st.number_input(
-            f"Test image number (0 to {len(dataset.y_test) - 1})", 0, len(dataset.y_test) - 1, 0, key=Inspect.SAMPLE
+            "Test image number",
+            0,
+            len(dataset.y_test) - 1,
+            0,
+            key=Inspect.SAMPLE,
+            help=f"From 0 to {len(dataset.y_test) - 1}: the test images of {dataset.name}, never seen in training.",
         )
         label = dataset.class_names[int(dataset.y_test[index])]
         return dataset.x_test[int(index)], f"test image {index} of {dataset.name} (a {label})"
-    if source == "Upload an image":
+    if source == SOURCES[1]:
         image, name = components.image_upload(Inspect.UPLOAD)
         return (None, "") if image is None else _prepared(image, input_shape, name)
     return _drawn(input_shape)
@@ -123,27 +142,42 @@ class Seen(NamedTuple):
     probabilities: np.ndarray
 
 
-def _prediction(model, x, class_names, where: str) -> np.ndarray:
-    from visualizer.backend.forward import predict
+def _pinned_prediction(x: np.ndarray, probabilities: np.ndarray, class_names: list[str], where: str) -> None:
+    """What the model sees and what it answers, small enough to stay in view."""
+    picture, verdict = st.columns([1, 2.2], vertical_alignment="center")
+    picture.image(np.clip(x, 0.0, 1.0) if x.shape[2] != 1 else np.clip(x[:, :, 0], 0.0, 1.0), width=92)
+    top = int(probabilities.argmax())
+    runner_up = np.argsort(-probabilities)[1:3]
+    others = ", ".join(f"{class_label(class_names, int(i))} ({probabilities[int(i)]:.0%})" for i in runner_up)
+    verdict.markdown(f"**Prediction: {class_label(class_names, top)}** ({probabilities[top]:.0%})")
+    verdict.caption(f"Next: {others}. The model sees {where}.")
 
-    probabilities = predict(model, x)
-    seen, bars = st.columns([1, 2])
-    with seen:
-        st.markdown("**What the model sees**")
-        st.plotly_chart(input_figure(x, f"{format_shape(x.shape)} input"), key=Inspect.INPUT, config=NO_BAR)
-        st.caption(where)
-    with bars:
-        top = int(probabilities.argmax())
-        st.markdown(f"**Prediction: {class_label(class_names, top)}** ({probabilities[top]:.0%})")
-        st.plotly_chart(probabilities_figure(probabilities, class_names), key=Inspect.PROBABILITIES, config=NO_BAR)
-    return probabilities
+
+def _overview(seen: Seen) -> None:
+    from visualizer.backend.forward import feature_maps, kernels
+
+    info = seen.info
+    payload = overview_payload(
+        seen.x,
+        info.layers,
+        feature_maps(seen.model, seen.x),
+        seen.probabilities,
+        seen.class_names,
+        kernels={name: kernels(seen.model, name) for name in info.names("conv2d")},
+        selected=state.picked_item(info.names()) or _default_pick(info),
+    )
+    scale = PRESENTER_SCALE if state.presenter() else 1.0
+    overview.network_overview(payload, key=Inspect.OVERVIEW, height=0, scale=scale)
+    st.caption(
+        "Every layer of the network for this image, left to right. Hover a map or a bar to see the maps it is "
+        "computed from (and a convolution's kernel); click it to open it in Step by step below."
+    )
 
 
 def _feature_maps(seen: Seen) -> None:
     from visualizer.backend.forward import feature_maps
 
     model, info, x = seen.model, seen.info, seen.x
-    st.subheader("Feature maps, layer by layer")
     shared = st.toggle(
         "One colour scale per layer (off: each map scaled on its own)", value=True, key=Inspect.SHARED_SCALE
     )
@@ -185,7 +219,6 @@ def _kernels(seen: Seen) -> None:
     names = seen.info.names("conv2d")
     if not names:
         return
-    st.subheader("Kernels")
     st.caption("Each filter's weights per input channel: red weights raise the output, blue ones lower it.")
     for position, name in enumerate(names):
         weights = kernels(seen.model, name)
@@ -198,101 +231,44 @@ def _kernels(seen: Seen) -> None:
             st.plotly_chart(kernel_grid(weights), key=Inspect.kernels(name), config=NO_BAR)
 
 
-def _conv_step(seen: Seen) -> None:
-    from visualizer.backend.forward import feature_maps, layer_input
-    from visualizer.backend.steps import conv_step
-
-    model, info, x = seen.model, seen.info, seen.x
-    names = info.names("conv2d")
-    if not names:
-        return
-    st.subheader("One convolution step")
-    st.caption(
-        "Pick an output value: its input window times the kernel, summed, plus the bias, through the "
-        "activation, is exactly the value in the feature map."
-    )
-    layer_col, filter_col, row_col, col_col, channel_col = st.columns(5)
-    name = layer_col.selectbox("Layer", names, key=Inspect.STEP_LAYER)
-    out_h, out_w, filters = info.layer(name).output_shape
-    row_key, col_key = Inspect.step(name, "row"), Inspect.step(name, "col")
-    index = filter_col.number_input("Filter", 0, filters - 1, 0, key=Inspect.step(name, "filter"))
-    row = row_col.number_input("Row", 0, out_h - 1, out_h // 2, key=row_key)
-    col = col_col.number_input("Column", 0, out_w - 1, out_w // 2, key=col_key)
-    step = conv_step(model, name, x, int(row), int(col), int(index))
-    channels = step.patch.shape[2]
-    channel = channel_col.number_input("Input channel", 0, channels - 1, 0, key=Inspect.step(name, "channel"))
-    grids = (
-        (step.patch[:, :, channel], f"input window, channel {channel}", "Greys_r", False),
-        (step.kernel[:, :, channel], f"kernel, channel {channel}", "RdBu_r", True),
-        (step.products[:, :, channel], "products", "RdBu_r", True),
-    )
-    for column, (values, title, colours, centre) in zip(st.columns(3), grids, strict=True):
-        column.plotly_chart(number_grid(values, title, colours, centre), key=Inspect.step_grid(title), config=NO_BAR)
-    sums = " + ".join(f"{value:.3f}" for value in step.channel_sums[:8]) + (" + ..." if channels > 8 else "")
-    st.markdown(
-        f"Sum of products over {channels} channel(s): {sums} = **{step.products.sum():.4f}**; plus bias "
-        f"{step.bias:.4f} = **{step.pre_activation:.4f}**; {step.activation} → **{step.output:.4f}**, the value at "
-        f"row {step.row}, column {step.col} of map {step.filter} of {name}."
-    )
-    inputs = layer_input(model, name, x)[:, :, channel]
-    output_map = feature_maps(model, x)[name][:, :, step.filter]
-    window_col, map_col = st.columns(2)
-    window_col.plotly_chart(
-        window_figure(inputs, step.origin, step.kernel.shape[:2], f"input channel {channel}, window outlined"),
-        key=Inspect.STEP_WINDOW,
-        config=NO_BAR,
-    )
-    map_key = Inspect.step(name, "map")
-    map_col.plotly_chart(
-        clickable_map(output_map, (step.row, step.col), f"map {step.filter} of {name}, the value outlined"),
-        key=map_key,
-        on_select=functools.partial(_pick_position, map_key, row_key, col_key),
-        selection_mode="points",
-        config=NO_BAR,
-    )
-    if st.toggle("Animate the window sliding over the input", key=Inspect.STEP_ANIMATE):
-        st.plotly_chart(
-            sliding_window_animation(inputs, output_map, step.kernel.shape[:2], step.strides, step.padding_offset),
-            key=Inspect.STEP_ANIMATION,
-            config=NO_BAR,
-        )
+def _default_pick(info) -> tuple[str, int] | None:
+    """The map the step explainer shows before the person picks one: the first conv layer's first map."""
+    names = info.names("conv2d") or info.names("maxpool2d", "avgpool2d")
+    return (names[0], 0) if names else None
 
 
-def _pick_position(chart_key: str, row_key: str, col_key: str) -> None:
-    """on_select callback: the clicked value of the map becomes the step's position."""
-    cell = components.clicked_customdata(state.value(chart_key))
-    if cell is not None and len(cell) == 2:
-        state.preset(row_key, cell[0])
-        state.preset(col_key, cell[1])
-
-
-def _pool_step(seen: Seen) -> None:
-    from visualizer.backend.steps import pool_step
+def _step_by_step(seen: Seen) -> None:
+    from visualizer.backend.steps import conv_walk, pool_walk
 
     info = seen.info
-    names = info.names("maxpool2d", "avgpool2d")
-    if not names:
+    picked = state.picked_item(info.names()) or _default_pick(info)
+    layer = info.layer(picked[0]) if picked else None
+    if layer is None or layer.kind not in WALKS:
+        st.info(
+            "Click a map of a convolution or pooling layer in the overview above: here its window walks over the "
+            "layer's input step by step, and its output fills in."
+        )
         return
-    st.subheader("One pooling step")
-    layer_col, channel_col, row_col, col_col = st.columns(4)
-    name = layer_col.selectbox("Pooling layer", names, key=Inspect.POOL_LAYER)
-    out_h, out_w, channels = info.layer(name).output_shape
-    channel = channel_col.number_input("Channel", 0, channels - 1, 0, key=Inspect.pool(name, "channel"))
-    row = row_col.number_input("Row", 0, out_h - 1, out_h // 2, key=Inspect.pool(name, "row"))
-    col = col_col.number_input("Column", 0, out_w - 1, out_w // 2, key=Inspect.pool(name, "col"))
-    step = pool_step(seen.model, name, seen.x, int(row), int(col), int(channel))
-    window_col, text_col = st.columns([1, 2])
-    window_col.plotly_chart(
-        number_grid(step.window, f"{step.kind} pooling window", "Viridis", False),
-        key=Inspect.POOL_WINDOW,
-        config=NO_BAR,
-    )
-    keeps = "the largest value" if step.kind == "max" else "the mean of the values"
-    text_col.markdown(
-        f"The {step.window.shape[0]}x{step.window.shape[1]} window starting at input row {step.origin[0]}, column "
-        f"{step.origin[1]} keeps {keeps}: **{step.output:.4f}**, the value at row {step.row}, column {step.col} "
-        f"of channel {step.channel} of {name}. Pooling has no weights: it only summarises."
-    )
+    name, index = layer.name, min(picked[1], layer.output_shape[-1] - 1)
+    if layer.kind == "conv2d":
+        walk = conv_walk(seen.model, name, seen.x, index)
+        payload = conv_walk_payload(walk, input_is_image=info.names()[0] == name)
+        st.markdown(
+            f"**{name}, map {index}**: filter {index} ({layer.window[0]}x{layer.window[1]}, stride "
+            f"{layer.strides[0]}, padding '{layer.padding}') slides over the {walk.inputs.shape[2]} channel(s) of "
+            "the layer's input. At each step, the window's values times the kernel's weights, added up over every "
+            "channel, plus the bias, through the activation, give one value of the map. Click another map above."
+        )
+    else:
+        walk = pool_walk(seen.model, name, seen.x, index)
+        payload = pool_walk_payload(walk)
+        keeps = "largest value" if walk.kind == "max" else "mean"
+        st.markdown(
+            f"**{name}, channel {index}**: a {walk.window[0]}x{walk.window[1]} window steps by "
+            f"{walk.strides[0]} over the same channel of the layer's input and keeps the {keeps} of each window. "
+            "Click another map above."
+        )
+    overview.window_walk(payload, key=Inspect.WALK, scale=PRESENTER_SCALE if state.presenter() else 1.0)
 
 
 def _surgery(seen: Seen) -> None:
@@ -303,7 +279,6 @@ def _surgery(seen: Seen) -> None:
     names = info.names("conv2d")
     if not names:
         return
-    st.subheader("Kernel surgery")
     st.caption(
         "Change one filter in a copy of the network and see what happens downstream. The network itself "
         "is never changed."
@@ -335,20 +310,12 @@ def _surgery(seen: Seen) -> None:
     )
 
 
-def _opened(key: str, label: str) -> bool:
-    """A switch for a section computed only on demand (it stays open while the person looks at images)."""
-    return st.toggle(label, key=key, persist_state=state.PERSIST)
-
-
 def _probes(seen: Seen) -> None:
     from visualizer.backend.attribution import occlusion_importance, occlusion_map
     from visualizer.backend.forward import predict
 
     model, _, x, class_names, _ = seen
-    st.subheader("Probe the input")
     st.caption("Move, turn, blur with noise or cover part of the image, and watch the probabilities.")
-    if not _opened(Inspect.SHOW_PROBES, "Show the input probes"):
-        return
     height, width = x.shape[:2]
     dx_col, dy_col, angle_col, noise_col = st.columns(4)
     shift_x = dx_col.slider("Shift right", -width // 3, width // 3, 0, key=Inspect.PROBE_DX)
@@ -382,9 +349,10 @@ def _attention(seen: Seen) -> None:
     from visualizer.backend.attribution import grad_cam, saliency
 
     model, info, x, class_names, probabilities = seen
-    st.subheader("Where does it look?")
-    if not _opened(Inspect.SHOW_ATTENTION, "Show Grad-CAM and saliency for a class"):
-        return
+    st.caption(
+        "Grad-CAM colours the regions whose maps raise the class's score; saliency, the pixels whose change "
+        "would move the score most."
+    )
     chosen = st.selectbox(
         "Explain the class",
         list(range(len(probabilities))),
@@ -408,58 +376,86 @@ def _attention(seen: Seen) -> None:
     )
 
 
-# Each section of the page (``lessons.INSPECT_SECTIONS``, in that order) and the function that shows it.
+# Each section of the page (``lessons.INSPECT_SECTIONS``, in that order) and the tab that shows it.
 SECTIONS = {
-    "feature_maps": _feature_maps,
-    "kernels": _kernels,
-    "conv_step": _conv_step,
-    "pool_step": _pool_step,
-    "attention": _attention,
-    "surgery": _surgery,
-    "probes": _probes,
+    "feature_maps": "Maps",
+    "kernels": "Kernels",
+    "conv_step": "Step by step",
+    "pool_step": "Step by step",
+    "attention": "Where it looks",
+    "surgery": "Surgery",
+    "probes": "Probes",
+}
+# Each tab, in page order, and the function that fills it.
+TABS = {
+    "Step by step": _step_by_step,
+    "Maps": _feature_maps,
+    "Kernels": _kernels,
+    "Where it looks": _attention,
+    "Surgery": _surgery,
+    "Probes": _probes,
 }
 ANY_MODEL = ("feature_maps", "kernels", "probes")  # the sections that work on any network; the others need a stack
 
 
+def _tabs_shown(plain: bool) -> list[str]:
+    """The tabs of the sections a lesson shows (all without one); a network that is not a plain stack gets fewer."""
+    wanted = {SECTIONS[section] for section in INSPECT_SECTIONS if state.shows(section)}
+    if not plain:
+        wanted &= {SECTIONS[section] for section in ANY_MODEL}
+    return [tab for tab in TABS if tab in wanted]
+
+
 def render() -> None:
-    st.title("Inspect")
-    st.caption(
-        "Follow one image through the network: what each layer makes of it, the kernels that did it, one "
-        "convolution step in numbers, and where the network looks."
-    )
-    components.pending_notice()
-    if not (state.presenter() or state.is_locked("model")):
-        with st.expander("Use your own trained model (.keras)"):
+    st.html(PAGE_CSS)
+    locked = state.is_locked("model")
+    heading, upload = st.columns([3, 1], vertical_alignment="bottom")
+    heading.markdown("### Inspect: follow one image through the network")
+    if not (state.presenter() or locked):
+        with upload.popover("Your own model (.keras)", icon=":material/upload_file:", width="stretch"):
             network.model_uploader()
-    model, info, dataset, what = network.choose(Inspect.EPOCH, selector=not state.is_locked("model"))
-    if model is None:
-        st.error(what)
+    components.pending_notice()
+    choice, image_source, image = st.columns([1.25, 1.05, 0.75], vertical_alignment="top")
+    with choice:
+        source = network.pick(selector=not locked)
+    if not source.found:
+        st.error(source.what)
         st.page_link(PAGE_FILES["build"], label="Fix it on the Build page", icon=":material/construction:")
         return
-    st.caption(f"Looking at {what}.")
-    if state.model_choice() == "untrained":
-        st.page_link(PAGE_FILES["train"], label="Train it first for meaningful maps", icon=":material/model_training:")
-    sample_source = network.sample_dataset(dataset, info.input_shape)
+    sample_source = network.sample_dataset(source.dataset, network.input_shape(source))
     class_names = list(sample_source.class_names) if sample_source is not None else []
-    x, where = _image_input(info.input_shape, sample_source)
+    with image:
+        x, where = _image_input(network.input_shape(source), sample_source, image_source)
     if x is None:
         return
+    with st.container(key=Inspect.PINNED):
+        result, epoch = st.columns([1.25, 1], vertical_alignment="center")
+        with epoch:
+            model, info, _, what = network.at_epoch(source, Inspect.EPOCH)
+        from visualizer.backend.forward import predict
+
+        probabilities = predict(model, x)
+        with result:
+            _pinned_prediction(x, probabilities, class_names, where)
+        epoch.caption(f"Looking at {what}.")
+    if state.model_choice() == "untrained":
+        st.page_link(PAGE_FILES["train"], label="Train it first for meaningful maps", icon=":material/model_training:")
     state.remember_image(x, where)
-    seen = Seen(model, info, x, class_names, _prediction(model, x, class_names, where))
-    noted = False
-    for section in INSPECT_SECTIONS:
-        if not state.shows(section):
-            continue
-        if not info.plain and section not in ANY_MODEL:
-            if not noted:
-                st.info(
-                    "This model is not a plain stack of layers (it has branches, or layers such as Add or "
-                    "Activation), so the views that follow one layer into the next are not shown: the convolution "
-                    "and pooling steps, Grad-CAM and saliency, kernel surgery. Input probes work on any model."
-                )
-                noted = True
-            continue
-        SECTIONS[section](seen)
+    seen = Seen(model, info, x, class_names, probabilities)
+    _overview(seen)
+    if not info.plain:
+        st.info(
+            "This model is not a plain stack of layers (it has branches, or layers such as Add or Activation), so "
+            "the views that follow one layer into the next are not shown: the steps, Grad-CAM and saliency, "
+            "kernel surgery. Maps, kernels and input probes work on any model."
+        )
+    shown = _tabs_shown(info.plain)
+    if not shown:
+        return
+    for label, tab in zip(shown, st.tabs(shown, key=Inspect.TABS, on_change="rerun"), strict=True):
+        if tab.open:
+            with tab:
+                TABS[label](seen)
     if state.lesson() is not None and state.lesson().show:
         st.caption("This lesson shows only some sections; leave the lesson (sidebar) to see them all.")
 

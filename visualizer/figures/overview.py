@@ -1,0 +1,174 @@
+"""The network overview: the whole network on one screen, as data for the overview component.
+
+One column per layer (the input first): a map layer as a column of thumbnails
+(one per channel, each a small PNG coloured on the layer's one scale), a vector
+layer as a column of bars, the output as labelled class probabilities. Each
+column says which items of the column before it each of its items is computed
+from (``links``), and a conv layer carries each filter's kernel, so the
+component can draw the lines and show the kernel on hover without asking the
+server. Pure: NumPy arrays and plain layer descriptions in, a JSON-safe dict out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from visualizer.data.dataset import class_labels
+from visualizer.figures.encoding import png_data_uri
+from visualizer.figures.style import coloured
+from visualizer.model.checks import format_shape
+
+MAX_SHOWN = 16
+"""Thumbnails a map column shows before "+k more"."""
+MAX_SENT = 64
+"""Thumbnails a column carries at most (the rest are counted, not drawn)."""
+MAX_UNITS = 32
+"""Bars a vector column shows."""
+CHANNEL_TINTS = ((1.0, 0.25, 0.25), (0.25, 0.8, 0.25), (0.3, 0.45, 1.0))
+"""How the input's red, green and blue channels are drawn, as CNN Explainer does."""
+
+LINKS = {
+    "conv2d": "all",
+    "dense": "all",
+    "maxpool2d": "same",
+    "avgpool2d": "same",
+    "batchnorm": "same",
+    "dropout": "same",
+    "globalavgpool2d": "same",
+    "globalmaxpool2d": "same",
+    "flatten": "channel",
+}
+"""Which items of the previous column an item is computed from: all of them, the one at the same index, or (a
+flatten) the channel its value came from. A kind not listed (an uploaded model's own layers) links to all."""
+
+
+class LayerLike(Protocol):
+    """What the overview needs of a layer (``backend.info.LayerInfo`` has it)."""
+
+    name: str
+    kind: str
+    keras_class: str
+    output_shape: tuple[int, ...]
+
+
+def _input_items(x: np.ndarray) -> list[dict[str, Any]]:
+    """The input's channels: grey for one channel, tinted red, green and blue for colour images."""
+    pixels = np.clip(np.asarray(x, dtype=np.float32), 0.0, 1.0)
+    channels = pixels.shape[2]
+    items = []
+    for channel in range(channels):
+        plane = pixels[:, :, channel]
+        if channels == 3:
+            tint = np.asarray(CHANNEL_TINTS[channel], dtype=np.float32)
+            rgb = (plane[:, :, None] * tint * 255.0 + 0.5).astype(np.uint8)
+            label = ("red", "green", "blue")[channel]
+        else:
+            rgb = np.repeat((plane[:, :, None] * 255.0 + 0.5).astype(np.uint8), 3, axis=2)
+            label = "grey" if channels == 1 else f"channel {channel}"
+        items.append({"src": png_data_uri(rgb), "label": f"input, {label}"})
+    return items
+
+
+def _map_items(name: str, values: np.ndarray) -> tuple[list[dict[str, Any]], list[float]]:
+    """Thumbnails of a layer's maps (H, W, C) on the layer's one colour scale, and that scale's ends."""
+    data = np.asarray(values, dtype=np.float32)
+    sent = data[:, :, :MAX_SENT]
+    finite = sent[np.isfinite(sent)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    items = [
+        {"src": png_data_uri(coloured(sent[:, :, index], low, high)), "label": f"{name}, map {index}"}
+        for index in range(sent.shape[2])
+    ]
+    return items, [low, high]
+
+
+def _kernel_images(kernel: np.ndarray) -> list[str]:
+    """Each filter's kernel (kh, kw, in, out) as one strip of its input channels, on one diverging scale."""
+    weights = np.asarray(kernel, dtype=np.float32)[:, :, :MAX_SENT, :MAX_SENT]
+    bound = float(np.abs(weights).max()) or 1.0
+    height, width, channels, filters = weights.shape
+    images = []
+    for index in range(filters):
+        strip = np.full((height, channels * (width + 1) - 1, 3), 255, dtype=np.uint8)
+        for channel in range(channels):
+            tile = coloured(weights[:, :, channel, index], -bound, bound, "RdBu_r")
+            strip[:, channel * (width + 1) : channel * (width + 1) + width] = tile
+        images.append(png_data_uri(strip))
+    return images
+
+
+def _bars(values: np.ndarray) -> tuple[list[float], float]:
+    """A vector's first ``MAX_UNITS`` values and the largest magnitude (the bars' common scale)."""
+    data = np.nan_to_num(np.asarray(values, dtype=np.float64).ravel()[:MAX_UNITS])
+    return [round(float(value), 5) for value in data], float(np.abs(data).max()) or 1.0
+
+
+def overview_payload(
+    x: np.ndarray,
+    layers: Sequence[LayerLike],
+    maps: Mapping[str, np.ndarray],
+    probabilities: np.ndarray,
+    class_names: Sequence[str],
+    kernels: Mapping[str, np.ndarray] | None = None,
+    selected: tuple[str, int] | None = None,
+) -> dict[str, Any]:
+    """The data the overview component draws: one column per layer, the input first.
+
+    Args:
+        x: The model input (H, W, C) in [0, 1].
+        layers: Every layer but the input, in order (``name``, ``kind``, ``keras_class``, ``output_shape``).
+        maps: Each layer's output for ``x`` (``backend.forward.feature_maps``).
+        probabilities: The prediction (the last layer's output).
+        class_names: The classes' names (numbers stand in for the rest).
+        kernels: Conv layer name -> its kernel (kh, kw, in, out), shown when a map is hovered.
+        selected: The (layer name, item) the person picked, drawn highlighted.
+
+    Returns:
+        ``{"columns": [...], "selected": ...}``; each column has ``name``, ``title``, ``shape``, ``kind``,
+        ``links``, ``total`` and ``items`` (thumbnails: ``src``, ``label``) or ``bars`` (values, with
+        ``scale`` and, for the output, ``labels``), and for a conv layer ``kernels``.
+    """
+    columns: list[dict[str, Any]] = [
+        {
+            "name": "input",
+            "title": "input",
+            "shape": format_shape(tuple(int(size) for size in np.shape(x))),
+            "kind": "input",
+            "links": None,
+            "items": _input_items(x),
+            "total": int(np.shape(x)[2]),
+        }
+    ]
+    last = len(layers) - 1
+    for position, layer in enumerate(layers):
+        values = np.asarray(maps[layer.name])
+        column: dict[str, Any] = {
+            "name": layer.name,
+            "title": f"{layer.name} · {layer.keras_class}",
+            "shape": format_shape(tuple(layer.output_shape)),
+            "kind": "output" if position == last else layer.kind,
+            "links": LINKS.get(layer.kind, "all"),
+            "total": int(values.shape[-1]),
+        }
+        if position == last:
+            bars = np.asarray(probabilities, dtype=np.float64)
+            column["bars"] = [round(float(value), 5) for value in bars]
+            column["labels"] = class_labels(class_names, len(bars))
+            column["scale"] = 1.0
+        elif values.ndim == 3:
+            column["items"], column["range"] = _map_items(layer.name, values)
+            if kernels is not None and layer.name in kernels:
+                column["kernels"] = _kernel_images(kernels[layer.name])
+                column["kernel_shape"] = format_shape(tuple(int(size) for size in kernels[layer.name].shape[:3]))
+        else:
+            column["bars"], column["scale"] = _bars(values)
+        columns.append(column)
+    chosen = None
+    if selected is not None:
+        names = [column["name"] for column in columns]
+        if selected[0] in names:
+            chosen = {"column": names.index(selected[0]), "item": int(selected[1])}
+    return {"columns": columns, "selected": chosen, "max_shown": MAX_SHOWN}
