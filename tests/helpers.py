@@ -62,3 +62,16 @@ def texts(at: AppTest) -> str:
 def stack(layers: list[dict], shape: tuple[int, int, int] = (7, 7, 2), classes: int = 3) -> ModelSpec:
     """A spec from layer dicts, with a small input by default."""
     return ModelSpec.from_dict({"input_shape": list(shape), "num_classes": classes, "layers": layers})
+
+
+def component_data(at: AppTest, name: str) -> dict:
+    """The data a browser-side component (``st.components.v2``) called ``name`` was drawn with."""
+    for element in at.get("bidi_component"):
+        if element.proto.component_name == name:
+            return json.loads(element.proto.json)
+    raise AssertionError(f"no {name} component on the page")
+
+
+def has_component(at: AppTest, name: str) -> bool:
+    """Whether a browser-side component called ``name`` is on the page."""
+    return any(element.proto.component_name == name for element in at.get("bidi_component"))

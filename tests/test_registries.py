@@ -105,6 +105,7 @@ def test_the_pages_lessons_may_name_are_the_pages_there_are():
 
 def test_inspect_sections_and_learn_topics_are_the_lessons_vocabulary():
     assert tuple(inspect.SECTIONS) == INSPECT_SECTIONS
+    assert set(inspect.SECTIONS.values()) == set(inspect.TABS)  # every section has its tab, every tab a section
     assert set(inspect.ANY_MODEL) <= set(INSPECT_SECTIONS)
     assert tuple(learn.VIEWS) == LEARN_VIEWS and tuple(learn.RENDERERS) == LEARN_VIEWS
 

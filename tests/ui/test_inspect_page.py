@@ -1,5 +1,6 @@
-"""AppTest of the Inspect page: an uploaded file, a broken file, a test image, and a trained model's epochs."""
+"""AppTest of the Inspect page: the overview, the step explainer, every tab, images, models and epochs."""
 
+import base64
 import io
 import json
 
@@ -9,16 +10,22 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import APP, APP_TIMEOUT, open_app
+from tests.helpers import APP, APP_TIMEOUT, component_data, has_component, open_app
 from visualizer.backend.building import build_model
+from visualizer.backend.forward import feature_maps
 from visualizer.backend.saving import model_to_bytes
+from visualizer.data.catalog import load_dataset
 from visualizer.figures.encoding import decode_typed_array
 from visualizer.model.presets import PRESETS
 from visualizer.training.config import TrainingConfig
 from visualizer.training.job import TrainingJob
 from visualizer.training.pool import TrainingPool
+from visualizer.training.shipped import load_pretrained
 from visualizer.ui import state
 from visualizer.ui.pages import PAGE_FILES
+from visualizer.ui.state import Inspect, Network
+
+LENET_COLUMNS = ["input", "conv2d_1", "avgpool2d_1", "conv2d_2", "avgpool2d_2", "flatten_1", "dense_1", "dense_2"]
 
 
 @pytest.fixture
@@ -26,39 +33,74 @@ def app() -> AppTest:
     return open_app("inspect")
 
 
-def charts(at: AppTest) -> list[str]:
-    return [element.proto.id for element in at.get("plotly_chart")]
+def open_tab(at: AppTest, label: str) -> AppTest:
+    at.session_state[Inspect.TABS] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
 
 
 def chart(at: AppTest, key: str) -> dict:
     """The figure of the chart with this key, as the browser gets it."""
     for element in at.get("plotly_chart"):
-        if element.proto.id and key in element.proto.id:
+        if element.proto.id and element.proto.id.endswith(key):
             return json.loads(element.proto.spec)
     raise AssertionError(f"no chart {key!r}")
 
 
-def test_a_test_image_shows_every_view(app):
+def floats(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype=np.float32)
+
+
+def test_the_overview_shows_every_layer_and_the_prediction(app):
     assert any("LeNet-5 trained on digits (13 epochs, shipped with the app)" in c.value for c in app.caption)
-    assert any(m.value.startswith("**Prediction:") for m in app.markdown)
-    expanders = [e.label for e in app.expander]
-    for name in ("conv2d_1", "avgpool2d_1", "conv2d_2", "avgpool2d_2", "flatten_1", "dense_1", "dense_2", "output"):
-        assert any(label.startswith(name) for label in expanders), name
-    assert len(charts(app)) >= 10
-    assert any("the value at row 14, column 14 of map 0 of conv2d_1" in m.value for m in app.markdown)
+    assert any(m.value.startswith("**Prediction: 3**") for m in app.markdown)  # test image 0 is a three
+    overview = component_data(app, "network_overview")
+    assert [column["name"] for column in overview["columns"]] == [*LENET_COLUMNS, "output"]
+    conv = overview["columns"][1]
+    assert conv["links"] == "all" and len(conv["items"]) == 6 and len(conv["kernels"]) == 6
+    assert overview["columns"][2]["links"] == "same"  # a pooled map comes from one map
+    output = overview["columns"][-1]
+    assert output["labels"] == [str(digit) for digit in range(10)] and int(np.argmax(output["bars"])) == 3
+    assert overview["selected"] == {"column": 1, "item": 0}  # before any click: the first conv map
+    assert [tab.label for tab in app.tabs] == ["Step by step", "Maps", "Kernels", "Where it looks", "Surgery", "Probes"]
+
+
+def test_the_step_explainer_walks_the_picked_map_and_fills_its_feature_map(app):
+    walk = component_data(app, "window_walk")
+    assert walk["mode"] == "conv" and walk["layer"] == "conv2d_1" and walk["index"] == 0
+    model = load_pretrained("lenet5_digits")
+    x = load_dataset("digits").x_test[0]
+    np.testing.assert_allclose(
+        floats(walk["out"]).reshape(walk["out_shape"]), feature_maps(model, x)["conv2d_1"][:, :, 0], atol=1e-5
+    )
+    assert len(walk["origins"]) == 2 * 28 * 28 and walk["origins"][:2] == [-2, -2]  # 'same' padding hangs over
+    app.session_state[Inspect.OVERVIEW] = {"selected": {"column": "avgpool2d_2", "item": 5}}  # a click
+    app.run()
+    assert not app.exception
+    pooled = component_data(app, "window_walk")
+    assert (pooled["mode"], pooled["layer"], pooled["index"], pooled["out_shape"]) == ("pool", "avgpool2d_2", 5, [5, 5])
+    np.testing.assert_allclose(
+        floats(pooled["out"]).reshape(5, 5), feature_maps(model, x)["avgpool2d_2"][:, :, 5], atol=1e-6
+    )
+    assert component_data(app, "network_overview")["selected"] == {"column": 4, "item": 5}
+    app.session_state[Inspect.OVERVIEW] = {"selected": {"column": "dense_1", "item": 3}}
+    app.run()
+    assert not has_component(app, "window_walk")  # nothing to walk through in a dense layer: a hint instead
+    assert any("Click a map of a convolution or pooling layer" in info.value for info in app.info)
 
 
 def test_an_uploaded_image_and_a_broken_one(app):
-    app.radio(key="inspect_source").set_value("Upload an image").run()
+    app.radio(key=Inspect.SOURCE).set_value("Upload").run()
     picture = Image.new("L", (100, 80), 255)
     picture.paste(0, (40, 10, 60, 70))  # a dark stroke on white: inverting is suggested
     buffer = io.BytesIO()
     picture.save(buffer, "PNG")
-    app.file_uploader(key="inspect_upload").set_value(("seven.png", buffer.getvalue(), "image/png")).run()
+    app.file_uploader(key=Inspect.UPLOAD).set_value(("seven.png", buffer.getvalue(), "image/png")).run()
     assert not app.exception
     assert app.checkbox[0].value is True  # invert suggested for dark-on-light
     assert any(m.value.startswith("**Prediction:") for m in app.markdown)
-    app.file_uploader(key="inspect_upload").set_value(("broken.png", b"\x89PNG broken", "image/png")).run()
+    app.file_uploader(key=Inspect.UPLOAD).set_value(("broken.png", b"\x89PNG broken", "image/png")).run()
     assert not app.exception
     assert any("broken.png" in e.value for e in app.error)
 
@@ -73,68 +115,80 @@ def test_a_trained_model_can_be_scrubbed_through_its_epochs(tiny):
     at.switch_page(PAGE_FILES["inspect"]).run()
     assert not at.exception
     assert any("your trained network (2 epochs" in c.value for c in at.caption)
-    final = chart(at, state.Inspect.maps("conv2d_1"))
-    at.slider(key=state.Inspect.EPOCH).set_value(0).run()
+    final = component_data(at, "network_overview")["columns"][1]["items"]
+    at.slider(key=Inspect.EPOCH).set_value(0).run()
     assert not at.exception
     assert any("shown after epoch 0" in c.value for c in at.caption)
-    untrained = chart(at, state.Inspect.maps("conv2d_1"))
-    # Before training the maps are other maps: epoch 0 differs from the last epoch.
-    first_maps, last_maps = (decode_typed_array(figure["data"][0]["z"]) for figure in (untrained, final))
-    assert first_maps.shape == last_maps.shape
-    assert not np.allclose(np.nan_to_num(first_maps), np.nan_to_num(last_maps))
-    at.slider(key=state.Inspect.EPOCH).set_value(2).run()
-    np.testing.assert_allclose(  # and back at the last epoch, the trained maps again
-        np.nan_to_num(decode_typed_array(chart(at, state.Inspect.maps("conv2d_1"))["data"][0]["z"])),
-        np.nan_to_num(last_maps),
+    untrained = component_data(at, "network_overview")["columns"][1]["items"]
+    assert len(untrained) == len(final) == 4
+    assert [item["src"] for item in untrained] != [item["src"] for item in final]  # other maps before training
+    walk = component_data(at, "window_walk")
+    np.testing.assert_allclose(
+        floats(walk["out"]).reshape(walk["out_shape"]),
+        feature_maps(job.model_at(0), tiny.x_test[0])["conv2d_1"][:, :, 0],
+        atol=1e-5,
     )
+    at.slider(key=Inspect.EPOCH).set_value(2).run()
+    assert [item["src"] for item in component_data(at, "network_overview")["columns"][1]["items"]] == [
+        item["src"] for item in final
+    ]
 
 
-def test_pooling_step_surgery_and_probes(app):
-    assert any("keeps the mean of the values" in m.value for m in app.markdown)  # LeNet-5 averages
-    app.selectbox(key="inspect_surgery_action").set_value("sobel_x").run()
+def test_the_maps_tab_draws_every_layer_and_enlarges_a_map(app):
+    open_tab(app, "Maps")
+    expanders = [e.label for e in app.expander]
+    for name in [*LENET_COLUMNS[1:], "output"]:
+        assert any(label.startswith(name) for label in expanders), name
+    app.selectbox(key=Inspect.enlarge("conv2d_1")).set_value(3).run()
+    assert not app.exception
+    assert chart(app, Inspect.enlarged("conv2d_1"))["layout"]["title"]["text"] == "conv2d_1, map 3"
+
+
+def test_surgery_and_probes_each_in_their_tab(app):
+    assert not [slider for slider in app.slider if slider.key == Inspect.PROBE_DX]  # computed only when opened
+    open_tab(app, "Surgery")
+    app.selectbox(key=Inspect.SURGERY_ACTION).set_value("sobel_x").run()
     assert not app.exception
     assert any(m.value.startswith("**After:") for m in app.markdown)
-    changed = decode_typed_array(chart(app, state.Inspect.SURGERY_MAPS)["data"][0]["z"])
+    changed = decode_typed_array(chart(app, Inspect.SURGERY_MAPS)["data"][0]["z"])
     assert changed.shape[0] > 0 and np.isfinite(changed).any()  # the changed layer's maps are drawn
-    assert not [slider for slider in app.slider if slider.key == "inspect_probe_dx"]  # computed only on demand
-    app.toggle(key="inspect_show_probes").set_value(True).run()
-    app.slider(key="inspect_probe_dx").set_value(5).run()
-    app.slider(key="inspect_probe_angle").set_value(30).run()
-    app.checkbox(key="inspect_probe_cover").check().run()
+    open_tab(app, "Probes")
+    app.slider(key=Inspect.PROBE_DX).set_value(5).run()
+    app.slider(key=Inspect.PROBE_ANGLE).set_value(30).run()
+    app.checkbox(key=Inspect.PROBE_COVER).check().run()
     assert not app.exception
     assert any(m.value.startswith("**Now:") for m in app.markdown)
-    app.toggle(key="inspect_occlusion").set_value(True).run()
+    app.toggle(key=Inspect.OCCLUSION).set_value(True).run()
     assert not app.exception
+    heat = decode_typed_array(chart(app, Inspect.OCCLUSION_MAP)["data"][1]["z"])
+    assert np.min(heat) >= 0.0 and np.max(heat) <= 1.0
 
 
-def test_the_sliding_window_animation(app):
-    app.toggle(key="inspect_step_animate").set_value(True).run()
+def test_grad_cam_and_saliency_in_their_tab(app):
+    assert not [chart for chart in app.get("plotly_chart") if chart.proto.id.endswith(Inspect.GRAD_CAM)]
+    open_tab(app, "Where it looks")
+    assert chart(app, Inspect.GRAD_CAM)["layout"]["title"]["text"] == "Grad-CAM"
+    assert chart(app, Inspect.SALIENCY)["layout"]["title"]["text"] == "Gradient saliency"
+    app.selectbox(key=Inspect.EXPLAIN_CLASS).set_value(5).run()
     assert not app.exception
-    animation = chart(app, state.Inspect.STEP_ANIMATION)
-    assert len(animation["frames"]) > 10 and animation["layout"]["updatemenus"]
-
-
-def test_enlarge_a_map(app):
-    app.selectbox(key="inspect_enlarge_conv2d_1").set_value(3).run()
-    assert not app.exception
-    assert any('"conv2d_1, map 3"' in element.proto.spec for element in app.get("plotly_chart"))
 
 
 def test_the_untrained_stack_and_an_uploaded_model_can_be_chosen(app):
-    app.selectbox(key="model_choice").set_value("untrained").run()
+    app.selectbox(key=Network.SELECTOR).set_value("untrained").run()
     assert not app.exception
     assert any("untrained network" in c.value for c in app.caption)
     model = build_model(PRESETS["tinyvgg"], seed=2)
-    app.file_uploader(key="model_upload").set_value(("mine.keras", model_to_bytes(model), "application/zip")).run()
+    app.file_uploader(key=Network.UPLOAD).set_value(("mine.keras", model_to_bytes(model), "application/zip")).run()
     assert not app.exception
     assert any("Loaded mine.keras" in s.value for s in app.success)
-    assert app.selectbox(key="model_choice").value == "uploaded"
+    assert app.selectbox(key=Network.SELECTOR).value == "uploaded"
     assert any("your model mine.keras" in c.value for c in app.caption)
-    assert any(e.label.startswith("conv2d_1") for e in app.expander)
-    app.file_uploader(key="model_upload").set_value(("bad.keras", b"not a zip", "application/zip")).run()
+    columns = [column["name"] for column in component_data(app, "network_overview")["columns"]]
+    assert columns[:3] == ["input", "conv2d_1", "conv2d_2"] and len(columns) == 9
+    app.file_uploader(key=Network.UPLOAD).set_value(("bad.keras", b"not a zip", "application/zip")).run()
     assert not app.exception
     assert any("bad.keras: This is not a Keras model file" in e.value for e in app.error)
-    assert app.selectbox(key="model_choice").value == "uploaded"  # the model the person had is kept
+    assert app.selectbox(key=Network.SELECTOR).value == "uploaded"  # the model the person had is kept
 
 
 def test_a_branching_model_gets_the_views_that_apply(app):
@@ -144,16 +198,10 @@ def test_a_branching_model_gets_the_views_that_apply(app):
     merged = keras.layers.Add(name="add")([left, right])
     pooled = keras.layers.GlobalAveragePooling2D(name="gap")(merged)
     model = keras.Model(inputs, keras.layers.Dense(10, activation="softmax", name="out")(pooled))
-    app.file_uploader(key="model_upload").set_value(("branches.keras", model_to_bytes(model), "application/zip")).run()
+    app.file_uploader(key=Network.UPLOAD).set_value(("branches.keras", model_to_bytes(model), "application/zip")).run()
     assert not app.exception
     assert any("not a plain stack of layers" in i.value for i in app.info)
     assert any(m.value.startswith("**Prediction:") for m in app.markdown)
-
-
-def test_grad_cam_and_saliency_on_demand(app):
-    charts_before = len(app.get("plotly_chart"))
-    app.toggle(key="inspect_show_attention").set_value(True).run()
-    assert not app.exception
-    assert len(app.get("plotly_chart")) == charts_before + 2  # Grad-CAM and saliency overlays
-    app.selectbox(key="inspect_explain_class").set_value(3).run()
-    assert not app.exception
+    assert [tab.label for tab in app.tabs] == ["Maps", "Kernels", "Probes"]
+    overview = component_data(app, "network_overview")
+    assert [column["name"] for column in overview["columns"]] == ["input", "left", "right", "add", "gap", "out"]

@@ -1,6 +1,6 @@
 """AppTest: a lesson link sets the app up (network, model, data, settings, sections, locks); presenter mode."""
 
-from tests.helpers import open_app, texts
+from tests.helpers import component_data, open_app, texts
 from visualizer.ui.pages import PAGE_FILES
 from visualizer.ui.state import App, Compare, Inspect, Learn, Network, Train
 
@@ -10,10 +10,11 @@ def test_the_convolution_lesson_opens_inspect_on_the_shipped_model():
     assert "Lesson: What does a convolution see?" in texts(at)
     assert any("LeNet-5 trained on digits" in caption.value for caption in at.caption)
     assert not [box for box in at.selectbox if box.key == Network.SELECTOR]  # the lesson locks the model
-    expanders = [expander.label for expander in at.expander]
-    assert any(label.startswith("conv2d_1") for label in expanders)  # feature maps are shown
-    assert "Teacher's notes" in expanders
-    assert not any("Grad-CAM" in text for text in texts(at).split("\n"))  # attention is not in this lesson
+    assert component_data(at, "network_overview")["columns"][1]["name"] == "conv2d_1"  # the whole network
+    assert component_data(at, "window_walk")["layer"] == "conv2d_1"  # one convolution, step by step
+    assert "Teacher's notes" in [expander.label for expander in at.expander]
+    # The lesson's sections: steps, maps, kernels and surgery; not where the network looks, nor the probes.
+    assert [tab.label for tab in at.tabs] == ["Step by step", "Maps", "Kernels", "Surgery"]
     assert at.slider(key=Inspect.EPOCH).value == 13  # the epoch series is there
     at.slider(key=Inspect.EPOCH).set_value(0).run()
     assert any("shown after epoch 0" in caption.value for caption in at.caption)

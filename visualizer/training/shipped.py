@@ -144,10 +144,13 @@ class ShippedRun:
             from visualizer.backend.forward import feature_maps, predict
 
             blank = np.zeros(self.spec.input_shape, dtype=np.float32)
-            for epoch in range(len(self.checkpoints)):
-                model = self.model_at(epoch)
-                feature_maps(model, blank)
-                predict(model, blank)
+            try:
+                for epoch in range(len(self.checkpoints)):
+                    model = self.model_at(epoch)
+                    feature_maps(model, blank)
+                    predict(model, blank)
+            except Exception:  # only a head start: a view compiles what it needs itself
+                return  # e.g. the interpreter is shutting down under this daemon thread
 
         thread = threading.Thread(target=work, name=f"warm-up-{self.name}", daemon=True)
         thread.start()
