@@ -3,10 +3,14 @@
 1. ``feature_maps`` (one pass of a cached, compiled multi-output model) against
    a plain forward pass of the same image compiled the same way (XLA), and an
    eager ``model(x)``, alternating, many times: the ratio to the compiled pass.
-2. Every figure the page builds for one image (input, prediction, the feature
-   maps of every layer, kernels, one convolution step, Grad-CAM and saliency),
-   built and serialised to JSON as Streamlit sends it: time and payload, for
-   tinyvgg and lenet5, against the plain forward pass of the same model.
+2. What the page computes when it opens on an image: the prediction, every
+   layer's maps and the conv kernels, the network overview's data and the first
+   conv filter's whole walk for the step explainer, serialised to JSON as
+   Streamlit sends it: time and payload, for tinyvgg and lenet5, against the
+   plain forward pass of the same model.
+3. For comparison, every detail figure of the tabs (input, prediction, the
+   feature maps of every layer, kernels, one convolution step, Grad-CAM and
+   saliency), each computed only when its tab is opened.
 
     python -m bench.inspect_views --repeats 50
 """
@@ -14,6 +18,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
 
@@ -25,12 +30,33 @@ from visualizer.backend.building import build_model
 from visualizer.backend.engine import tf
 from visualizer.backend.forward import feature_maps, kernels, predict
 from visualizer.backend.info import describe
-from visualizer.backend.steps import conv_step
+from visualizer.backend.steps import conv_step, conv_walk
+from visualizer.figures.explainer import conv_walk_payload
+from visualizer.figures.overview import overview_payload
 from visualizer.model.presets import PRESETS
 
 
+def first_view(model, x: np.ndarray) -> int:
+    """What the Inspect page computes and sends when it opens on ``x``: the size of its JSON, in bytes."""
+    info = describe(model)
+    probabilities = predict(model, x)
+    names = [str(index) for index in range(len(probabilities))]
+    convs = info.names("conv2d")
+    payload = overview_payload(
+        x,
+        info.layers,
+        feature_maps(model, x),
+        probabilities,
+        names,
+        kernels={name: kernels(model, name) for name in convs},
+        selected=(convs[0], 0),
+    )
+    walk = conv_walk_payload(conv_walk(model, convs[0], x, 0), input_is_image=True)
+    return len(json.dumps(payload)) + len(json.dumps(walk))
+
+
 def page_figures(model, x: np.ndarray) -> list:
-    """The figures the Inspect page shows for one image (as ``visualizer/ui/pages/inspect.py`` builds them)."""
+    """Every detail figure of the Inspect page's tabs for one image."""
     probabilities = predict(model, x)
     names = [str(index) for index in range(len(probabilities))]
     result = [figures.input_figure(x, "input"), figures.probabilities_figure(probabilities, names)]
@@ -68,7 +94,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=50)
     args = parser.parse_args()
     rng = np.random.RandomState(0)
-    print(f"{'model':<10}{'what':<40}{'median ms':>11}{'ratio':>8}{'payload KB':>12}")
+    print(f"{'model':<10}{'what':<44}{'median ms':>11}{'ratio':>8}{'payload KB':>12}")
     for name in ("tinyvgg", "lenet5"):
         spec = PRESETS[name]
         model = build_model(spec, seed=0)
@@ -77,6 +103,7 @@ def main() -> None:
         model(batch)
         feature_maps(model, x)
         page_figures(model, x)  # warm up: tracing, caches
+        first_view(model, x)
         compiled = tf.function(model, jit_compile=True, reduce_retracing=True)  # as feature_maps is compiled
         np.asarray(compiled(batch, training=False))
         eager, plain, maps = [], [], []
@@ -85,9 +112,12 @@ def main() -> None:
             plain += timed(lambda compiled=compiled, batch=batch: np.asarray(compiled(batch, training=False)), 1)
             maps += timed(lambda model=model, x=x: feature_maps(model, x), 1)
         base = statistics.median(plain)
-        page_times = []
-        payload = 0
+        page_times, view_times = [], []
+        payload = view_payload = 0
         for _ in range(max(3, args.repeats // 10)):
+            start = time.perf_counter()
+            view_payload = first_view(model, x)
+            view_times.append(time.perf_counter() - start)
             start = time.perf_counter()
             built = page_figures(model, x)
             payload = sum(len(figure.to_json()) for figure in built)
@@ -96,12 +126,13 @@ def main() -> None:
             ("plain forward pass, compiled (baseline)", plain, None),
             ("plain forward pass, eager model(x)", eager, None),
             ("feature_maps: every layer, one pass", maps, None),
-            (f"all page figures ({len(built)}), built + JSON", page_times, payload),
+            ("first view: overview + walk, built + JSON", view_times, view_payload),
+            (f"every tab's figures ({len(built)}), built + JSON", page_times, payload),
         )
         for label, times, size in rows:
             kb = "" if size is None else f"{size / 1024:.0f}"
             print(
-                f"{name:<10}{label:<40}{statistics.median(times) * 1000:>11.1f}"
+                f"{name:<10}{label:<44}{statistics.median(times) * 1000:>11.1f}"
                 f"{statistics.median(times) / base:>8.2f}{kb:>12}"
             )
 

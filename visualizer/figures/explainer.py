@@ -56,7 +56,7 @@ def conv_walk_payload(walk: Any, input_is_image: bool = False) -> dict[str, Any]
     out_h, out_w = walk.output.shape
     sums = np.asarray(walk.channel_sums, dtype=np.float32).reshape(out_h * out_w, channels)
     spelled = min(channels, MAX_SUMS)
-    rest = sums[:, spelled:].sum(axis=1) if channels > spelled else np.zeros(out_h * out_w, np.float32)
+    rest = _floats(sums[:, spelled:].sum(axis=1)) if channels > spelled else None  # None: every channel spelled
     return {
         "mode": "conv",
         "layer": walk.layer_name,
@@ -74,7 +74,7 @@ def conv_walk_payload(walk: Any, input_is_image: bool = False) -> dict[str, Any]
         "kernel": _floats(kernel[:shown]),
         "origins": walk.origins.reshape(-1, 2).astype(int).ravel().tolist(),
         "sums": _floats(sums[:, :spelled]),
-        "rest": _floats(rest),
+        "rest": rest,
         "pre": _floats(walk.pre_activation),
         "out": _floats(walk.output),
         "in_range": _range(inputs[:shown]),
