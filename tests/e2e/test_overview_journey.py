@@ -97,7 +97,7 @@ def test_hover_shows_the_inputs_a_click_opens_the_map_and_the_walk_fills_it(page
     walk.wait_for(timeout=30_000)
     assert walk.get_attribute("data-step") == "0"
     walk.scroll_into_view_if_needed()
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play the walk").click()
     page.wait_for_function(
         "() => Number(document.querySelector('.wk') ? 0 : 0) === 0", timeout=1000
     )  # the page answers while it plays
@@ -113,3 +113,22 @@ def test_hover_shows_the_inputs_a_click_opens_the_map_and_the_walk_fills_it(page
     assert "the value at row 9, column 9 of map 4" in page.locator(".wk-numbers").inner_text()
     assert_no_exception(page)
     screenshot(page, "inspect-step-explainer")
+
+
+def test_play_walks_the_overview_through_the_epochs(page, app_url):
+    page.goto(app_url + "/inspect")
+    wait_for_app(page)
+    page.locator(".ov-item").first.wait_for(timeout=60_000)
+    bars = page.locator(".ov-column[data-column='output']")
+    trained = bars.inner_text()
+    page.get_by_role("button", name="Play", exact=True).click()  # from the last epoch: starts again at epoch 0
+    page.get_by_text("shown after epoch 0").wait_for(timeout=30_000)
+    untrained = bars.inner_text()
+    assert untrained != trained  # the overview follows the epoch: the untrained network's probabilities
+    page.get_by_text("shown after epoch 2").wait_for(timeout=30_000)  # it moves on by itself
+    page.get_by_role("button", name="Pause", exact=True).click()
+    wait_for_app(page)
+    caption = page.get_by_text("shown after epoch").inner_text()
+    page.wait_for_timeout(2500)
+    assert page.get_by_text("shown after epoch").inner_text() == caption  # paused: it stays
+    assert_no_exception(page)

@@ -134,6 +134,19 @@ def test_a_trained_model_can_be_scrubbed_through_its_epochs(tiny):
     ]
 
 
+def test_play_starts_the_epochs_again_from_zero_and_pause_keeps_the_epoch(app):
+    assert app.slider(key=Inspect.EPOCH).value == 13
+    app.button(key=state.play_key(Inspect.EPOCH)).click().run()
+    assert not app.exception
+    assert app.slider(key=Inspect.EPOCH).value == 0  # played from the last epoch: from the start again
+    assert app.button(key=state.play_key(Inspect.EPOCH)).label == "Pause"
+    assert any("shown after epoch 0" in c.value for c in app.caption)
+    app.slider(key=Inspect.EPOCH).set_value(5).run()  # scrubbing while it plays
+    app.button(key=state.play_key(Inspect.EPOCH)).click().run()
+    assert app.button(key=state.play_key(Inspect.EPOCH)).label == "Play"
+    assert app.slider(key=Inspect.EPOCH).value == 5
+
+
 def test_the_maps_tab_draws_every_layer_and_enlarges_a_map(app):
     open_tab(app, "Maps")
     expanders = [e.label for e in app.expander]

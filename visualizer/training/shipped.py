@@ -10,6 +10,7 @@ TensorFlow is imported only when a model is loaded.
 
 from __future__ import annotations
 
+import atexit
 import json
 import math
 import threading
@@ -92,6 +93,21 @@ def load_checkpoints(name: str, root: Path = PRETRAINED_DIR) -> list[list[np.nda
     return [epochs[epoch] for epoch in sorted(epochs)]
 
 
+_EXITING = threading.Event()
+_WARMING: list[threading.Thread] = []
+
+
+@atexit.register
+def _finish_warming_up() -> None:
+    """At exit, stops the warm-up threads after the epoch each is compiling.
+
+    TensorFlow aborts the process when the interpreter ends under a thread that is inside it.
+    """
+    _EXITING.set()
+    for thread in _WARMING:
+        thread.join(timeout=60)
+
+
 class ShippedRun:
     """A shipped model presented as a finished training job: model, checkpoints, dataset, history.
 
@@ -146,13 +162,16 @@ class ShippedRun:
             blank = np.zeros(self.spec.input_shape, dtype=np.float32)
             try:
                 for epoch in range(len(self.checkpoints)):
+                    if _EXITING.is_set():
+                        return
                     model = self.model_at(epoch)
                     feature_maps(model, blank)
                     predict(model, blank)
             except Exception:  # only a head start: a view compiles what it needs itself
-                return  # e.g. the interpreter is shutting down under this daemon thread
+                return
 
         thread = threading.Thread(target=work, name=f"warm-up-{self.name}", daemon=True)
+        _WARMING.append(thread)
         thread.start()
         return thread
 

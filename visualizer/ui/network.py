@@ -170,7 +170,10 @@ def at_epoch(source: Source, epoch_key: str) -> Chosen:
     epochs = len(run.checkpoints) - 1
     epoch = epochs
     if epochs >= 1:
-        epoch = st.slider(
+        if state.value(epoch_key, 0) > epochs:
+            state.preset(epoch_key, epochs)  # another network with fewer epochs was picked
+        slider, play = st.columns([2.6, 1], vertical_alignment="bottom")
+        epoch = slider.slider(
             "Epoch",
             0,
             epochs,
@@ -178,9 +181,32 @@ def at_epoch(source: Source, epoch_key: str) -> Chosen:
             key=epoch_key,
             help="Scrub through training: 0 is the network before it learned anything.",
         )
+        playing = state.playing(epoch_key)
+        play.button(
+            "Pause" if playing else "Play",
+            icon=":material/pause:" if playing else ":material/play_arrow:",
+            key=state.play_key(epoch_key),
+            on_click=state.toggle_play,
+            args=(epoch_key, epochs),
+            help="Play through the epochs: watch the network learn, one epoch every second.",
+            width="stretch",
+        )
+        if playing:
+            _epoch_player(epoch_key, epochs)
     if epoch < epochs:
         what += f", shown after epoch {epoch}"
     return _described(run.model_at(epoch), run.dataset, what)
+
+
+PLAY_SECONDS = 1.0
+"""How long each epoch stays on screen while the epochs play."""
+
+
+@st.fragment(run_every=PLAY_SECONDS / 4)
+def _epoch_player(epoch_key: str, last: int) -> None:
+    """While the epochs play: moves the slider on every ``PLAY_SECONDS`` and reruns the page to show it."""
+    if state.advance_epoch(epoch_key, last, PLAY_SECONDS):
+        st.rerun(scope="app")
 
 
 def choose(epoch_key: str, selector: bool = True) -> Chosen:

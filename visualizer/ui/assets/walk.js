@@ -73,7 +73,12 @@ function setup(component) {
   }
   button("|◀◀", "Back to the first step", () => go(0));
   button("◀", "One step back", () => go(state.step - 1));
-  const play = button("▶ Play", "Play", () => (state.playing ? pause() : start()), "wk-play");
+  const play = button("▶ Play", "Play the walk", () => (state.playing ? pause() : start()), "wk-play");
+  function playLabel(text, title) {
+    play.textContent = text;
+    play.title = title;
+    play.setAttribute("aria-label", title);
+  }
   button("▶|", "One step forward", () => go(state.step + 1));
   button("▶▶|", "Fill the whole map", () => go(steps - 1));
   const speed = document.createElement("select");
@@ -273,12 +278,12 @@ function setup(component) {
   function start() {
     if (state.step >= steps - 1) state.step = 0;
     state.playing = true;
-    play.textContent = "❚❚ Pause";
+    playLabel("❚❚ Pause", "Pause the walk");
     state.timer = setInterval(() => go(state.step + 1), 1000 / state.speed);
   }
   function pause() {
     state.playing = false;
-    play.textContent = "▶ Play";
+    playLabel("▶ Play", "Play the walk");
     if (state.timer) { clearInterval(state.timer); state.timer = null; }
   }
   render();
