@@ -15,7 +15,13 @@ from visualizer.ui.pages import PAGE_FILES, PAGE_TITLES
 runtime.configure()
 
 # An emoji icon: the app serves it itself (a :material/...: page icon is fetched from an outside font host).
-st.set_page_config(page_title="CNN Visualizer", page_icon="🧠", layout="wide")
+# Presenter mode collapses the sidebar (its arrow opens it again, to leave presenter mode).
+st.set_page_config(
+    page_title="CNN Visualizer",
+    page_icon="🧠",
+    layout="wide",
+    initial_sidebar_state="collapsed" if components.sync_presenter() else "auto",
+)
 state.init()
 components.sync_lesson()
 

@@ -62,10 +62,29 @@ def assert_no_exception(page) -> None:
     assert exceptions.count() == 0, exceptions.first.inner_text()
 
 
-def screenshot(page, name: str) -> Path:
+SCROLLER = "[data-testid='stMain']"
+"""The element that scrolls a Streamlit page (the document itself never does)."""
+
+
+def screenshot(page, name: str, pages: int = 4) -> Path:
+    """Saves what the window shows as ``artifacts/<name>.png`` and, for a longer page, the next screens down
+    (``<name>-2.png``...: at most ``pages`` in all), as a person scrolling would see them; scrolls back up."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path))
+    scroller = page.locator(SCROLLER)
+    if scroller.count() == 0:
+        return path
+    start = scroller.evaluate("e => e.scrollTop")
+    for number in range(2, pages + 1):
+        moved = scroller.evaluate(
+            "e => { const before = e.scrollTop; e.scrollTop += e.clientHeight * 0.9; return e.scrollTop > before; }"
+        )
+        if not moved:
+            break
+        page.wait_for_timeout(150)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{number}.png"))
+    scroller.evaluate(f"e => {{ e.scrollTop = {start}; }}")
     return path
 
 

@@ -16,7 +16,6 @@ def test_tinyvgg_on_shapes_adopts_six_classes_and_shows_six(page, app_url):
     page.goto(app_url + "/build")
     wait_for_app(page)
     choose(page, "Start from a preset", "Tiny VGG from CNN Explainer (64x64 RGB)")
-    page.get_by_role("button", name="Load preset").click()
     page.get_by_text("Loaded the preset Tiny VGG").wait_for(timeout=30_000)
     wait_for_app(page)
 

@@ -1,4 +1,4 @@
-"""A teacher shares a lesson link; a student opens it and lands in the prepared app; presenter mode on a projector."""
+"""A teacher shares a lesson link; a student opens it and lands in the prepared app."""
 
 import pytest
 
@@ -19,15 +19,3 @@ def test_a_lesson_link_opens_the_prepared_inspect_page(page, app_url):
     assert page.get_by_role("tab", name="Step by step").count() == 1
     assert page.get_by_role("tab", name="Where it looks").count() == 0  # not part of this lesson
     screenshot(page, "lesson-convolution")
-
-
-def test_presenter_mode_from_the_url(page, app_url):
-    page.goto(f"{app_url}/build?present=1")
-    wait_for_app(page)
-    page.get_by_text("Summary").first.wait_for(timeout=60_000)
-    wait_for_app(page)
-    assert_no_exception(page)
-    assert page.get_by_role("button", name="Add layer").count() == 0  # editing hidden
-    size = page.evaluate("getComputedStyle(document.querySelector('.stApp')).fontSize")
-    assert size == "21px"
-    screenshot(page, "presenter-build")

@@ -23,7 +23,7 @@ def metric(at: AppTest, label: str) -> str:
 
 
 def summary_layers(at: AppTest) -> list[str]:
-    return list(at.dataframe[0].value["Layer"])
+    return list(at.table[0].value["Layer"])
 
 
 def test_opens_with_lenet5_and_its_exact_summary(app):
@@ -80,8 +80,8 @@ def test_editing_a_layer_updates_shapes(app):
     assert not app.exception
     # conv2d_1: (5*5*1+1)*12 = 312, conv2d_2: (5*5*12+1)*16 = 4816
     assert metric(app, "Parameters") == f"{61_706 - 156 - 2_416 + 312 + 4_816:,}"
-    table = app.dataframe[0].value
-    assert table["Output shape"][0] == "28x28x12"
+    table = app.table[0].value
+    assert table["Output"][0] == "28x28x12"
 
 
 def test_move_duplicate_remove(app):
@@ -95,11 +95,19 @@ def test_move_duplicate_remove(app):
     assert next(b.key for b in app.button if b.key and b.key.endswith("_down")) != down
 
 
-def test_presets_load(app):
-    app.selectbox(key=Build.PRESET).set_value("tinyvgg")
-    app.button(key=Build.LOAD_PRESET).click().run()
+def test_choosing_a_preset_loads_it_and_undo_brings_the_edited_stack_back(app):
+    filters = next(n for n in app.number_input if n.label == "Filters")
+    filters.set_value(12).run()  # the person's own edit
+    edited = metric(app, "Parameters")
+    app.selectbox(key=Build.PRESET).set_value("tinyvgg").run()  # no separate button
     assert metric(app, "Parameters") == "19,920"
     assert any("Tiny VGG" in s.value for s in app.success)
+    assert app.selectbox(key=Build.PRESET).value is None  # a menu: the same preset can be chosen again
+    app.button(key=Build.UNDO).click().run()
+    assert not app.exception
+    assert metric(app, "Parameters") == edited
+    assert next(n for n in app.number_input if n.label == "Filters").value == 12
+    assert not [b for b in app.button if b.key == Build.UNDO]  # offered once
 
 
 def test_spec_upload_good_and_bad_files(app):
@@ -147,12 +155,11 @@ def test_every_layer_type_can_be_added_from_the_registry(app, layer_type):
 
 
 def test_global_max_pooling_is_built_with_its_exact_shape(app):
-    app.selectbox(key=Build.PRESET).set_value("tinyvgg")
-    app.button(key=Build.LOAD_PRESET).click().run()
+    app.selectbox(key=Build.PRESET).set_value("tinyvgg").run()
     app.selectbox(key=Build.ADD_TYPE).set_value("globalmaxpool2d")
     app.button(key=Build.ADD_LAYER).click().run()
     assert not app.exception
     assert summary_layers(app)[-2:] == ["globalmaxpool2d_1", "output"]
-    table = app.dataframe[0].value
-    assert list(table["Output shape"])[-2:] == ["10", "10"] and list(table["Parameters"])[-2:] == [0, 110]
+    table = app.table[0].value
+    assert list(table["Output"])[-2:] == ["10", "10"] and list(table["Parameters"])[-2:] == ["0", "110"]
     assert 'layers.GlobalMaxPooling2D(name="globalmaxpool2d_1")' in app.code[0].value

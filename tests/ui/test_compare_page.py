@@ -39,7 +39,7 @@ def test_train_with_and_without_dropout_side_by_side(app):
         assert job.wait(300) and job.status().state == "finished"
     app.run()
     assert not app.exception
-    table = app.dataframe[0].value
+    table = app.table[0].value
     assert list(table["network"]) == runs["labels"]
     assert table["test accuracy"][0] == f"{evaluate(first.model, first.dataset).accuracy:.1%}"  # dropout off
     training = evaluate(first.model, first.dataset, split="training").accuracy

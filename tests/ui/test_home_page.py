@@ -29,3 +29,14 @@ def test_home_names_a_shared_stack_and_warns_about_an_unbuildable_one():
         )
     )
     assert any("can't be built yet" in w.value for w in broken.warning)
+
+
+def test_one_primary_button_starts_on_a_trained_network_and_the_steps_are_links():
+    at = open_app()
+    primary = [button for button in at.button if button.proto.type == "primary"]
+    assert [button.label for button in primary] == ["Look inside a trained network"]
+    links = [link.proto.label for link in at.get("page_link")]
+    assert links[:4] == ["1 · Build", "2 · Train", "3 · Look inside", "4 · Learn the ideas"]
+    primary[0].click().run()
+    assert not at.exception
+    assert any(component.proto.component_name.endswith("network_overview") for component in at.get("bidi_component"))

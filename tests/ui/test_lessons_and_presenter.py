@@ -1,5 +1,7 @@
 """AppTest: a lesson link sets the app up (network, model, data, settings, sections, locks); presenter mode."""
 
+import json
+
 from tests.helpers import component_data, open_app, texts
 from visualizer.ui.pages import PAGE_FILES
 from visualizer.ui.state import App, Compare, Inspect, Learn, Network, Train
@@ -58,6 +60,9 @@ def test_presenter_mode_hides_editing_and_enlarges_type():
     at.switch_page(PAGE_FILES["build"]).run()
     assert not at.exception
     assert not [box for box in at.number_input if box.key and box.key.startswith("build_")]
-    assert any("font-size: 21px" in element.proto.body for element in at.get("html"))
+    assert any("html { font-size: 24px; }" in element.proto.body for element in at.get("html"))  # 1.5x
+    assert list(at.table[0].value["Layer"])[:2] == ["conv2d_1", "avgpool2d_1"]  # the summary lists the layers
+    diagram = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert diagram["layout"]["font"]["size"] == 18  # figure texts 1.5x too
     at.toggle(key=App.PRESENTER).set_value(False).run()
     assert [box for box in at.number_input if box.key and box.key.startswith("build_")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -80,3 +81,45 @@ def cell_outline(
         "y1": row + height - 0.5,
         "line": {"color": colour, "width": 3},
     }
+
+
+PLOTLY_FONT_SIZE = 12
+"""Plotly's default text size, which every text of a figure inherits unless it sets its own."""
+_FONT_KEYS = frozenset({"font", "textfont", "tickfont", "insidetextfont", "outsidetextfont", "title_font"})
+
+
+def _scale_fonts(node: Any, factor: float) -> None:
+    """Multiplies every explicit font size inside a figure dict (in place)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in _FONT_KEYS and isinstance(value, dict) and isinstance(value.get("size"), (int, float)):
+                value["size"] = value["size"] * factor
+            if isinstance(value, (dict, list)) and not (isinstance(value, dict) and "bdata" in value):
+                _scale_fonts(value, factor)
+    elif isinstance(node, list):
+        for item in node:
+            if isinstance(item, (dict, list)):
+                _scale_fonts(item, factor)
+
+
+def scaled(figure: go.Figure, factor: float) -> go.Figure:
+    """The same figure with every text, margin and its height ``factor`` times larger (presenter mode).
+
+    Texts that set no size inherit the layout's font, which is set to ``factor`` x Plotly's default.
+    """
+    if factor == 1:
+        return figure
+    spec = figure.to_dict()
+    layout = spec.setdefault("layout", {})
+    _scale_fonts(spec, factor)
+    font = layout.setdefault("font", {})
+    if "size" not in font:
+        font["size"] = PLOTLY_FONT_SIZE * factor
+    if isinstance(layout.get("height"), (int, float)):
+        layout["height"] = round(layout["height"] * factor)
+    margin = layout.get("margin")
+    if isinstance(margin, dict):
+        for side in ("l", "r", "t", "b"):
+            if isinstance(margin.get(side), (int, float)):
+                margin[side] = round(margin[side] * factor)
+    return unvalidated_figure(spec.get("data", []), layout, spec.get("frames"))

@@ -41,7 +41,8 @@ def colour_table(scale: str) -> np.ndarray:
 
 
 def coloured(values: np.ndarray, low: float, high: float, scale: str = "Viridis") -> np.ndarray:
-    """A 2-D array as RGB uint8 pixels on ``scale``, ``low`` and ``high`` at its ends."""
+    """A 2-D array as RGB uint8 pixels on ``scale``, ``low`` and ``high`` at its ends (not-a-number as ``low``)."""
     span = high - low if high > low else 1.0
-    indices = np.clip((np.asarray(values, dtype=np.float64) - low) / span * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    data = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=low, posinf=high, neginf=low)
+    indices = np.clip((data - low) / span * 255.0 + 0.5, 0, 255).astype(np.uint8)
     return colour_table(scale)[indices]

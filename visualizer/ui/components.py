@@ -67,6 +67,10 @@ def _field_input(editor: dict[str, Any], value: Any, uid: int, name: str) -> Any
     raise ValueError(f"Unknown editor widget {widget!r}")  # pragma: no cover - the registry test checks them
 
 
+WIDGET_WIDTHS = {"choice": 1.7, "pool_strides": 1.5}
+"""Room for each kind of editor widget relative to a number box: a select shows its whole value ("same")."""
+
+
 def layer_editor(layer: dict[str, Any], uid: int) -> dict[str, Any]:
     """Shows the controls of one layer and returns the edited layer dict.
 
@@ -81,7 +85,8 @@ def layer_editor(layer: dict[str, Any], uid: int) -> dict[str, Any]:
     fields = editor_fields(layer["type"])
     if not fields:
         return edited
-    columns = st.columns([editor.get("width", 1) for _, editor in fields]) if len(fields) > 1 else [st.container()]
+    widths = [editor.get("width", WIDGET_WIDTHS.get(editor["widget"], 1.0)) for _, editor in fields]
+    columns = st.columns(widths) if len(fields) > 1 else [st.container()]
     for column, (name, editor) in zip(columns, fields, strict=True):
         with column:
             edited[name] = _field_input(editor, layer[name], uid, name)
@@ -97,6 +102,42 @@ def pending_notice() -> None:
     if notice is not None:
         kind, text = notice
         {"success": st.success, "info": st.info}.get(kind, st.error)(text)
+
+
+PRESENTER_SCALE = 1.5
+"""How much larger presenter mode draws every text: prose, widgets, tables, figures and the components."""
+NO_BAR = {"displayModeBar": False}
+
+
+def text_scale() -> float:
+    """How much larger than normal texts are drawn now (``PRESENTER_SCALE`` in presenter mode)."""
+    return PRESENTER_SCALE if state.presenter() else 1.0
+
+
+def chart(figure: Any, key: str, *, alt: str, container: Any = None, **options: Any) -> Any:
+    """Shows a Plotly figure, with ``alt`` as its text alternative; presenter mode draws its texts larger.
+
+    Args:
+        figure: A ``go.Figure``.
+        key: Its widget key (from ``ui.state``).
+        alt: What the figure shows, in words (for screen readers).
+        container: Where to draw it (a column); the current place by default.
+        **options: Passed on to ``st.plotly_chart`` (``on_select``...); the mode bar is hidden unless given.
+    """
+    if state.presenter():
+        from visualizer.figures.encoding import scaled
+
+        figure = scaled(figure, PRESENTER_SCALE)
+    options.setdefault("config", NO_BAR)
+    return (container or st).plotly_chart(figure, key=key, alt=alt, **options)
+
+
+def table(rows: dict[str, list[Any]] | list[dict[str, Any]], *, alt: str) -> None:
+    """Shows a small table (column name -> values, or one dict per row) as text that wraps and scales with the page.
+
+    Never clipped, unlike a scrolling data grid, and read by screen readers as a table.
+    """
+    st.table(rows, hide_index=True, border="horizontal", alt=alt)
 
 
 def clicked_customdata(event: Any) -> list[int] | None:
@@ -162,14 +203,10 @@ def fits_dataset(spec: ModelSpec, dataset: Dataset, adopt_key: str) -> bool:
 
 PRESENTER_CSS = """
 <style>
-html, .stApp { font-size: 21px; }
-.stApp h1 { font-size: 3rem; }
-.stApp h2, .stApp h3 { font-size: 2.1rem; }
-.stMarkdown p, .stMarkdown li, .stCaption, label p { font-size: 1.15rem !important; }
-.stPlotlyChart svg text { font-size: 17px !important; }
-.stPlotlyChart .legend text { font-size: 16px !important; }
+html { font-size: 24px; }
 </style>
 """
+"""Presenter mode: the root size 1.5x (Streamlit sizes its texts and widgets in rem), then what it sizes in px."""
 
 
 def sync_lesson() -> None:
@@ -221,10 +258,15 @@ def lesson_panel() -> None:
         st.button("Leave the lesson", key=state.App.LESSON_LEAVE, on_click=_leave, icon=":material/logout:")
 
 
-def presenter_toggle() -> bool:
-    """The sidebar switch for presenter mode (``?present=1`` turns it on once); returns whether it is on."""
+def sync_presenter() -> bool:
+    """Turns presenter mode on once for a link with ``?present=1``; returns whether it is on (before any drawing)."""
     if st.query_params.get(state.PRESENTER_PARAM) == "1" and state.value(state.App.PRESENTER) is None:
         state.preset(state.App.PRESENTER, True)
+    return state.presenter()
+
+
+def presenter_toggle() -> bool:
+    """The sidebar switch for presenter mode; returns whether it is on."""
     on = st.sidebar.toggle(
         "Presenter mode",
         key=state.App.PRESENTER,

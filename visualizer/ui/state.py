@@ -18,6 +18,7 @@ values.
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 from typing import Any
@@ -45,6 +46,8 @@ NEXT_UID = "build_next_uid"
 INPUT_SHAPE = "build_input_shape"
 NUM_CLASSES = "build_num_classes"
 GENERATION = "build_generation"
+REPLACED_STACK = "build_replaced_stack"
+JUST_REPLACED = "build_just_replaced"
 NOTICE = "app_notice"
 TRAIN_JOB = "train_job"
 TRAINED_JOB = "trained_job"
@@ -73,15 +76,20 @@ class App:
     LESSON_LEAVE = "lesson_leave"
 
 
+class Home:
+    """Widgets of the Home page."""
+
+    START = "home_start"
+
+
 class Build:
     """Widgets of the Build page."""
 
     UPLOAD = "build_upload"
     PRESET = "build_preset"
-    LOAD_PRESET = "build_load_preset"
     ADD_TYPE = "build_add_type"
     ADD_LAYER = "build_add_layer"
-    SUMMARY = "build_summary"
+    UNDO = "build_undo"
     DIAGRAM = "build_diagram"
     DOWNLOAD_CODE = "build_download_code"
     DOWNLOAD_SPEC = "build_download_spec"
@@ -410,6 +418,36 @@ def set_spec(spec: ModelSpec) -> None:
     st.session_state[INPUT_SHAPE] = list(spec.input_shape)
     st.session_state[NUM_CLASSES] = spec.num_classes
     st.session_state[STACK] = [new_entry(layer.to_dict()) for layer in spec.layers]
+    st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
+
+
+def replace_spec(spec: ModelSpec) -> None:
+    """Replaces the stack with ``spec``'s (a preset, a file), keeping the one it replaces for ``undo_replace``."""
+    st.session_state[REPLACED_STACK] = {
+        INPUT_SHAPE: input_shape(),
+        NUM_CLASSES: num_classes(),
+        STACK: copy.deepcopy(stack()),
+    }
+    st.session_state[JUST_REPLACED] = True
+    set_spec(spec)
+
+
+def pop_just_replaced() -> bool:
+    """Whether the stack was just replaced (once: the page offers to undo it right after)."""
+    return bool(st.session_state.pop(JUST_REPLACED, False)) and can_undo_replace()
+
+
+def can_undo_replace() -> bool:
+    """Whether a stack replaced by a preset or a file can be brought back."""
+    return REPLACED_STACK in st.session_state
+
+
+def undo_replace() -> None:
+    """Brings back the stack the last preset or file replaced, as it was (even one that did not build)."""
+    replaced = st.session_state.pop(REPLACED_STACK, None)
+    if replaced is None:
+        return
+    st.session_state.update(replaced)
     st.session_state[GENERATION] = st.session_state.get(GENERATION, 0) + 1
 
 

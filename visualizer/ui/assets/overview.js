@@ -75,6 +75,7 @@ function draw(component) {
     head.className = "ov-head";
     head.innerHTML = `<div class="ov-name"></div><div class="ov-shape"></div>`;
     head.querySelector(".ov-name").textContent = column.name;
+    head.title = `${column.title}: ${column.shape}`;
     head.querySelector(".ov-shape").textContent = column.shape;
     head.title = column.title;
     box.appendChild(head);

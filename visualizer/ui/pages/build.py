@@ -23,8 +23,16 @@ MAX_SPEC_FILE_BYTES = 1_000_000
 
 def _load_preset() -> None:
     name = state.value(Build.PRESET)
-    state.set_spec(PRESETS[name])
+    if name is None:
+        return
+    state.replace_spec(PRESETS[name])
+    state.preset(Build.PRESET, None)  # a menu of actions: choosing the same preset again reloads it
     state.set_notice("success", f"Loaded the preset {PRESET_TITLES[name]}.")
+
+
+def _undo_replace() -> None:
+    state.undo_replace()
+    state.set_notice("info", "Your previous stack is back.")
 
 
 def _load_uploaded_spec() -> None:
@@ -44,7 +52,7 @@ def _load_uploaded_spec() -> None:
     except SpecError as error:
         state.set_notice("error", f"{uploaded.name} could not be loaded: {error} Your stack was not changed.")
         return
-    state.set_spec(spec)
+    state.replace_spec(spec)
     state.set_notice("success", f"Loaded the stack from {uploaded.name}.")
 
 
@@ -61,11 +69,12 @@ def _toolbar() -> None:
         st.selectbox(
             "Start from a preset",
             list(PRESETS),
-            index=list(PRESETS).index(state.DEFAULT_PRESET),
+            index=None,
+            placeholder="Choose one: it replaces the stack below",
             format_func=PRESET_TITLES.__getitem__,
             key=Build.PRESET,
+            on_change=_load_preset,
         )
-        st.button("Load preset", key=Build.LOAD_PRESET, on_click=_load_preset)
     with upload:
         st.file_uploader(
             "Open a spec file (.json)",
@@ -170,25 +179,17 @@ def _head_rows(rows: list[LayerSummary]) -> None:
         )
 
 
-def _read_only_rows(rows: list[LayerSummary]) -> None:
-    """The stack as a list, for a lesson that fixes it or presenter mode."""
-    st.markdown(
-        "\n".join(f"{index}. **{row.name}** · {format_shape(row.output_shape)}" for index, row in enumerate(rows, 1))
-    )
-
-
 def _summary_table(spec: ModelSpec, rows: list[LayerSummary], error: SpecError | None) -> None:
     fields = receptive_fields(spec) if error is None else [None] * len(rows)
-    table = {
+    table = {  # no "type" column: a layer's name says it (conv2d_1)
         "Layer": [row.name for row in rows],
-        "Type": [row.type for row in rows],
-        "Output shape": [format_shape(row.output_shape) for row in rows],
-        "Parameters": [row.params for row in rows],
+        "Output": [format_shape(row.output_shape) for row in rows],
+        "Parameters": [f"{row.params:,}" for row in rows],
         "Receptive field": [
             ("whole image" if field is None else f"{field[0]}x{field[1]}") if error is None else "–" for field in fields
         ],
     }
-    st.dataframe(table, hide_index=True, width="stretch", key=Build.SUMMARY)
+    components.table(table, alt="Every layer's type, output shape, parameters and receptive field.")
 
 
 def _code_section(spec: ModelSpec) -> None:
@@ -226,6 +227,10 @@ def render() -> None:
         "it to share."
     )
     components.pending_notice()
+    if state.pop_just_replaced():
+        st.button(
+            "Undo: bring back the stack it replaced", key=Build.UNDO, on_click=_undo_replace, icon=":material/undo:"
+        )
     editable = not (state.is_locked("stack") or state.presenter())
     if editable:
         _toolbar()
@@ -235,29 +240,24 @@ def render() -> None:
         st.info("This lesson fixes the network: it is shown here, not edited.", icon=":material/lock:")
     diagram = st.container()
 
-    editor, overview = st.columns([1.15, 1], gap="large")
     slots: list = []
-    with editor:
-        st.subheader("Layers")
-        if editable:
-            slots = _layer_rows()
+    head_slot = overview = st.container()  # shown, not edited: the summary's table lists the layers
+    if editable:
+        editor, overview = st.columns([1.15, 1], gap="large")
+        with editor:
+            st.subheader("Layers")
+            slots = _layer_rows()  # the editors' values are read into the stack here
             if not state.stack():
                 st.info("No layers yet: add one below. The head alone is a plain linear classifier.")
-        head_slot = st.container()
-        if editable:
+            head_slot = st.container()
             _add_layer_controls()
-
     spec, error = state.current_spec()
     rows, shape_error = summarize_until_error(spec) if spec is not None else ([], error)
     error = error or shape_error
-    if spec is not None:
-        if editable:
-            _fill_layer_headers(slots, rows, shape_error)
-            with head_slot:
-                _head_rows(rows)
-        else:
-            with head_slot:
-                _read_only_rows(rows)
+    if editable and spec is not None:
+        _fill_layer_headers(slots, rows, shape_error)
+        with head_slot:
+            _head_rows(rows)
 
     with overview:
         st.subheader("Summary")
@@ -270,10 +270,11 @@ def render() -> None:
             count.metric("Keras layers", len(rows) if error is None else "–")
             _summary_table(spec, rows, error)
             with diagram:
-                st.plotly_chart(
+                components.chart(
                     architecture_figure(spec.input_shape, rows, error_after=None if error is None else len(rows)),
-                    key=Build.DIAGRAM,
-                    config={"displayModeBar": False},
+                    Build.DIAGRAM,
+                    alt="The network as a row of blocks, one per layer, each sized by its output shape: "
+                    + ", then ".join(f"{row.name} {format_shape(row.output_shape)}" for row in rows),
                 )
     if spec is not None and error is None:
         _code_section(spec)

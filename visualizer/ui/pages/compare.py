@@ -96,7 +96,16 @@ def _progress(labels: list[str], jobs: list) -> None:
         else:
             st.progress(status.progress, text=f"{label}: epoch {status.epoch} of {status.epochs} ({status.state})")
     epochs = jobs[0].config.epochs
-    st.plotly_chart(comparison_curves(histories, epochs), key=Compare.CURVES, config={"displayModeBar": False})
+    components.chart(
+        comparison_curves(histories, epochs),
+        Compare.CURVES,
+        alt="Loss and accuracy per epoch of the two networks, one colour each, training solid and test dashed: "
+        + "; ".join(
+            f"{label} {history['val_accuracy'][-1]:.0%} test accuracy after {len(history['val_accuracy'])} epochs"
+            for label, history in histories.items()
+            if history.get("val_accuracy")
+        ),
+    )
 
 
 def _accuracies(job) -> tuple[float, float]:
@@ -132,7 +141,7 @@ def _results(labels: list[str], jobs: list) -> None:
             }
         )
     if rows:
-        st.dataframe(rows, hide_index=True, key=Compare.TABLE)
+        components.table(rows, alt="Training and test accuracy of both networks, and the gap between them.")
         st.caption(
             "Both accuracies of the final networks, measured the same way (dropout off). A large gap between "
             "them is overfitting: the network remembers its training images instead of learning what makes a "
@@ -146,9 +155,10 @@ def _results(labels: list[str], jobs: list) -> None:
             if not names:
                 st.caption("No convolution layer (or no trained model).")
                 continue
-            st.plotly_chart(
+            components.chart(
                 kernel_grid(kernels(job.model, names[0]), max_filters=16, max_channels=3),
-                key=Compare.kernels(position),
+                Compare.kernels(position),
+                alt=f"The first-layer filters {label} learned: red weights positive, blue negative.",
             )
 
 

@@ -18,25 +18,29 @@ from visualizer.ui.pages import PAGE_FILES
 
 STEPS = [
     (
+        "build",
         "1 · Build",
         "Stack convolution, pooling, dense and dropout layers, or start from LeNet-5 or Tiny VGG. "
         "Every shape and parameter count is exact and updates as you type.",
     ),
     (
+        "train",
         "2 · Train",
         "Train on real handwritten digits or generated shapes while the loss and accuracy curves grow live.",
     ),
     (
+        "inspect",
         "3 · Look inside",
         "See the kernels, the feature maps of your own image, the arithmetic of one convolution step, "
         "and where the network looks (Grad-CAM).",
     ),
     (
+        "learn",
         "4 · Learn the ideas",
         "Activation functions and their gradients, classic kernels such as Sobel and blur, pooling and "
         "dropout, each one live.",
     ),
-]
+]  # the steps of the tour: the page each opens, its title and what it does
 
 
 def _current_network() -> None:
@@ -70,17 +74,18 @@ def render() -> None:
         "network trains. Everything runs on this machine, offline."
     )
     components.pending_notice()
-    _current_network()
+    start, note = st.columns([1, 2], vertical_alignment="center")
+    if start.button(
+        "Look inside a trained network", key=state.Home.START, type="primary", icon=":material/visibility:"
+    ):
+        st.switch_page(PAGE_FILES["inspect"])
+    note.caption("LeNet-5, trained on handwritten digits, ships with the app: no training, no waiting.")
     st.markdown("#### How it works")
-    for column, (title, text) in zip(st.columns(len(STEPS)), STEPS):
+    for column, (page, title, text) in zip(st.columns(len(STEPS)), STEPS, strict=True):
         with column:
-            st.markdown(f"**{title}**")
+            st.page_link(PAGE_FILES[page], label=title)
             st.caption(text)
-    st.page_link(
-        PAGE_FILES["inspect"],
-        label="Look inside a trained network now (shipped with the app, no training needed)",
-        icon=":material/visibility:",
-    )
+    _current_network()
     _lessons()
 
 

@@ -40,9 +40,7 @@ FITS = {"crop": "crop the centre", "pad": "fit whole, pad the edges", "stretch":
 MAX_SHOWN_MAPS = 32
 # (Comments, not docstrings, below: Streamlit shows a page script's bare strings.)
 OPENED_KINDS = ("conv2d", "maxpool2d", "avgpool2d")  # layers whose maps are shown open; the others start folded
-NO_BAR = {"displayModeBar": False}
 WALKS = ("conv2d", "maxpool2d", "avgpool2d")  # the layers the step explainer can walk through
-PRESENTER_SCALE = 1.5  # how much larger the overview and the explainer draw in presenter mode
 # Less room above the page, and the header pinned while the details scroll.
 PAGE_CSS = f"""
 <style>
@@ -166,7 +164,7 @@ def _overview(seen: Seen) -> None:
         kernels={name: kernels(seen.model, name) for name in info.names("conv2d")},
         selected=state.picked_item(info.names()) or _default_pick(info),
     )
-    scale = PRESENTER_SCALE if state.presenter() else 1.0
+    scale = components.text_scale()
     overview.network_overview(payload, key=Inspect.OVERVIEW, height=0, scale=scale)
     st.caption(
         "Every layer of the network for this image, left to right. Hover a map or a bar to see the maps it is "
@@ -187,16 +185,21 @@ def _feature_maps(seen: Seen) -> None:
         label = f"{layer.name} · {layer.keras_class} → {format_shape(values.shape)}"
         with st.expander(label, expanded=layer.is_map and layer.kind in OPENED_KINDS):
             if not layer.is_map:
-                st.plotly_chart(vector_figure(values), key=Inspect.vector(layer.name), config=NO_BAR)
+                components.chart(
+                    vector_figure(values),
+                    Inspect.vector(layer.name),
+                    alt=f"Bars: the {values.size} values of {layer.name} for this image.",
+                )
                 continue
             if values.shape[2] > MAX_SHOWN_MAPS:
                 st.caption(f"The first {MAX_SHOWN_MAPS} of {values.shape[2]} maps.")
-            event = st.plotly_chart(
+            event = components.chart(
                 feature_map_grid(values, max_maps=MAX_SHOWN_MAPS, shared_scale=shared),
-                key=Inspect.maps(layer.name),
+                Inspect.maps(layer.name),
+                alt=f"A grid of the {min(values.shape[2], MAX_SHOWN_MAPS)} feature maps of {layer.name}, bright "
+                "where the map responds strongly to this image; click one to enlarge it.",
                 on_select="rerun",
                 selection_mode="points",
-                config=NO_BAR,
             )
             choice = st.selectbox(
                 "Enlarge a map (or click one)",
@@ -206,10 +209,10 @@ def _feature_maps(seen: Seen) -> None:
             clicked = components.clicked_customdata(event)
             picked = clicked[0] if clicked else (None if choice == "none" else int(choice))
             if picked is not None and picked < values.shape[2]:
-                st.plotly_chart(
+                components.chart(
                     enlarged_map(values[:, :, picked], f"{layer.name}, map {picked}"),
-                    key=Inspect.enlarged(layer.name),
-                    config=NO_BAR,
+                    Inspect.enlarged(layer.name),
+                    alt=f"Map {picked} of {layer.name}, enlarged, with its colour scale.",
                 )
 
 
@@ -227,8 +230,17 @@ def _kernels(seen: Seen) -> None:
             expanded=position == 0,
         ):
             if position == 0 and weights.shape[2] == 3:
-                st.plotly_chart(kernel_colour_images(weights), key=Inspect.colour_kernels(name), config=NO_BAR)
-            st.plotly_chart(kernel_grid(weights), key=Inspect.kernels(name), config=NO_BAR)
+                components.chart(
+                    kernel_colour_images(weights),
+                    Inspect.colour_kernels(name),
+                    alt=f"The {weights.shape[3]} filters of {name} as small colour images.",
+                )
+            components.chart(
+                kernel_grid(weights),
+                Inspect.kernels(name),
+                alt=f"The weights of the {weights.shape[3]} filters of {name}, one row per filter and one square "
+                "per input channel: red positive, blue negative.",
+            )
 
 
 def _default_pick(info) -> tuple[str, int] | None:
@@ -268,7 +280,7 @@ def _step_by_step(seen: Seen) -> None:
             f"{walk.strides[0]} over the same channel of the layer's input and keeps the {keeps} of each window. "
             "Click another map above."
         )
-    overview.window_walk(payload, key=Inspect.WALK, scale=PRESENTER_SCALE if state.presenter() else 1.0)
+    overview.window_walk(payload, key=Inspect.WALK, scale=components.text_scale())
 
 
 def _surgery(seen: Seen) -> None:
@@ -299,14 +311,20 @@ def _surgery(seen: Seen) -> None:
     before_col, after_col = st.columns(2)
     with before_col:
         st.markdown(f"**Before: {class_label(class_names, top_before)}** ({probabilities[top_before]:.0%})")
-        st.plotly_chart(probabilities_figure(probabilities, class_names), key=Inspect.SURGERY_BEFORE, config=NO_BAR)
+        components.chart(
+            probabilities_figure(probabilities, class_names),
+            Inspect.SURGERY_BEFORE,
+            alt="The class probabilities before the change.",
+        )
     with after_col:
         st.markdown(f"**After: {class_label(class_names, top_after)}** ({after[top_after]:.0%})")
-        st.plotly_chart(probabilities_figure(after, class_names), key=Inspect.SURGERY_AFTER, config=NO_BAR)
-    st.plotly_chart(
+        components.chart(
+            probabilities_figure(after, class_names), Inspect.SURGERY_AFTER, alt="The class probabilities after it."
+        )
+    components.chart(
         feature_map_grid(feature_maps(changed, x)[name], title=f"{name} after the change"),
-        key=Inspect.SURGERY_MAPS,
-        config=NO_BAR,
+        Inspect.SURGERY_MAPS,
+        alt=f"The feature maps of {name} after the change.",
     )
 
 
@@ -331,17 +349,26 @@ def _probes(seen: Seen) -> None:
         occlusion = (row, col, size)
     probed = perturb(x, (shift_y, shift_x), angle, noise, occlusion)
     image_col, bars_col = st.columns([1, 2])
-    image_col.plotly_chart(input_figure(probed, "probed input"), key=Inspect.PROBE_IMAGE, config=NO_BAR)
+    components.chart(
+        input_figure(probed, "probed input"),
+        Inspect.PROBE_IMAGE,
+        alt="The image after the shift, rotation, noise and cover chosen above.",
+        container=image_col,
+    )
     after = predict(model, probed)
     top = int(after.argmax())
     with bars_col:
         st.markdown(f"**Now: {class_label(class_names, top)}** ({after[top]:.0%})")
-        st.plotly_chart(probabilities_figure(after, class_names), key=Inspect.PROBE_BARS, config=NO_BAR)
+        components.chart(
+            probabilities_figure(after, class_names),
+            Inspect.PROBE_BARS,
+            alt="The class probabilities for the changed image.",
+        )
     if st.toggle("Occlusion sensitivity: which squares matter most for the prediction", key=Inspect.OCCLUSION):
-        st.plotly_chart(
+        components.chart(
             overlay_figure(x, occlusion_importance(occlusion_map(model, x)), "probability lost when covered"),
-            key=Inspect.OCCLUSION_MAP,
-            config=NO_BAR,
+            Inspect.OCCLUSION_MAP,
+            alt="The image with a heat map on top: bright where covering a square costs the prediction most.",
         )
 
 
@@ -362,17 +389,21 @@ def _attention(seen: Seen) -> None:
     )
     cam_col, saliency_col = st.columns(2)
     if info.names("conv2d"):
-        cam_col.plotly_chart(
+        components.chart(
             overlay_figure(x, grad_cam(model, x, class_index=int(chosen)), "Grad-CAM"),
-            key=Inspect.GRAD_CAM,
-            config=NO_BAR,
+            Inspect.GRAD_CAM,
+            alt="Grad-CAM: the image with a heat map on top, bright where the last convolution's maps raise the "
+            "chosen class's score.",
+            container=cam_col,
         )
     else:
         cam_col.info("Grad-CAM needs a convolution layer.")
-    saliency_col.plotly_chart(
+    components.chart(
         overlay_figure(x, saliency(model, x, class_index=int(chosen)), "Gradient saliency", opacity=0.6),
-        key=Inspect.SALIENCY,
-        config=NO_BAR,
+        Inspect.SALIENCY,
+        alt="Gradient saliency: the image with a heat map on top, bright at the pixels whose change would move "
+        "the chosen class's score most.",
+        container=saliency_col,
     )
 
 

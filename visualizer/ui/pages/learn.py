@@ -174,7 +174,12 @@ def _activations() -> None:
         return
     x = np.linspace(low, high, 401)
     curves = {_title(name): curve(name, x, **settings[name]) for name in names}
-    st.plotly_chart(activation_curves_figure(x, curves), key=Learn.CURVES_CHART)
+    components.chart(
+        activation_curves_figure(x, curves),
+        Learn.CURVES_CHART,
+        alt=f"Curves of {', '.join(curves)} from x = {low:g} to {high:g}, each activation (solid) with its "
+        "derivative (dashed), one colour per activation.",
+    )
 
     st.subheader("Vanishing gradients")
     st.markdown(
@@ -187,8 +192,10 @@ def _activations() -> None:
     start = right.slider("Value entering the first layer", -3.0, 3.0, 0.5, 0.1, key=Learn.START)
     compared = list(dict.fromkeys(["sigmoid", "relu", *names]))
     products = {name: gradient_through_depth(name, depth, start, **settings.get(name, {})) for name in compared}
-    st.plotly_chart(
-        gradient_depth_figure({_title(name): values for name, values in products.items()}), key=Learn.DEPTH_CHART
+    components.chart(
+        gradient_depth_figure({_title(name): values for name, values in products.items()}),
+        Learn.DEPTH_CHART,
+        alt=f"How much of the gradient survives after each of {depth} layers, on a log scale, per activation.",
     )
     sigmoid_factor, relu_factor = products["sigmoid"][-1], products["relu"][-1]
     st.caption(
@@ -269,9 +276,11 @@ def _histograms(model, input_shape, dataset, what: str) -> None:
             y, _ = curve(item.activation, x)
             flat = flat_fraction(item.activation, values)
             title = f"{item.layer_name} · {_title(item.activation)} · {flat:.0%} in a flat region"
-            st.plotly_chart(
+            components.chart(
                 preactivation_figure(values, x, y, _title(item.activation), title),
-                key=Learn.histogram(item.layer_name),
+                Learn.histogram(item.layer_name),
+                alt=f"A histogram of the values entering {item.layer_name}'s {_title(item.activation)} under the "
+                f"activation's curve: {flat:.0%} of them fall where the curve is flat.",
             )
 
 
@@ -347,12 +356,24 @@ def _kernels() -> None:
         st.error(str(error))
         return
     columns = st.columns([2, 1, 2])
-    columns[0].plotly_chart(input_figure(image, f"input: {where}"), key=Learn.KERNEL_INPUT)
-    columns[1].plotly_chart(number_grid(kernel, "kernel"), key=Learn.KERNEL_GRID)
+    components.chart(
+        input_figure(image, f"input: {where}"),
+        Learn.KERNEL_INPUT,
+        alt=f"The input image: {where}.",
+        container=columns[0],
+    )
+    components.chart(
+        number_grid(kernel, "kernel"),
+        Learn.KERNEL_GRID,
+        alt="The kernel's weights: " + "; ".join(", ".join(f"{value:g}" for value in row) for row in kernel),
+        container=columns[1],
+    )
     channels = "each channel" if per_channel and colour else "gray"
-    columns[2].plotly_chart(
+    components.chart(
         kernel_output_figure(output, f"output ({channels}) {output.shape[0]}x{output.shape[1]}"),
-        key=Learn.KERNEL_OUTPUT,
+        Learn.KERNEL_OUTPUT,
+        alt=f"The kernel's output, {output.shape[0]}x{output.shape[1]}: bright where the image matches the kernel.",
+        container=columns[2],
     )
     st.markdown(_size_formula(image.shape[0], kernel.shape[0], stride, padding, "kernel"))
 
@@ -394,8 +415,18 @@ def _pooling() -> None:
     output = pool2d(values, kind, window, stride)
     if kind == "global_average":
         left, right = st.columns(2)
-        left.plotly_chart(number_grid(values, "feature map", "Blues", centre=False), key=Learn.POOL_INPUT)
-        right.plotly_chart(number_grid(output, "global average", "Blues", centre=False), key=Learn.POOL_OUTPUT)
+        components.chart(
+            number_grid(values, "feature map", "Blues", centre=False),
+            Learn.POOL_INPUT,
+            alt=f"A {size}x{size} feature map of numbers.",
+            container=left,
+        )
+        components.chart(
+            number_grid(output, "global average", "Blues", centre=False),
+            Learn.POOL_OUTPUT,
+            alt=f"Its global average: one number, {float(output[0, 0]):.2f}.",
+            container=right,
+        )
         st.markdown(f"One number per map: the mean of its {size * size} values, {float(output[0, 0]):.2f}.")
         return
     out_h, out_w = output.shape
@@ -404,13 +435,18 @@ def _pooling() -> None:
     (top, left_edge), patch = window_values(values, row, col, window, stride)
     left, right = st.columns(2)
     window_outline = cell_outline(top, left_edge, window, window)
-    left.plotly_chart(
+    components.chart(
         number_grid(values, "feature map", "Blues", centre=False, shapes=[window_outline]),
-        key=Learn.POOL_INPUT,
+        Learn.POOL_INPUT,
+        alt=f"A {size}x{size} feature map of numbers, the {window}x{window} window at row {top}, column "
+        f"{left_edge} outlined.",
+        container=left,
     )
-    right.plotly_chart(
+    components.chart(
         number_grid(output, f"{kinds[kind].lower()} pooled", "Blues", centre=False, shapes=[cell_outline(row, col)]),
-        key=Learn.POOL_OUTPUT,
+        Learn.POOL_OUTPUT,
+        alt=f"The pooled map, {out_h}x{out_w}, cell ({row}, {col}) outlined: {float(output[row, col]):.2f}.",
+        container=right,
     )
     summary = "max" if kind == "max" else "mean"
     numbers = ", ".join(f"{value:g}" for value in patch.ravel())
@@ -464,7 +500,12 @@ def _dense() -> None:
         "Softmax temperature (1 = what the network uses)", 0.1, 5.0, 1.0, 0.1, key=Learn.TEMPERATURE
     )
     probabilities = softmax(step.logits, temperature) if temperature != 1.0 else step.probabilities
-    st.plotly_chart(logits_figure(step.logits, probabilities, names), key=Learn.LOGITS_CHART)
+    components.chart(
+        logits_figure(step.logits, probabilities, names),
+        Learn.LOGITS_CHART,
+        alt="Each class's logit and its softmax probability: "
+        + ", ".join(f"{name} {probability:.0%}" for name, probability in zip(names, probabilities, strict=True)),
+    )
     if temperature != 1.0:
         st.caption(f"Probabilities at temperature {temperature:g}: below 1 sharpens them, above 1 flattens them.")
     chosen = st.selectbox(
@@ -475,9 +516,11 @@ def _dense() -> None:
         key=Learn.DENSE_CLASS,
     )
     contributions = step.contributions(chosen)
-    st.plotly_chart(
+    components.chart(
         contributions_figure(contributions, float(step.bias[chosen]), f"logit of {names[chosen]}, term by term"),
-        key=Learn.CONTRIBUTIONS_CHART,
+        Learn.CONTRIBUTIONS_CHART,
+        alt=f"A waterfall of the largest input x weight terms adding up, with the bias, to the logit of "
+        f"{names[chosen]}.",
     )
     terms = softmax_terms(step.logits, chosen)
     st.markdown(
@@ -513,7 +556,12 @@ def _dropout() -> None:
     sample = apply_dropout(entering.values, rate, int(mask_seed))
     units = len(sample.values)
     st.caption(f"The first {units} units entering {entering.layer_name}, {what}; {where}.")
-    st.plotly_chart(dropout_figure(sample.values, sample.kept, sample.scale), key=Learn.DROPOUT_CHART)
+    components.chart(
+        dropout_figure(sample.values, sample.kept, sample.scale),
+        Learn.DROPOUT_CHART,
+        alt=f"Bars of the {units} units before and after dropout: {sample.dropped} dropped to zero, the others "
+        f"scaled by {sample.scale:.2f}.",
+    )
     st.markdown(
         f"{sample.dropped} of {units} units dropped this time (expected {rate:.0%}); the sum before "
         f"dropout is {sample.values.sum():.2f}, after it {float(sample.output.sum()):.2f}: equal on average "
@@ -540,7 +588,11 @@ def _dropout() -> None:
         return
     reference = predict(model, x)
     labels = class_labels(class_names, samples.shape[1])
-    st.plotly_chart(prediction_spread_figure(samples, reference, labels), key=Learn.SPREAD_CHART)
+    components.chart(
+        prediction_spread_figure(samples, reference, labels),
+        Learn.SPREAD_CHART,
+        alt="Each class's probability in the 50 dropout samples, as dots, with the prediction without dropout.",
+    )
     st.caption(
         f"{agreement(samples, reference):.0%} of the 50 dropout samples give the same answer as the network "
         "without dropout."

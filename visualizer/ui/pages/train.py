@@ -179,10 +179,10 @@ def _dataset_overview(dataset: Dataset) -> None:
     for note in dataset.notes:
         st.info(note)
     if st.toggle("Show sample images", key=Train.SHOW_SAMPLES):
-        st.plotly_chart(
+        components.chart(
             cache.sample_grid(dataset, f"{dataset.name}-{id(dataset)}"),
-            key=Train.SAMPLES,
-            config={"displayModeBar": False},
+            Train.SAMPLES,
+            alt=f"Sample training images of {dataset.name}, with their classes.",
         )
 
 
@@ -262,6 +262,19 @@ def _status_line(status) -> str:
     return "Training failed."
 
 
+def _curves_text(history: dict[str, list[float]]) -> str:
+    """The training curves in words (their text alternative)."""
+    epochs = len(history.get("accuracy", []))
+    if epochs == 0:
+        return "Training curves of loss and accuracy per epoch; empty until the first epoch ends."
+    last = epochs - 1
+    text = f"Training curves after {epochs} epoch{'s' if epochs != 1 else ''}: training accuracy "
+    text += f"{history['accuracy'][last]:.0%}"
+    if history.get("val_accuracy"):
+        text += f", validation accuracy {history['val_accuracy'][last]:.0%}"
+    return text + f", training loss {history['loss'][last]:.3f}."
+
+
 def _live_view(job: TrainingJob, was_active: bool) -> None:
     status = job.status()
     if status.state == "failed":
@@ -274,10 +287,10 @@ def _live_view(job: TrainingJob, was_active: bool) -> None:
             status.batch_loss,
             status.batch_accuracy,
         )
-    st.plotly_chart(
+    components.chart(
         training_curves(status.history, status.epochs, partial=partial),
-        key=Train.LIVE_CURVES,
-        config={"displayModeBar": False},
+        Train.LIVE_CURVES,
+        alt=_curves_text(status.history),
     )
     if was_active and not status.active:
         st.rerun(scope="app")  # redraw the buttons and the results once the job has ended
@@ -327,19 +340,23 @@ def _results(job: TrainingJob) -> None:
     per_class, confusion = st.columns([1, 1.2])
     with per_class:
         st.markdown("**Accuracy per class**")
-        st.plotly_chart(
+        components.chart(
             per_class_accuracy_figure(result.per_class_accuracy, names),
-            key=Train.PER_CLASS,
-            config={"displayModeBar": False},
+            Train.PER_CLASS,
+            alt="Test accuracy of each class: "
+            + ", ".join(
+                f"{class_label(names, index)} {value:.0%}" for index, value in enumerate(result.per_class_accuracy)
+            ),
         )
     with confusion:
         st.markdown("**Confusion matrix**: click a cell to see those test images")
-        event = st.plotly_chart(
+        event = components.chart(
             confusion_matrix_figure(result.confusion, names),
-            key=Train.CONFUSION,
+            Train.CONFUSION,
+            alt="The confusion matrix: rows are the true classes, columns the predicted ones; the diagonal counts "
+            "the right answers, every other cell a kind of mistake. Click a cell to see those test images.",
             on_select="rerun",
             selection_mode="points",
-            config={"displayModeBar": False},
         )
     cell = components.clicked_customdata(event)
     _gallery(dataset, result, tuple(cell) if cell is not None and len(cell) == 2 else None)
@@ -380,10 +397,10 @@ def _gallery(dataset: Dataset, result, cell: tuple[int, int] | None) -> None:
         predicted = int(result.predictions[index])
         name = class_label(names, predicted)
         titles.append(f"{name} {result.probabilities[index, predicted]:.0%}")
-    st.plotly_chart(
+    components.chart(
         image_grid(dataset.x_test[shown], titles, columns=8, scale=max(1, 96 // dataset.image_shape[0])),
-        key=Train.GALLERY,
-        config={"displayModeBar": False},
+        Train.GALLERY,
+        alt=f"{len(shown)} test images, each titled with the predicted class and its probability.",
     )
 
 
