@@ -14,7 +14,7 @@ SIZES = ({"width": 1280, "height": 800}, {"width": 1920, "height": 1080})
 PAGES = {
     "home": ("", "text=4 · Learn the ideas"),
     "build": ("/build", "[data-testid='stTable'] td"),
-    "train": ("/train", "text=Show sample images"),
+    "train": ("/train", "text=Change it"),
     "inspect": ("/inspect", ".ov-item"),
     "compare": ("/compare", "text=Compare"),
     "learn": ("/learn", "text=Neural network"),

@@ -1,6 +1,8 @@
 """AppTest of the Train page: the real script, a real background job, polled by reruns."""
 
 import io
+import json
+import re
 import zipfile
 
 import pytest
@@ -29,6 +31,8 @@ def metric(at: AppTest, label: str) -> str | None:
 
 def test_opens_with_the_digits_ready_to_train(app):
     assert any("1,438 training and 359 test images" in m.value for m in app.markdown)
+    assert any(m.value.startswith("**Network**: Starter") and "4 Keras layers" in m.value for m in app.markdown)
+    assert not app.expander  # nothing folded before a run
     assert not app.button(key=Train.START).disabled
     assert app.button(key=Train.STOP).disabled
 
@@ -55,9 +59,18 @@ def test_stop_ends_the_run(app):
     app.button(key=Train.START).click().run()
     assert app.button(key=Train.START).disabled  # no double start
     until(app, lambda at: any("Epoch" in str(p.proto) for p in at.get("progress")))
+    # While it runs, the data and the settings fold away (titled with what they hold): the curves stay in view.
+    assert [e.label for e in app.expander][:2] == [
+        "Data: Digits (embedded, 1,797 real handwritten digits, 28x28)",
+        "Settings: 100 epochs, batch 64, adam, learning rate 0.001",
+    ]
     app.button(key=Train.STOP).click().run()
     until(app, lambda at: any("Stopped after" in str(p.proto) for p in at.get("progress")), timeout=60)
     assert not app.button(key=Train.START).disabled
+    stopped = next(str(p.proto) for p in app.get("progress") if "Stopped after" in str(p.proto))
+    trained = int(re.search(r"Stopped after (\d+) epoch", stopped).group(1))
+    curves = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert curves["layout"]["xaxis"]["range"] == [0.5, max(1, trained) + 0.5]  # what was trained, not 100
 
 
 def test_a_dataset_of_another_shape_offers_to_adopt_it(app):

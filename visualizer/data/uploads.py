@@ -18,6 +18,7 @@ import numpy as np
 from visualizer.data.dataset import Dataset, from_arrays
 from visualizer.data.images import IMAGE_TYPES, load_image, to_model_input
 from visualizer.errors import InputError
+from visualizer.model.checks import counted
 
 # A person's archive: refused as a whole above any of these.
 MAX_ZIP_BYTES = 50 * 1024 * 1024
@@ -74,7 +75,7 @@ def dataset_from_images(
         labels.extend([label] * len(decoded))
     if unreadable:
         shown = ", ".join(unreadable[:5]) + (f" and {len(unreadable) - 5} more" if len(unreadable) > 5 else "")
-        notes.append(f"Skipped {len(unreadable)} file(s) that are not readable images: {shown}.")
+        notes.append(f"Skipped {counted(len(unreadable), 'file')} that are not readable images: {shown}.")
     if len(class_names) < 2:
         found = f" (found only {class_names[0]!r})" if class_names else ""
         raise InputError(
@@ -189,10 +190,10 @@ def dataset_from_zip(
             raise InputError("This archive unpacks to more than it declares: it was refused as a whole.")
         images_by_class.setdefault(class_name, []).append(("/".join(parts[1:]), content))
     if loose:
-        notes.append(f"Ignored {len(loose)} file(s) outside any class folder, e.g. {loose[0]!r}.")
+        notes.append(f"Ignored {counted(len(loose), 'file')} outside any class folder, e.g. {loose[0]!r}.")
     if skipped:
         notes.append(
-            f"Skipped {len(skipped)} file(s) that are not images: "
+            f"Skipped {counted(len(skipped), 'file')} that are not images: "
             + ", ".join(skipped[:5])
             + (" ..." if len(skipped) > 5 else "")
             + "."

@@ -92,3 +92,18 @@ def format_pair(value: Pair) -> str:
 def format_shape(shape: tuple[int, ...]) -> str:
     """Renders ``(26, 26, 8)`` as ``26x26x8`` and ``(64,)`` as ``64``."""
     return "x".join(str(size) for size in shape)
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 epoch``, ``3 epochs``, ``2 classes``: a count with its noun in the right number (thousands separated).
+
+    Args:
+        count: How many.
+        noun: The singular.
+        plural: The plural, when adding "s" (or "es" after s, x, sh) is wrong ("batch", "patch").
+    """
+    if count == 1:
+        return f"1 {noun}"
+    if plural is None:
+        plural = noun + ("es" if noun.endswith(("s", "x", "sh")) else "s")
+    return f"{count:,} {plural}"

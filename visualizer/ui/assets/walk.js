@@ -248,7 +248,7 @@ function setup(component) {
       const others = data.channels > data.spelled ? ` + ${fmt(rest[k])} (the other ${data.channels - data.spelled})` : "";
       numbers.innerHTML = "";
       const line = document.createElement("div");
-      line.textContent = `Sum of window × kernel for each of the ${data.channels} input channel(s): ` +
+      line.textContent = `Sum of window × kernel for ${data.channels === 1 ? "the 1 input channel" : `each of the ${data.channels} input channels`}: ` +
         `${spelled.join(" + ")}${others} = ${fmt(pre[k] - data.bias)}; plus the bias ${fmt(data.bias)} = ` +
         `${fmt(pre[k])}; ${data.activation}(${fmt(pre[k])}) = `;
       const result = document.createElement("b");

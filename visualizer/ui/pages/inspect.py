@@ -29,7 +29,7 @@ from visualizer.figures.maps import (
 )
 from visualizer.figures.overview import overview_payload
 from visualizer.lessons import INSPECT_SECTIONS
-from visualizer.model.checks import format_shape
+from visualizer.model.checks import counted, format_shape
 from visualizer.numerics.kernels import CLASSIC_KERNELS, KERNEL_TITLES, kernels_that_fit
 from visualizer.ui import components, network, overview, state
 from visualizer.ui.pages import PAGE_FILES
@@ -233,7 +233,7 @@ def _kernels(seen: Seen) -> None:
                 components.chart(
                     kernel_colour_images(weights),
                     Inspect.colour_kernels(name),
-                    alt=f"The {weights.shape[3]} filters of {name} as small colour images.",
+                    alt=f"The {counted(weights.shape[3], 'filter')} of {name} as small colour images.",
                 )
             components.chart(
                 kernel_grid(weights),
@@ -267,9 +267,10 @@ def _step_by_step(seen: Seen) -> None:
         payload = conv_walk_payload(walk, input_is_image=info.names()[0] == name)
         st.markdown(
             f"**{name}, map {index}**: filter {index} ({layer.window[0]}x{layer.window[1]}, stride "
-            f"{layer.strides[0]}, padding '{layer.padding}') slides over the {walk.inputs.shape[2]} channel(s) of "
-            "the layer's input. At each step, the window's values times the kernel's weights, added up over every "
-            "channel, plus the bias, through the activation, give one value of the map. Click another map above."
+            f"{layer.strides[0]}, padding '{layer.padding}') slides over the "
+            f"{counted(walk.inputs.shape[2], 'channel')} of the layer's input. At each step, the window's values "
+            "times the kernel's weights, added up over every channel, plus the bias, through the activation, give "
+            "one value of the map. Click another map above."
         )
     else:
         walk = pool_walk(seen.model, name, seen.x, index)

@@ -26,6 +26,7 @@ from visualizer.figures.learn import (
 from visualizer.figures.maps import input_figure, kernel_output_figure, number_grid
 from visualizer.lessons import LEARN_VIEWS
 from visualizer.model.activations import ACTIVATIONS
+from visualizer.model.checks import counted
 from visualizer.numerics.activations import curve, flat_fraction, gradient_through_depth, histogram_span
 from visualizer.numerics.dropout import agreement, apply_dropout
 from visualizer.numerics.kernels import CLASSIC_KERNELS, KERNEL_TITLES, apply_to_image, classic_kernel, output_size
@@ -208,7 +209,7 @@ def _activations() -> None:
 def _histogram_batch(dataset, input_shape) -> tuple[np.ndarray | None, str]:
     if dataset is not None and tuple(dataset.image_shape) == tuple(input_shape):
         count = min(HISTOGRAM_IMAGES, len(dataset.y_test))
-        return dataset.x_test[:count], f"the first {count} test images of {dataset.name}"
+        return dataset.x_test[:count], f"the first {counted(count, 'test image')} of {dataset.name}"
     remembered = state.remembered_image(input_shape)
     if remembered is not None:
         return remembered[0][None], remembered[1]

@@ -12,8 +12,9 @@ from visualizer.errors import InputError
 from visualizer.figures.classes import confusion_matrix_figure, per_class_accuracy_figure
 from visualizer.figures.curves import training_curves
 from visualizer.figures.maps import image_grid
-from visualizer.model.checks import format_shape
+from visualizer.model.checks import counted, format_shape
 from visualizer.model.plan import summarize_until_error
+from visualizer.model.presets import preset_title
 from visualizer.training.config import MAX_EPOCHS, OPTIMIZERS, TrainingConfig
 from visualizer.training.job import TrainingJob
 from visualizer.training.status import history_csv
@@ -126,7 +127,7 @@ def _build_class_dataset() -> None:
         state.set_notice("error", str(error))
         return
     state.set_user_dataset(dataset)
-    state.set_notice("success", f"Built a dataset of {dataset.num_classes} classes from your images.")
+    state.set_notice("success", f"Built a dataset of {counted(dataset.num_classes, 'class')} from your images.")
 
 
 def _own_image_settings() -> tuple[tuple[int, int], str]:
@@ -171,9 +172,46 @@ def _dataset_picker() -> None:
         st.button("Build the dataset from these images", key=Train.BUILD_CLASSES, on_click=_build_class_dataset)
 
 
+def _network_line() -> None:
+    """Names the network the Train button trains: the stack on the Build page."""
+    spec, _ = state.current_spec()
+    text, line = st.columns([4, 1], vertical_alignment="center")
+    if spec is None:
+        text.markdown("**Network**: the stack on the Build page can't be read.")
+    else:
+        rows, error = summarize_until_error(spec)
+        name = preset_title(spec) or "your own stack"
+        size = (
+            f"{counted(len(spec.layers), 'layer')} (can't be built yet)"
+            if error is not None
+            else f"{counted(len(rows), 'Keras layer')} · {sum(row.params for row in rows):,} parameters"
+        )
+        text.markdown(
+            f"**Network**: {name} · {size} · input {format_shape(spec.input_shape)} · "
+            f"{counted(spec.num_classes, 'class')}"
+        )
+    line.page_link(PAGE_FILES["build"], label="Change it", icon=":material/construction:")
+
+
+def _data_title() -> str:
+    """The folded data section's title: the dataset picked."""
+    choice = state.value(Train.DATASET, DEFAULT_DATASET)
+    return f"Data: {DATASET_OPTIONS.get(choice, choice)}"
+
+
+def _settings_title() -> str:
+    """The folded settings' title: what they are set to."""
+    defaults = TrainingConfig()
+    epochs = state.value(Train.EPOCHS, defaults.epochs)
+    batch = state.value(Train.BATCH_SIZE, defaults.batch_size)
+    optimizer = state.value(Train.OPTIMIZER, defaults.optimizer)
+    rate = state.value(Train.LEARNING_RATE, defaults.learning_rate)
+    return f"Settings: {counted(int(epochs), 'epoch')}, batch {batch}, {optimizer}, learning rate {rate:g}"
+
+
 def _dataset_overview(dataset: Dataset) -> None:
     st.markdown(
-        f"**{dataset.name}** · {len(dataset.y_train):,} training and {len(dataset.y_test):,} test images of "
+        f"**{dataset.name}** · {len(dataset.y_train):,} training and {counted(len(dataset.y_test), 'test image')} of "
         f"{format_shape(dataset.image_shape)} · {dataset.num_classes} classes: {', '.join(dataset.class_names)}"
     )
     for note in dataset.notes:
@@ -256,9 +294,9 @@ def _status_line(status) -> str:
             f"{status.batches_per_epoch}{loss}{left}"
         )
     if status.state == "finished":
-        return f"Finished {status.epochs} epochs in {status.elapsed:.1f} s."
+        return f"Finished {counted(status.epochs, 'epoch')} in {status.elapsed:.1f} s."
     if status.state == "stopped":
-        return f"Stopped after {status.epoch} epoch(s), {status.elapsed:.1f} s."
+        return f"Stopped after {counted(status.epoch, 'epoch')}, {status.elapsed:.1f} s."
     return "Training failed."
 
 
@@ -268,7 +306,7 @@ def _curves_text(history: dict[str, list[float]]) -> str:
     if epochs == 0:
         return "Training curves of loss and accuracy per epoch; empty until the first epoch ends."
     last = epochs - 1
-    text = f"Training curves after {epochs} epoch{'s' if epochs != 1 else ''}: training accuracy "
+    text = f"Training curves after {counted(epochs, 'epoch')}: training accuracy "
     text += f"{history['accuracy'][last]:.0%}"
     if history.get("val_accuracy"):
         text += f", validation accuracy {history['val_accuracy'][last]:.0%}"
@@ -287,8 +325,10 @@ def _live_view(job: TrainingJob, was_active: bool) -> None:
             status.batch_loss,
             status.batch_accuracy,
         )
+    # The x-axis spans the run's epochs while it trains, and the epochs it really trained once it ended.
+    span = status.epochs if status.active else max(1, len(status.history.get("loss", [])))
     components.chart(
-        training_curves(status.history, status.epochs, partial=partial),
+        training_curves(status.history, span, partial=partial),
         Train.LIVE_CURVES,
         alt=_curves_text(status.history),
     )
@@ -383,10 +423,13 @@ def _gallery(dataset: Dataset, result, cell: tuple[int, int] | None) -> None:
     names = list(dataset.class_names)
     picked = result.picked(cell)
     if cell is None:
-        title = f"Mistakes: {len(picked)} test images the model got wrong"
+        title = f"Mistakes: {counted(len(picked), 'test image')} the model got wrong"
     else:
         true, predicted = cell
-        title = f"{len(picked)} test images of {class_label(names, true)} predicted as {class_label(names, predicted)}"
+        title = (
+            f"{counted(len(picked), 'test image')} of {class_label(names, true)} predicted as "
+            f"{class_label(names, predicted)}"
+        )
     st.markdown(f"**{title}**" + (f" (first {GALLERY_LIMIT})" if len(picked) > GALLERY_LIMIT else ""))
     if len(picked) == 0:
         st.caption("None.")
@@ -400,7 +443,7 @@ def _gallery(dataset: Dataset, result, cell: tuple[int, int] | None) -> None:
     components.chart(
         image_grid(dataset.x_test[shown], titles, columns=8, scale=max(1, 96 // dataset.image_shape[0])),
         Train.GALLERY,
-        alt=f"{len(shown)} test images, each titled with the predicted class and its probability.",
+        alt=f"{counted(len(shown), 'test image')}, each titled with the predicted class and its probability.",
     )
 
 
@@ -417,19 +460,27 @@ def render() -> None:
     status = job.status() if job is not None else None
     active = status is not None and status.active
 
-    st.subheader("Data")
-    _dataset_picker()
-    dataset, message = _selected_dataset()
-    ready = False
-    if dataset is None:
-        st.info(message)
-    else:
-        _dataset_overview(dataset)
-        ready = _compatibility(dataset)
-
-    st.subheader("Training")
-    with st.expander("Training settings") if state.presenter() else st.container():
+    _network_line()
+    # Once a run has started, data and settings fold away so the buttons and the live curves stay in view.
+    folded = job is not None or state.presenter()
+    dataset, message = None, None
+    with st.expander(_data_title(), expanded=False) if folded else st.container():
+        if not folded:
+            st.subheader("Data")
+        _dataset_picker()
+        dataset, message = _selected_dataset()
+        ready = False
+        if dataset is None:
+            st.info(message)
+        else:
+            _dataset_overview(dataset)
+            ready = _compatibility(dataset)
+    if not folded:
+        st.subheader("Training")
+    with st.expander(_settings_title(), expanded=False) if folded else st.container():
         _settings(disabled=active or state.is_locked("training"))
+    if folded and dataset is not None and not ready:
+        st.warning("The data does not fit the network yet: open the data above.", icon=":material/warning:")
     _controls(active, ready)
 
     if job is not None:
