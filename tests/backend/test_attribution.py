@@ -5,7 +5,7 @@ import numpy as np
 from keras import layers
 
 from tests.helpers import stack
-from visualizer.backend.attribution import grad_cam, occlusion_importance, occlusion_map, saliency
+from visualizer.backend.attribution import grad_cam, occlusion_map, saliency
 from visualizer.backend.building import build_model
 from visualizer.backend.forward import feature_maps, predict
 
@@ -66,9 +66,3 @@ def test_occlusion_map_finds_the_pixels_that_matter():
     model.get_layer("output").set_weights([kernel, np.zeros(2, np.float32)])
     drop = occlusion_map(model, np.ones((4, 4, 1), np.float32), class_index=0, patch=2, stride=2)
     assert drop[0, 0] > 0.4 and np.allclose(drop[2:, 2:], 0)
-
-
-def test_occlusion_importance_scales_drops_to_the_unit_range():
-    drop = np.array([[0.5, -0.2], [0.25, 0.0]], dtype=np.float32)
-    np.testing.assert_allclose(occlusion_importance(drop), [[1.0, 0.0], [0.5, 0.0]])
-    np.testing.assert_array_equal(occlusion_importance(np.zeros((2, 2))), np.zeros((2, 2)))

@@ -15,10 +15,20 @@ from visualizer.figures.style import VALIDATION_COLOUR
 def test_confusion_matrix_cells_carry_their_true_and_predicted_class():
     counts = np.array([[5, 1], [2, 7]])
     fig = confusion_matrix_figure(counts, ["cat", "dog"])
-    heat, cells = fig.data
-    assert np.array_equal(np.asarray(heat.z), counts)
+    right, wrong, cells = fig.data
+    np.testing.assert_array_equal(np.asarray(right.z), [[5, np.nan], [np.nan, 7]])
+    np.testing.assert_array_equal(np.asarray(wrong.z), [[np.nan, 1], [2, np.nan]])
     assert [list(pair) for pair in np.asarray(cells.customdata)] == [[0, 0], [0, 1], [1, 0], [1, 1]]
     assert list(cells.x) == ["cat", "dog", "cat", "dog"] and list(cells.y) == ["cat", "cat", "dog", "dog"]
+
+
+def test_a_few_mistakes_among_many_right_answers_still_show():
+    counts = np.array([[500, 0, 1], [0, 480, 0], [3, 0, 0]])
+    right, wrong, _ = confusion_matrix_figure(counts, ["a", "b", "c"]).data
+    # The mistakes' own scale: the largest (3) is the darkest orange, the lone 1 a third of the way up.
+    assert wrong.colorscale != right.colorscale and wrong.zmax == 3
+    assert np.isnan(np.asarray(wrong.z, dtype=float)[0, 1])  # no mistake: no colour, no text
+    assert right.text[0][1] == "" and right.text[2][2] == "0"  # a class never recognised says 0
 
 
 def test_probabilities_highlight_the_top_class():

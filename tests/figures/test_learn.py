@@ -44,3 +44,24 @@ def test_dense_and_dropout_figures():
     np.testing.assert_allclose(dropout.data[1].y, [2, 0, 2, 0])
     spread = prediction_spread_figure(np.full((5, 3), 1 / 3), np.full(3, 1 / 3), ["a", "b", "c"])
     assert [trace.type for trace in spread.data] == ["box", "box", "box", "scatter"]
+
+
+def test_each_activation_keeps_its_colour_in_every_chart_whatever_is_shown_with_it():
+    from visualizer.figures.style import ACTIVATION_COLOURS
+    from visualizer.model.activations import ACTIVATIONS
+
+    assert set(ACTIVATION_COLOURS) == set(ACTIVATIONS)
+    assert len(set(ACTIVATION_COLOURS.values())) == len(ACTIVATION_COLOURS)  # all different
+    x = np.linspace(-2, 2, 5)
+    pair = (x, x)
+
+    def colours(fig) -> dict[str, str]:
+        return {trace.name: trace.line.color for trace in fig.data if trace.line.color}
+
+    alone = colours(activation_curves_figure(x, {"sigmoid": pair}))
+    together = colours(activation_curves_figure(x, {"ReLU": pair, "sigmoid": pair}))
+    assert alone["sigmoid"] == together["sigmoid"] == ACTIVATION_COLOURS["sigmoid"]
+    depth = colours(gradient_depth_figure({"sigmoid": np.ones(3), "ReLU": np.ones(3)}))
+    assert depth["ReLU"] == together["ReLU"] == ACTIVATION_COLOURS["relu"]
+    histogram = preactivation_figure(np.zeros(10), x, x, "ReLU")
+    assert histogram.data[1].line.color == ACTIVATION_COLOURS["relu"]

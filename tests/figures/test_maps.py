@@ -43,7 +43,8 @@ def test_number_grid_names_colour_scales_plotly_js_knows():
     scale = list(heat.colorscale)
     assert scale[0][0] == 0 and scale[-1][0] == 1
     assert scale[-1][1] == "rgb(103,0,31)"  # RdBu_r ends in dark red: high values red, as the caption says
-    assert [row[0] for row in heat.text] == ["1.00", "0.00", "0.00"]
+    assert [row[0] for row in heat.text] == ["1", "0", "0"]  # whole numbers print as whole numbers
+    assert number_grid(np.array([[0.25, -2.0]]), "mixed").data[0].text[0] == ["0.25", "-2"]
 
 
 def test_kernel_output_figure_is_diverging_only_with_negative_values():

@@ -24,6 +24,10 @@ def test_softmax_terms_are_the_fraction_of_the_probability():
     assert terms.numerator == pytest.approx(np.exp(-1.0))
     assert terms.denominator == pytest.approx(1 + np.exp(-1.0) + np.exp(-2.0))
     assert terms.probability == pytest.approx(softmax(logits)[1])
+    hot = softmax_terms(logits, 1, temperature=2.0)  # by hand at T = 2: e^-0.5 / (1 + e^-0.5 + e^-1)
+    assert hot.numerator == pytest.approx(np.exp(-0.5))
+    assert hot.denominator == pytest.approx(1 + np.exp(-0.5) + np.exp(-1.0))
+    assert hot.probability == pytest.approx(softmax(logits, 2.0)[1])
 
 
 def test_dropout_masks_drop_about_the_rate_and_rescale_the_kept_units():

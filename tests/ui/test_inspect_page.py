@@ -163,6 +163,17 @@ def test_surgery_and_probes_each_in_their_tab(app):
     app.selectbox(key=Inspect.SURGERY_ACTION).set_value("sobel_x").run()
     assert not app.exception
     assert any(m.value.startswith("**After:") for m in app.markdown)
+    # The change in numbers, against the backend's own copy of the network with the same filter replaced.
+    from visualizer.backend.forward import predict
+    from visualizer.backend.surgery import with_filter
+    from visualizer.numerics.kernels import CLASSIC_KERNELS
+
+    model, x = load_pretrained("lenet5_digits"), load_dataset("digits").x_test[0]
+    before = predict(model, x)
+    after = predict(with_filter(model, "conv2d_1", 0, CLASSIC_KERNELS["sobel_x"]), x)
+    top = int(before.argmax())
+    shown = next(m for m in app.metric if m.label.startswith(f"Probability of {top}"))
+    assert shown.value == f"{before[top]:.0%} → {after[top]:.0%}"
     changed = decode_typed_array(chart(app, Inspect.SURGERY_MAPS)["data"][0]["z"])
     assert changed.shape[0] > 0 and np.isfinite(changed).any()  # the changed layer's maps are drawn
     open_tab(app, "Probes")
@@ -173,8 +184,13 @@ def test_surgery_and_probes_each_in_their_tab(app):
     assert any(m.value.startswith("**Now:") for m in app.markdown)
     app.toggle(key=Inspect.OCCLUSION).set_value(True).run()
     assert not app.exception
-    heat = decode_typed_array(chart(app, Inspect.OCCLUSION_MAP)["data"][1]["z"])
-    assert np.min(heat) >= 0.0 and np.max(heat) <= 1.0
+    occlusion = chart(app, Inspect.OCCLUSION_MAP)
+    heat = decode_typed_array(occlusion["data"][1]["z"])
+    from visualizer.backend.attribution import occlusion_map
+
+    expected = np.clip(occlusion_map(model, x, class_index=top), 0.0, None)  # probability lost, in [0, 1]
+    np.testing.assert_allclose(heat, expected, atol=1e-5)
+    assert occlusion["data"][1]["colorbar"]["title"]["text"] == "probability lost"
 
 
 def test_grad_cam_and_saliency_in_their_tab(app):

@@ -118,11 +118,16 @@ def test_kernel_playground_takes_an_upload_and_refuses_a_broken_one(app):
 def test_pooling_explains_one_window(app):
     open_view(app, "pooling")
     values = np.random.RandomState(0).randint(0, 10, size=(6, 6))
-    assert f"= **{values[:2, :2].max():.2f}**" in markdown(app)
+    assert f"= **{values[:2, :2].max()}**" in markdown(app)  # a whole number printed as one
     app.slider(key=Learn.POOL_CELL).set_value(4).run()  # row 1, column 1 of a 3x3 output
-    assert f"= **{values[2:4, 2:4].max():.2f}**" in markdown(app)
+    assert f"= **{values[2:4, 2:4].max()}**" in markdown(app)
+    grids = [figure for figure in figures(app) if figure["data"][0]["type"] == "heatmap"]
+    assert grids[0]["data"][0]["text"][0][0] == str(values[0, 0])  # "7", not "7.00"
+    ends = [(grid["data"][0]["zmin"], grid["data"][0]["zmax"]) for grid in grids]
+    assert ends == [(values.min(), values.max())] * 2  # input and output on one colour scale
     app.radio(key=Learn.POOL_KIND).set_value("average").run()
-    assert f"= **{values[2:4, 2:4].mean():.2f}**" in markdown(app)
+    mean = values[2:4, 2:4].mean()
+    assert f"= **{mean:.2f}**" in markdown(app) if mean % 1 else f"= **{int(mean)}**" in markdown(app)
     app.radio(key=Learn.POOL_KIND).set_value("global_average").run()
     assert f"{values.mean():.2f}" in markdown(app)
 
@@ -134,9 +139,13 @@ def test_dense_and_softmax_with_the_real_numbers(app):
     probabilities = decode_typed_array(logits_figure["data"][1]["y"]).astype(float)
     assert probabilities.sum() == pytest.approx(1.0, abs=1e-4)
     assert "\\sum_i x_i w_i + b" in markdown(app)
+    top = int(probabilities.argmax())
+    assert f"= {100 * probabilities[top]:.1f}\\%$" in markdown(app)  # \% renders; a bare % starts a comment
     app.slider(key=Learn.TEMPERATURE).set_value(0.5).run()
     sharper = decode_typed_array(figures(app)[0]["data"][1]["y"]).astype(float)
     assert sharper.max() >= probabilities.max()
+    # The worked equation follows the temperature: its probability is the sharper one, its exponent divided by T.
+    assert f"= {100 * sharper[top]:.1f}\\%$" in markdown(app) and "(z - z_{max}) / 0.5" in markdown(app)
 
 
 def test_dropout_masks_and_prediction_spread(app):

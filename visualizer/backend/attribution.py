@@ -175,13 +175,3 @@ def occlusion_map(
         drop[top : top + patch, left : left + patch] += base[chosen] - probability
         counts[top : top + patch, left : left + patch] += 1
     return np.where(counts > 0, drop / np.maximum(counts, 1), 0.0).astype(np.float32)
-
-
-def occlusion_importance(drop: np.ndarray) -> np.ndarray:
-    """An occlusion map scaled for display: the drops relative to the largest one, clipped to [0, 1].
-
-    Squares whose covering helps the class (negative drops) show as 0.
-    """
-    values = np.asarray(drop, dtype=np.float32)
-    peak = float(np.abs(values).max()) or 1.0
-    return np.clip(values / peak, 0.0, 1.0).astype(np.float32)

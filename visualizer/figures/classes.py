@@ -88,24 +88,50 @@ def _percent_bars(
 def confusion_matrix_figure(confusion: np.ndarray, class_names: Sequence[str]) -> go.Figure:
     """Counts of true (rows) against predicted (columns) classes; every cell can be clicked.
 
-    A transparent marker sits on each cell with its (true, predicted) pair as
-    ``customdata``: Plotly reports clicks on markers, not on heatmap tiles.
+    The diagonal (right answers) is blue and the mistakes orange, each on its own scale. A transparent
+    marker sits on each cell with its (true, predicted) pair as ``customdata``: Plotly reports clicks on
+    markers, not on heatmap tiles.
     """
     counts = np.asarray(confusion, dtype=np.int32)
     size = counts.shape[0]
     names = class_labels(class_names, size)
     rows, cols = np.meshgrid(np.arange(size), np.arange(size), indexing="ij")
+    right = np.where(rows == cols, counts, np.nan).astype(np.float32)
+    wrong = np.where((rows != cols) & (counts > 0), counts, np.nan).astype(np.float32)
+    # Every count is written but the zeros of mistakes no one made: those cells stay quiet.
+    text = [
+        [str(value) if value or r == c else "" for c, value in enumerate(row)] for r, row in enumerate(counts.tolist())
+    ]
+    # Two scales: right answers in blue, mistakes in orange on their own scale, so that a handful of errors
+    # next to hundreds of right answers still stands out (one scale would leave them white).
     fig = go.Figure(
-        go.Heatmap(
-            z=counts,
-            x=names,
-            y=names,
-            colorscale="Blues",
-            showscale=False,
-            hoverinfo="skip",
-            text=counts,
-            texttemplate="%{text}",
-        )
+        [
+            go.Heatmap(
+                z=right,
+                x=names,
+                y=names,
+                colorscale="Blues",
+                zmin=0,
+                showscale=False,
+                hoverinfo="skip",
+                text=text,
+                texttemplate="%{text}",
+                name="right",
+            ),
+            go.Heatmap(
+                z=wrong,
+                x=names,
+                y=names,
+                colorscale="Oranges",
+                zmin=0,
+                zmax=max(1, int(np.nanmax(wrong)) if np.isfinite(wrong).any() else 1),
+                showscale=False,
+                hoverinfo="skip",
+                text=text,
+                texttemplate="%{text}",
+                name="mistakes",
+            ),
+        ]
     )
     fig.add_trace(
         go.Scatter(

@@ -9,15 +9,15 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from visualizer.data.dataset import class_labels
-from visualizer.figures.style import CURVE_COLOURS
+from visualizer.figures.style import activation_colour
 
 
 def activation_curves_figure(x: np.ndarray, curves: dict[str, tuple[np.ndarray, np.ndarray]]) -> go.Figure:
     """Each activation (left) and its derivative (right) over ``x``, one colour per activation."""
     titles = ("f(x): what the unit outputs", "f'(x): the slope backprop uses")
     fig = make_subplots(rows=1, cols=2, subplot_titles=titles)
-    for index, (label, (y, dy)) in enumerate(curves.items()):
-        colour = CURVE_COLOURS[index % len(CURVE_COLOURS)]
+    for label, (y, dy) in curves.items():
+        colour = activation_colour(label)
         for column, values, what in ((1, y, "f(x)"), (2, dy, "f'(x)")):
             fig.add_trace(
                 go.Scatter(
@@ -47,7 +47,7 @@ def activation_curves_figure(x: np.ndarray, curves: dict[str, tuple[np.ndarray, 
 def gradient_depth_figure(products: dict[str, np.ndarray]) -> go.Figure:
     """The product of activation slopes through 1..n layers, per activation, on a log scale."""
     fig = go.Figure()
-    for index, (label, values) in enumerate(products.items()):
+    for label, values in products.items():
         data = np.asarray(values, dtype=np.float64)
         fig.add_trace(
             go.Scatter(
@@ -55,7 +55,7 @@ def gradient_depth_figure(products: dict[str, np.ndarray]) -> go.Figure:
                 y=np.maximum(data, 1e-300),
                 mode="lines+markers",
                 name=label,
-                line={"color": CURVE_COLOURS[index % len(CURVE_COLOURS)], "width": 3},
+                line={"color": activation_colour(label), "width": 3},
                 hovertemplate=f"{label}<br>%{{x}} layers: gradient x %{{y:.3g}}<extra></extra>",
             )
         )
@@ -96,7 +96,7 @@ def preactivation_figure(
             mode="lines",
             name=activation,
             yaxis="y2",
-            line={"color": "#dc2626", "width": 3},
+            line={"color": activation_colour(activation), "width": 3},
             hovertemplate=f"{activation}(%{{x:.2f}}) = %{{y:.3f}}<extra></extra>",
         )
     )

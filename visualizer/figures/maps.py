@@ -252,20 +252,40 @@ def kernel_colour_images(kernel: np.ndarray, max_filters: int = 32) -> go.Figure
     )
 
 
+def cell_number(value: float) -> str:
+    """A number as a grid cell shows it: whole numbers without decimals (3, -1), others with two (0.25)."""
+    if not np.isfinite(value):
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.2f}"
+
+
 def number_grid(
     values: np.ndarray,
     title: str,
     colours: str = DIVERGING_COLOURS,
     centre: bool = True,
     shapes: list[dict] | None = None,
+    value_range: tuple[float, float] | None = None,
 ) -> go.Figure:
-    """A small 2-D array as an annotated heatmap: every number readable; ``shapes`` outline cells."""
+    """A small 2-D array as an annotated heatmap: every number readable; ``shapes`` outline cells.
+
+    Args:
+        values: The numbers (H, W).
+        title: Shown above.
+        colours: A Plotly colour scale name.
+        centre: Whether zero sits in the middle of the scale (weights); otherwise the scale spans the values.
+        shapes: Layout shapes drawn on top (outlines).
+        value_range: The scale's ends, to draw several grids on one scale (the input and output of pooling).
+    """
     data = np.asarray(values, dtype=np.float32)
     bound = float(np.nanmax(np.abs(data))) if data.size and np.isfinite(data).any() else 1.0
+    ends = {} if value_range is None else {"zmin": float(value_range[0]), "zmax": float(value_range[1])}
     heat = {
         "type": "heatmap",
         "z": typed_array(data),
-        "text": [[("" if not np.isfinite(v) else f"{v:.2f}") for v in row] for row in data.tolist()],
+        "text": [[cell_number(v) for v in row] for row in data.tolist()],
         "texttemplate": "%{text}",
         "textfont": {"size": 12},
         # Unvalidated traces reach plotly.js as written, and plotly.js orders some named scales the other
@@ -273,7 +293,7 @@ def number_grid(
         "colorscale": explicit_scale(colours),
         "showscale": False,
         "hoverinfo": "skip",
-        **({"zmid": 0.0, "zmin": -bound or -1, "zmax": bound or 1} if centre else {}),
+        **({"zmid": 0.0, "zmin": -bound or -1, "zmax": bound or 1} if centre else ends),
     }
     size = max(data.shape) if data.size else 1
     return unvalidated_figure(
@@ -301,22 +321,49 @@ def _as_picture(fig: go.Figure, width: int, title: str) -> go.Figure:
     return fig
 
 
-def overlay_figure(image: np.ndarray, heat: np.ndarray, title: str = "", opacity: float = 0.5) -> go.Figure:
-    """A heat map in [0, 1] (H, W) laid over the model's input image (H, W, C) in [0, 1]."""
+HEAT_OVERLAY = "Inferno"
+"""The perceptual scale importance maps are drawn on (dark: unimportant, bright yellow: most important)."""
+
+
+def overlay_figure(
+    image: np.ndarray,
+    heat: np.ndarray,
+    title: str = "",
+    opacity: float = 0.5,
+    scale_title: str = "",
+    top: float = 1.0,
+    percent: bool = False,
+) -> go.Figure:
+    """A heat map (H, W) from 0 to ``top`` laid over the model's input image (H, W, C) in [0, 1].
+
+    Args:
+        image: The model's input.
+        heat: The map, on the input's grid.
+        title: Shown above.
+        opacity: How much the map covers the image.
+        scale_title: What the colour bar measures, in words.
+        top: The value at the bright end of the scale.
+        percent: Whether the values are fractions shown as percentages.
+    """
     pixels = np.clip(np.asarray(image, dtype=np.float32) * 255 + 0.5, 0, 255).astype(np.uint8)
     if pixels.shape[2] == 1:
         pixels = np.repeat(pixels, 3, axis=2)
     pixels = pixels[:, :, :3]
+    number = "%{z:.0%}" if percent else "%{z:.2f}"
     fig = go.Figure(go.Image(source=png_data_uri(pixels), hoverinfo="skip"))
     fig.add_trace(
         go.Heatmap(
             z=np.asarray(heat, dtype=np.float32),
-            colorscale="Jet",
+            colorscale=HEAT_OVERLAY,
             zmin=0,
-            zmax=1,
+            zmax=top,
             opacity=opacity,
-            colorbar={"thickness": 10},
-            hovertemplate="%{z:.2f}<extra></extra>",
+            colorbar={
+                "thickness": 10,
+                "title": {"text": scale_title, "side": "right"},
+                **({"tickformat": ".0%"} if percent else {}),
+            },
+            hovertemplate=f"row %{{y}}, column %{{x}}: {number}<extra></extra>",
         )
     )
     return _as_picture(fig, pixels.shape[1], title)

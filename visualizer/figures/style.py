@@ -7,6 +7,7 @@ from functools import cache
 import numpy as np
 from plotly.colors import get_colorscale, hex_to_rgb, unlabel_rgb
 
+from visualizer.model.activations import ACTIVATIONS
 from visualizer.model.layers import LAYERS
 
 TRAIN_COLOUR = "#2563eb"
@@ -24,6 +25,31 @@ LAYER_COLOURS: dict[str, str] = {
     "output": OUTPUT_COLOUR,
 }
 """One colour per layer type (from the registry), the input and the classifier's output."""
+
+
+ACTIVATION_COLOURS: dict[str, str] = {
+    "linear": "#999999",
+    "relu": "#0072b2",
+    "sigmoid": "#d55e00",
+    "tanh": "#009e73",
+    "leaky_relu": "#56b4e9",
+    "elu": "#cc79a7",
+    "selu": "#e69f00",
+    "gelu": "#000000",
+    "swish": "#8c564b",
+    "softplus": "#b8a400",
+}
+"""One colour per activation, the same in every chart (Okabe-Ito's colour-blind-safe set, then brown and olive)."""
+
+
+def activation_colour(label: str) -> str:
+    """The colour of an activation given by its name (``relu``) or title (``ReLU``); grey for anything else."""
+    if label in ACTIVATION_COLOURS:
+        return ACTIVATION_COLOURS[label]
+    for name, activation in ACTIVATIONS.items():
+        if activation.title == label:
+            return ACTIVATION_COLOURS.get(name, OTHER_COLOUR)
+    return OTHER_COLOUR
 
 
 @cache

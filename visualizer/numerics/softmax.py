@@ -19,8 +19,8 @@ class SoftmaxTerms:
     """One class's probability as the fraction it is computed as.
 
     Attributes:
-        numerator: ``exp(z_class - z_max)``.
-        denominator: ``sum_j exp(z_j - z_max)``.
+        numerator: ``exp((z_class - z_max) / T)``.
+        denominator: ``sum_j exp((z_j - z_max) / T)``.
         probability: ``numerator / denominator``.
     """
 
@@ -29,9 +29,12 @@ class SoftmaxTerms:
     probability: float
 
 
-def softmax_terms(logits: np.ndarray, class_index: int) -> SoftmaxTerms:
-    """The numerator and denominator of class ``class_index``'s softmax, shifted by the largest logit."""
+def softmax_terms(logits: np.ndarray, class_index: int, temperature: float = 1.0) -> SoftmaxTerms:
+    """The numerator and denominator of class ``class_index``'s softmax at ``temperature``.
+
+    Shifted by the largest logit: ``exp((z_class - z_max) / T)`` over ``sum_j exp((z_j - z_max) / T)``.
+    """
     values = np.asarray(logits, dtype=np.float64)
-    exps = np.exp(values - values.max())
+    exps = np.exp((values - values.max()) / temperature)
     numerator, denominator = float(exps[class_index]), float(exps.sum())
     return SoftmaxTerms(numerator, denominator, numerator / denominator)

@@ -309,6 +309,13 @@ def _surgery(seen: Seen) -> None:
     changed = with_filter(model, name, int(index), None if action == "zero it" else CLASSIC_KERNELS[action])
     after = predict(changed, x)
     top_before, top_after = int(probabilities.argmax()), int(after.argmax())
+    change = after[top_before] - probabilities[top_before]
+    st.metric(
+        f"Probability of {class_label(class_names, top_before)}, the prediction before the change",
+        f"{probabilities[top_before]:.0%} → {after[top_before]:.0%}",
+        delta=f"{100 * change:+.0f} points",
+        delta_color="normal" if abs(change) >= 0.005 else "off",
+    )
     before_col, after_col = st.columns(2)
     with before_col:
         st.markdown(f"**Before: {class_label(class_names, top_before)}** ({probabilities[top_before]:.0%})")
@@ -330,7 +337,7 @@ def _surgery(seen: Seen) -> None:
 
 
 def _probes(seen: Seen) -> None:
-    from visualizer.backend.attribution import occlusion_importance, occlusion_map
+    from visualizer.backend.attribution import occlusion_map
     from visualizer.backend.forward import predict
 
     model, _, x, class_names, _ = seen
@@ -366,10 +373,26 @@ def _probes(seen: Seen) -> None:
             alt="The class probabilities for the changed image.",
         )
     if st.toggle("Occlusion sensitivity: which squares matter most for the prediction", key=Inspect.OCCLUSION):
+        top = int(seen.probabilities.argmax())
+        lost = np.clip(occlusion_map(model, x, class_index=top), 0.0, None)
         components.chart(
-            overlay_figure(x, occlusion_importance(occlusion_map(model, x)), "probability lost when covered"),
+            overlay_figure(
+                x,
+                lost,
+                f"covering each square: probability of {class_label(class_names, top)} lost",
+                scale_title="probability lost",
+                top=max(float(lost.max()), 0.01),
+                percent=True,
+            ),
             Inspect.OCCLUSION_MAP,
-            alt="The image with a heat map on top: bright where covering a square costs the prediction most.",
+            alt=f"The image with a heat map on top: bright where covering a square costs the prediction "
+            f"{class_label(class_names, top)} most; at most {float(lost.max()):.0%} of its probability.",
+        )
+        st.caption(
+            "Each square of the image was covered in turn (filled with black) and the network asked again: the "
+            f"colour is how much of the probability of {class_label(class_names, top)} "
+            f"({seen.probabilities[top]:.0%}) it lost. Dark squares did not matter; squares whose cover raised it "
+            "count as 0."
         )
 
 
@@ -391,7 +414,9 @@ def _attention(seen: Seen) -> None:
     cam_col, saliency_col = st.columns(2)
     if info.names("conv2d"):
         components.chart(
-            overlay_figure(x, grad_cam(model, x, class_index=int(chosen)), "Grad-CAM"),
+            overlay_figure(
+                x, grad_cam(model, x, class_index=int(chosen)), "Grad-CAM", scale_title="importance (largest = 1)"
+            ),
             Inspect.GRAD_CAM,
             alt="Grad-CAM: the image with a heat map on top, bright where the last convolution's maps raise the "
             "chosen class's score.",
@@ -400,7 +425,13 @@ def _attention(seen: Seen) -> None:
     else:
         cam_col.info("Grad-CAM needs a convolution layer.")
     components.chart(
-        overlay_figure(x, saliency(model, x, class_index=int(chosen)), "Gradient saliency", opacity=0.6),
+        overlay_figure(
+            x,
+            saliency(model, x, class_index=int(chosen)),
+            "Gradient saliency",
+            opacity=0.6,
+            scale_title="gradient size (largest = 1)",
+        ),
         Inspect.SALIENCY,
         alt="Gradient saliency: the image with a heat map on top, bright at the pixels whose change would move "
         "the chosen class's score most.",

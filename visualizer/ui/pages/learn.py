@@ -23,7 +23,7 @@ from visualizer.figures.learn import (
     preactivation_figure,
     prediction_spread_figure,
 )
-from visualizer.figures.maps import input_figure, kernel_output_figure, number_grid
+from visualizer.figures.maps import cell_number, input_figure, kernel_output_figure, number_grid
 from visualizer.lessons import LEARN_VIEWS
 from visualizer.model.activations import ACTIVATIONS
 from visualizer.model.checks import counted
@@ -414,21 +414,22 @@ def _pooling() -> None:
     if kind != "global_average" and stride > window:
         st.caption(f"With a stride above the window ({stride} > {window}) some values are never looked at.")
     output = pool2d(values, kind, window, stride)
+    shared = (float(values.min()), float(values.max()))  # one colour scale: a pooled value looks like its source
     if kind == "global_average":
         left, right = st.columns(2)
         components.chart(
-            number_grid(values, "feature map", "Blues", centre=False),
+            number_grid(values, "feature map", "Blues", centre=False, value_range=shared),
             Learn.POOL_INPUT,
             alt=f"A {size}x{size} feature map of numbers.",
             container=left,
         )
         components.chart(
-            number_grid(output, "global average", "Blues", centre=False),
+            number_grid(output, "global average", "Blues", centre=False, value_range=shared),
             Learn.POOL_OUTPUT,
             alt=f"Its global average: one number, {float(output[0, 0]):.2f}.",
             container=right,
         )
-        st.markdown(f"One number per map: the mean of its {size * size} values, {float(output[0, 0]):.2f}.")
+        st.markdown(f"One number per map: the mean of its {size * size} values, {cell_number(float(output[0, 0]))}.")
         return
     out_h, out_w = output.shape
     position = st.slider("Output cell (row-major)", 0, out_h * out_w - 1, 0, key=Learn.POOL_CELL)
@@ -437,21 +438,28 @@ def _pooling() -> None:
     left, right = st.columns(2)
     window_outline = cell_outline(top, left_edge, window, window)
     components.chart(
-        number_grid(values, "feature map", "Blues", centre=False, shapes=[window_outline]),
+        number_grid(values, "feature map", "Blues", centre=False, shapes=[window_outline], value_range=shared),
         Learn.POOL_INPUT,
         alt=f"A {size}x{size} feature map of numbers, the {window}x{window} window at row {top}, column "
         f"{left_edge} outlined.",
         container=left,
     )
     components.chart(
-        number_grid(output, f"{kinds[kind].lower()} pooled", "Blues", centre=False, shapes=[cell_outline(row, col)]),
+        number_grid(
+            output,
+            f"{kinds[kind].lower()} pooled",
+            "Blues",
+            centre=False,
+            shapes=[cell_outline(row, col)],
+            value_range=shared,
+        ),
         Learn.POOL_OUTPUT,
         alt=f"The pooled map, {out_h}x{out_w}, cell ({row}, {col}) outlined: {float(output[row, col]):.2f}.",
         container=right,
     )
     summary = "max" if kind == "max" else "mean"
     numbers = ", ".join(f"{value:g}" for value in patch.ravel())
-    st.markdown(f"Cell ({row}, {col}): {summary}({numbers}) = **{float(output[row, col]):.2f}**")
+    st.markdown(f"Cell ({row}, {col}): {summary}({numbers}) = **{cell_number(float(output[row, col]))}**")
     st.markdown(_size_formula(size, window, stride, "valid", "window"))
 
 
@@ -523,11 +531,14 @@ def _dense() -> None:
         alt=f"A waterfall of the largest input x weight terms adding up, with the bias, to the logit of "
         f"{names[chosen]}.",
     )
-    terms = softmax_terms(step.logits, chosen)
+    terms = softmax_terms(step.logits, chosen, temperature)
+    scaled = "z - z_{max}" if temperature == 1.0 else f"(z - z_{{max}}) / {temperature:g}"
+    scaled_j = "z_j - z_{max}" if temperature == 1.0 else f"(z_j - z_{{max}}) / {temperature:g}"
+    # KaTeX reads a bare % as the start of a comment: the percent sign is written \%.
     st.markdown(
         f"$z_{{{names[chosen]}}} = \\sum_i x_i w_i + b = {contributions.sum():.3f} + ({step.bias[chosen]:.3f}) "
-        f"= {step.logits[chosen]:.3f}$, and $p = e^{{z - z_{{max}}}} / \\sum_j e^{{z_j - z_{{max}}}} = "
-        f"{terms.numerator:.3f} / {terms.denominator:.3f} = {step.probabilities[chosen]:.1%}$."
+        f"= {step.logits[chosen]:.3f}$, and $p = e^{{{scaled}}} / \\sum_j e^{{{scaled_j}}} = "
+        f"{terms.numerator:.3f} / {terms.denominator:.3f} = {100 * terms.probability:.1f}\\%$."
     )
 
 
