@@ -202,6 +202,27 @@ def test_grad_cam_and_saliency_in_their_tab(app):
     assert not app.exception
 
 
+def png(pixels: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_photo_unlike_the_digits_gets_a_word_next_to_the_prediction_and_a_digit_does_not(app):
+    app.radio(key=Inspect.SOURCE).set_value("Upload").run()
+    rows, cols = np.mgrid[0:120, 0:160]
+    photo = np.stack([cols / 160 * 255, rows / 120 * 255, (cols + rows) / 280 * 255], axis=-1).astype(np.uint8)
+    app.file_uploader(key=Inspect.UPLOAD).set_value(("photo.png", png(photo), "image/png")).run()
+    assert not app.exception
+    warning = [c for c in app.caption if "unlike the images the network learned from" in c.value]
+    assert len(warning) == 1 and "can only choose among its 10 classes" in warning[0].value
+    assert "root-mean-square pixel difference" in warning[0].proto.help  # the measure, stated in the tooltip
+    digit = (load_dataset("digits").x_test[3][:, :, 0] * 255).astype(np.uint8)
+    app.file_uploader(key=Inspect.UPLOAD).set_value(("digit.png", png(digit), "image/png")).run()
+    app.checkbox[0].uncheck().run()  # already light on dark
+    assert not [c for c in app.caption if "unlike the images" in c.value]
+
+
 def test_the_untrained_stack_and_an_uploaded_model_can_be_chosen(app):
     app.selectbox(key=Network.SELECTOR).set_value("untrained").run()
     assert not app.exception

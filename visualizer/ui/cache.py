@@ -60,3 +60,11 @@ def sample_grid(_dataset: Dataset, dataset_key: str):  # noqa: ARG001 - dataset_
     picks = _dataset.samples_per_class(per_class)[:MAX_SAMPLES]
     titles = [_dataset.class_names[_dataset.y_train[index]] for index in picks]
     return image_grid(_dataset.x_train[picks], titles, scale=2)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def data_reference(_dataset: Dataset, dataset_key: str):  # noqa: ARG001 - dataset_key is the cache key
+    """What a dataset's images look like (``data.familiarity.Reference``), built once per dataset."""
+    from visualizer.data.familiarity import reference_of
+
+    return reference_of(_dataset.x_train, _dataset.x_test)

@@ -15,6 +15,7 @@ import numpy as np
 import streamlit as st
 
 from visualizer.data.dataset import class_label
+from visualizer.data.familiarity import MAX_REFERENCE, familiarity
 from visualizer.data.images import from_drawing, looks_dark_on_light, perturb, to_model_input
 from visualizer.figures.classes import probabilities_figure
 from visualizer.figures.explainer import conv_walk_payload, pool_walk_payload
@@ -31,7 +32,7 @@ from visualizer.figures.overview import overview_payload
 from visualizer.lessons import INSPECT_SECTIONS
 from visualizer.model.checks import counted, format_shape
 from visualizer.numerics.kernels import CLASSIC_KERNELS, KERNEL_TITLES, kernels_that_fit
-from visualizer.ui import components, network, overview, state
+from visualizer.ui import cache, components, network, overview, state
 from visualizer.ui.pages import PAGE_FILES
 from visualizer.ui.state import Inspect
 
@@ -140,8 +141,18 @@ class Seen(NamedTuple):
     probabilities: np.ndarray
 
 
-def _pinned_prediction(x: np.ndarray, probabilities: np.ndarray, class_names: list[str], where: str) -> None:
-    """What the model sees and what it answers, small enough to stay in view."""
+def _familiarity(x: np.ndarray, dataset) -> Any:
+    """How far a picture the person brought is from the network's training images (None for its test images)."""
+    if dataset is None or tuple(dataset.image_shape) != tuple(x.shape) or state.value(Inspect.SOURCE) == SOURCES[0]:
+        return None
+    return familiarity(x, cache.data_reference(dataset, f"{dataset.name}-{id(dataset)}"))
+
+
+def _pinned_prediction(
+    x: np.ndarray, probabilities: np.ndarray, class_names: list[str], where: str, known: Any = None
+) -> None:
+    """What the model sees and what it answers, small enough to stay in view; a word when the picture is unlike
+    anything it learned from (``known``: a ``Familiarity``)."""
     picture, verdict = st.columns([1, 2.2], vertical_alignment="center")
     picture.image(np.clip(x, 0.0, 1.0) if x.shape[2] != 1 else np.clip(x[:, :, 0], 0.0, 1.0), width=92)
     top = int(probabilities.argmax())
@@ -149,6 +160,17 @@ def _pinned_prediction(x: np.ndarray, probabilities: np.ndarray, class_names: li
     others = ", ".join(f"{class_label(class_names, int(i))} ({probabilities[int(i)]:.0%})" for i in runner_up)
     verdict.markdown(f"**Prediction: {class_label(class_names, top)}** ({probabilities[top]:.0%})")
     verdict.caption(f"Next: {others}. The model sees {where}.")
+    if known is not None and known.unusual:
+        verdict.caption(
+            f":material/warning: This picture is unlike the images the network learned from. It can only choose "
+            f"among its {counted(len(probabilities), 'class')}, so it answers anyway: "
+            f"{probabilities[top]:.0%} is how sure it is, not how right.",
+            help=f"Measured as the root-mean-square pixel difference to the nearest of "
+            f"{counted(MAX_REFERENCE, 'training image')}: {known.distance:.2f} for this picture, "
+            f"{known.usual:.2f} for a typical test image; above {known.limit:.2f} a picture is called unlike the "
+            "data (farther than nearly every test image). A simple measure: it catches a photo on the digits "
+            "network, not every subtle difference.",
+        )
 
 
 def _overview(seen: Seen) -> None:
@@ -499,7 +521,7 @@ def render() -> None:
 
         probabilities = predict(model, x)
         with result:
-            _pinned_prediction(x, probabilities, class_names, where)
+            _pinned_prediction(x, probabilities, class_names, where, _familiarity(x, sample_source))
         epoch.caption(f"Looking at {what}.")
     if state.model_choice() == "untrained":
         st.page_link(PAGE_FILES["train"], label="Train it first for meaningful maps", icon=":material/model_training:")
