@@ -34,6 +34,7 @@ opened = state.pop_lesson_opened()
 if opened is not None and opened.page != (page.url_path or "home"):
     st.switch_page(PAGE_FILES[opened.page], query_params={state.LESSON_PARAM: opened.id})
 components.presenter_toggle()
+components.app_style()
 components.lesson_panel()
 with timing.timed("script", page.url_path):
     page.run()

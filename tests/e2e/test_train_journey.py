@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.test_accessibility import serious
 from visualizer.ui.state import Train
 
 pytestmark = pytest.mark.e2e
@@ -36,6 +37,7 @@ def test_train_two_epochs_and_see_curves_and_accuracy(page, app_url):
     assert page.locator("[data-testid='stPlotlyChart']").count() >= 3
     page.get_by_text("Confusion matrix").scroll_into_view_if_needed()
     screenshot(page, "train-results")
+    assert serious(page) == []  # axe-core on the results: curves, metrics, per-class bars, confusion matrix
 
     # A click on a cell of the confusion matrix opens the gallery of those test images.
     cells = page.locator(f".st-key-{Train.CONFUSION} .scatterlayer .point")

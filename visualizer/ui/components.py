@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from visualizer.errors import InputError
-from visualizer.model.checks import MAX_WINDOW, format_shape
+from visualizer.model.checks import MAX_WINDOW, counted, format_shape
 from visualizer.model.layers import editor_fields
+from visualizer.model.plan import summarize_until_error
+from visualizer.model.presets import preset_title
 from visualizer.model.spec import ModelSpec
 from visualizer.ui import state
 from visualizer.ui.pages import PAGE_FILES
@@ -91,6 +93,27 @@ def layer_editor(layer: dict[str, Any], uid: int) -> dict[str, Any]:
         with column:
             edited[name] = _field_input(editor, layer[name], uid, name)
     return edited
+
+
+def network_line() -> None:
+    """Names the network a page trains (the stack on the Build page), with a link to change it."""
+    spec, _ = state.current_spec()
+    text, line = st.columns([4, 1], vertical_alignment="center")
+    if spec is None:
+        text.markdown("**Network**: the stack on the Build page can't be read.")
+    else:
+        rows, error = summarize_until_error(spec)
+        name = preset_title(spec) or "your own stack"
+        size = (
+            f"{counted(len(spec.layers), 'layer')} (can't be built yet)"
+            if error is not None
+            else f"{counted(len(rows), 'Keras layer')} · {sum(row.params for row in rows):,} parameters"
+        )
+        text.markdown(
+            f"**Network**: {name} · {size} · input {format_shape(spec.input_shape)} · "
+            f"{counted(spec.num_classes, 'class')}"
+        )
+    line.page_link(PAGE_FILES["build"], label="Change it", icon=":material/construction:")
 
 
 # Messages and clicks.
@@ -201,6 +224,21 @@ def fits_dataset(spec: ModelSpec, dataset: Dataset, adopt_key: str) -> bool:
 
 # Lessons and presenter mode.
 
+APP_CSS = """
+<style>
+/* A disabled widget's label (settings while a job trains, the data a lesson fixes) stays readable: the
+   control itself shows that it is disabled. Streamlit greys the label to 2.6:1 contrast; WCAG AA asks 4.5:1. */
+[data-testid="stWidgetLabel"] p { color: #3a3836 !important; }
+</style>
+"""
+"""Styles of every page."""
+
+
+def app_style() -> None:
+    """Draws the styles every page shares (and presenter mode's when it is on)."""
+    st.html(APP_CSS + (PRESENTER_CSS if state.presenter() else ""))
+
+
 PRESENTER_CSS = """
 <style>
 html { font-size: 24px; }
@@ -267,15 +305,12 @@ def sync_presenter() -> bool:
 
 def presenter_toggle() -> bool:
     """The sidebar switch for presenter mode; returns whether it is on."""
-    on = st.sidebar.toggle(
+    return st.sidebar.toggle(
         "Presenter mode",
         key=state.App.PRESENTER,
         persist_state=state.PERSIST,
         help="For a projector: large type and figures, editing controls hidden.",
     )
-    if on:
-        st.html(PRESENTER_CSS)
-    return on
 
 
 # Images.

@@ -9,7 +9,6 @@ from visualizer.data.dataset import training_subset
 from visualizer.errors import InputError
 from visualizer.figures.curves import comparison_curves
 from visualizer.figures.maps import kernel_grid
-from visualizer.model.checks import format_shape
 from visualizer.model.plan import summarize_until_error
 from visualizer.model.variants import VARIANTS, applicable_variants, variant
 from visualizer.training.config import TrainingConfig
@@ -62,7 +61,7 @@ def _settings(spec, active: bool) -> tuple | None:
         key=Compare.VARIANT,
         **kept,
     )
-    first, second, third, fourth = st.columns(4)
+    first, second, third, fourth = st.columns([1.6, 1, 1, 1])  # the dataset's whole name in view
     dataset_name = first.selectbox(
         "Dataset",
         EMBEDDED,
@@ -175,10 +174,7 @@ def render() -> None:
         st.error(f"The stack on the Build page can't be built yet: {error or shape_error}")
         st.page_link(PAGE_FILES["build"], label="Fix it on the Build page", icon=":material/construction:")
         return
-    st.caption(
-        f"Your network: the Build page's stack, {len(spec.layers)} layers, input {format_shape(spec.input_shape)}, "
-        f"{spec.num_classes} classes."
-    )
+    components.network_line()
     comparison = state.comparison()
     jobs = comparison["jobs"] if comparison else []
     active = any(job.status().active for job in jobs)

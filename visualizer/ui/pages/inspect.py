@@ -154,7 +154,11 @@ def _pinned_prediction(
     """What the model sees and what it answers, small enough to stay in view; a word when the picture is unlike
     anything it learned from (``known``: a ``Familiarity``)."""
     picture, verdict = st.columns([1, 2.2], vertical_alignment="center")
-    picture.image(np.clip(x, 0.0, 1.0) if x.shape[2] != 1 else np.clip(x[:, :, 0], 0.0, 1.0), width=92)
+    picture.image(
+        np.clip(x, 0.0, 1.0) if x.shape[2] != 1 else np.clip(x[:, :, 0], 0.0, 1.0),
+        width=92,
+        alt=f"What the model sees: {where}, {format_shape(x.shape)}.",
+    )
     top = int(probabilities.argmax())
     runner_up = np.argsort(-probabilities)[1:3]
     others = ", ".join(f"{class_label(class_names, int(i))} ({probabilities[int(i)]:.0%})" for i in runner_up)

@@ -14,7 +14,6 @@ from visualizer.figures.curves import training_curves
 from visualizer.figures.maps import image_grid
 from visualizer.model.checks import counted, format_shape
 from visualizer.model.plan import summarize_until_error
-from visualizer.model.presets import preset_title
 from visualizer.training.config import MAX_EPOCHS, OPTIMIZERS, TrainingConfig
 from visualizer.training.job import TrainingJob
 from visualizer.training.status import history_csv
@@ -170,27 +169,6 @@ def _dataset_picker() -> None:
                     key=Train.class_files(index),
                 )
         st.button("Build the dataset from these images", key=Train.BUILD_CLASSES, on_click=_build_class_dataset)
-
-
-def _network_line() -> None:
-    """Names the network the Train button trains: the stack on the Build page."""
-    spec, _ = state.current_spec()
-    text, line = st.columns([4, 1], vertical_alignment="center")
-    if spec is None:
-        text.markdown("**Network**: the stack on the Build page can't be read.")
-    else:
-        rows, error = summarize_until_error(spec)
-        name = preset_title(spec) or "your own stack"
-        size = (
-            f"{counted(len(spec.layers), 'layer')} (can't be built yet)"
-            if error is not None
-            else f"{counted(len(rows), 'Keras layer')} · {sum(row.params for row in rows):,} parameters"
-        )
-        text.markdown(
-            f"**Network**: {name} · {size} · input {format_shape(spec.input_shape)} · "
-            f"{counted(spec.num_classes, 'class')}"
-        )
-    line.page_link(PAGE_FILES["build"], label="Change it", icon=":material/construction:")
 
 
 def _data_title() -> str:
@@ -460,7 +438,7 @@ def render() -> None:
     status = job.status() if job is not None else None
     active = status is not None and status.active
 
-    _network_line()
+    components.network_line()
     # Once a run has started, data and settings fold away so the buttons and the live curves stay in view.
     folded = job is not None or state.presenter()
     dataset, message = None, None
