@@ -115,8 +115,9 @@ def scaled(figure: go.Figure, factor: float) -> go.Figure:
     font = layout.setdefault("font", {})
     if "size" not in font:
         font["size"] = PLOTLY_FONT_SIZE * factor
-    if isinstance(layout.get("height"), (int, float)):
-        layout["height"] = round(layout["height"] * factor)
+    for size in ("height", "width"):
+        if isinstance(layout.get(size), (int, float)):
+            layout[size] = round(layout[size] * factor)
     margin = layout.get("margin")
     if isinstance(margin, dict):
         for side in ("l", "r", "t", "b"):

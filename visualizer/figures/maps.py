@@ -151,6 +151,7 @@ def enlarged_map(values: np.ndarray, title: str = "", shapes: list[dict] | None 
             "xaxis": {"visible": False, "range": [-pad - 0.5, width + pad - 0.5]},
             "yaxis": {"visible": False, "scaleanchor": "x", "range": [height + pad - 0.5, -pad - 0.5]},
             "height": 360,
+            "width": _picture_width(height + 2 * pad, width + 2 * pad, 360, 28 if title else 0, colour_bar=True),
             "margin": {"l": 0, "r": 0, "t": 28 if title else 0, "b": 0},
             "title": {"text": title, "font": {"size": 13}, "x": 0.5, "xanchor": "center"} if title else {},
             "shapes": shapes or [],
@@ -309,15 +310,34 @@ def number_grid(
     )
 
 
-def _as_picture(fig: go.Figure, width: int, title: str) -> go.Figure:
-    """Lays a figure out as a picture: no axes, rows downwards, square pixels, a centred title."""
+COLOUR_BAR_ROOM = 80
+"""Pixels to the right of a picture for its colour bar and tick labels."""
+
+
+def _picture_width(rows: int, columns: int, height: int, top: int, colour_bar: bool) -> int:
+    """The figure width that fits a picture of ``rows`` x ``columns`` square pixels into ``height`` exactly.
+
+    The colour bar then sits right beside the picture instead of at the far edge of the page.
+    """
+    return round((height - top) * columns / max(rows, 1)) + (COLOUR_BAR_ROOM if colour_bar else 0)
+
+
+def _as_picture(fig: go.Figure, width: int, title: str, rows: int | None = None) -> go.Figure:
+    """Lays a figure out as a picture: no axes, rows downwards, square pixels, a centred title.
+
+    With ``rows``, the figure is exactly as wide as the picture (and its colour bar, if any).
+    """
     fig.update_xaxes(visible=False, range=[-0.5, width - 0.5])
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    top = 28 if title else 0
     fig.update_layout(
         height=300,
-        margin={"l": 0, "r": 0, "t": 28 if title else 0, "b": 0},
+        margin={"l": 0, "r": 0, "t": top, "b": 0},
         title={"text": title, "font": {"size": 13}, "x": 0.5, "xanchor": "center"} if title else None,
     )
+    if rows is not None:
+        bar = any(getattr(trace, "showscale", None) is not False and trace.type == "heatmap" for trace in fig.data)
+        fig.update_layout(width=_picture_width(rows, width, 300, top, bar))
     return fig
 
 
@@ -366,7 +386,7 @@ def overlay_figure(
             hovertemplate=f"row %{{y}}, column %{{x}}: {number}<extra></extra>",
         )
     )
-    return _as_picture(fig, pixels.shape[1], title)
+    return _as_picture(fig, pixels.shape[1], title, rows=pixels.shape[0])
 
 
 def kernel_output_figure(values: np.ndarray, title: str = "") -> go.Figure:
@@ -387,7 +407,7 @@ def kernel_output_figure(values: np.ndarray, title: str = "") -> go.Figure:
             hovertemplate="row %{y}, column %{x}: %{z:.3f}<extra></extra>",
         )
     )
-    return _as_picture(fig, data.shape[1], title)
+    return _as_picture(fig, data.shape[1], title, rows=data.shape[0])
 
 
 def clickable_map(values: np.ndarray, selected: tuple[int, int] | None = None, title: str = "") -> go.Figure:

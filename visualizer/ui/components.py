@@ -127,6 +127,8 @@ def pending_notice() -> None:
         {"success": st.success, "info": st.info}.get(kind, st.error)(text)
 
 
+NUMBER_WIDTH = 220
+"""Pixels of a number box that stands alone on a row (one stretched over the page reads as a text field)."""
 PRESENTER_SCALE = 1.5
 """How much larger presenter mode draws every text: prose, widgets, tables, figures and the components."""
 NO_BAR = {"displayModeBar": False}
@@ -152,6 +154,8 @@ def chart(figure: Any, key: str, *, alt: str, container: Any = None, **options: 
 
         figure = scaled(figure, PRESENTER_SCALE)
     options.setdefault("config", NO_BAR)
+    if figure.layout.width:  # a picture sized to fit itself and its colour bar: not stretched over the page
+        options.setdefault("width", "content")
     return (container or st).plotly_chart(figure, key=key, alt=alt, **options)
 
 

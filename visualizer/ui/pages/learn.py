@@ -304,7 +304,12 @@ def _playground_image() -> tuple[np.ndarray | None, str]:
         return pixels, f"{name}, reduced to {pixels.shape[1]}x{pixels.shape[0]}"
     dataset = cache.named_dataset("digits" if source == "A digit" else "shapes")
     index = st.number_input(
-        f"Test image number (0 to {len(dataset.y_test) - 1})", 0, len(dataset.y_test) - 1, 3, key=Learn.IMAGE_INDEX
+        f"Test image number (0 to {len(dataset.y_test) - 1})",
+        0,
+        len(dataset.y_test) - 1,
+        3,
+        key=Learn.IMAGE_INDEX,
+        width=components.NUMBER_WIDTH,
     )
     label = dataset.class_names[int(dataset.y_test[int(index)])]
     return dataset.x_test[int(index)], f"test image {index} of {dataset.name} (a {label})"
@@ -409,7 +414,9 @@ def _pooling() -> None:
     size = second.slider("Map size", 4, 8, 6, key=Learn.POOL_SIZE)
     window = third.radio("Window", [2, 3], horizontal=True, key=Learn.POOL_WINDOW, disabled=kind == "global_average")
     stride = fourth.radio("Stride", [1, 2, 3], index=1, horizontal=True, key=Learn.POOL_STRIDE)
-    seed = st.number_input("Map number (a new random map each)", 0, 999, 0, key=Learn.POOL_SEED)
+    seed = st.number_input(
+        "Map number (a new random map each)", 0, 999, 0, key=Learn.POOL_SEED, width=components.NUMBER_WIDTH
+    )
     values = example_map(int(seed), size)
     if kind != "global_average" and stride > window:
         st.caption(f"With a stride above the window ({stride} > {window}) some values are never looked at.")
@@ -477,7 +484,12 @@ def _model_image(input_shape, dataset) -> tuple[np.ndarray | None, str, list[str
         st.info("No test images of this shape here: follow an image on the Inspect page first.")
         return None, "", class_names
     index = st.number_input(
-        f"Test image number (0 to {len(source.y_test) - 1})", 0, len(source.y_test) - 1, 0, key=Learn.MODEL_IMAGE
+        f"Test image number (0 to {len(source.y_test) - 1})",
+        0,
+        len(source.y_test) - 1,
+        0,
+        key=Learn.MODEL_IMAGE,
+        width=components.NUMBER_WIDTH,
     )
     label = source.class_names[int(source.y_test[int(index)])]
     return source.x_test[int(index)], f"test image {index} of {source.name} (a {label})", class_names

@@ -157,7 +157,7 @@ def _dataset_picker() -> None:
         st.file_uploader("A .zip with one folder of images per class", type=["zip"], key=Train.ZIP)
         st.button("Build the dataset from this archive", key=Train.BUILD_ZIP, on_click=_build_zip_dataset)
     elif choice == OWN_CLASSES:
-        count = st.number_input("Number of classes", 2, 10, 2, key=Train.CLASS_COUNT)
+        count = st.number_input("Number of classes", 2, 10, 2, key=Train.CLASS_COUNT, width=components.NUMBER_WIDTH)
         columns = st.columns(min(int(count), 4))
         for index in range(int(count)):
             with columns[index % len(columns)], st.container(border=True):
