@@ -50,7 +50,7 @@ def test_lenet5_and_tiny_vgg_fit_on_one_screen(small_page, app_url):
         ["input", "conv2d_1", "avgpool2d_1", "conv2d_2", "avgpool2d_2", "flatten_1", "dense_1", "dense_2", "output"],
     )
     screenshot(page, "inspect-overview-1280-lenet5")
-    choose(page, "Network", "Tiny VGG trained on shapes (shipped, 96.9% test accuracy)")
+    choose(page, "Network", "Tiny VGG trained on shapes (shipped, 96.9%)")
     page.locator(".ov-column[data-column='conv2d_4']").wait_for(timeout=120_000)
     wait_for_app(page)
     page.wait_for_timeout(1500)

@@ -59,7 +59,7 @@ def _options() -> dict[str, str]:
     if uploaded is not None:
         options["uploaded"] = f"Your model: {uploaded[1]}"
     for entry in cache.shipped_models():
-        options[f"shipped:{entry['name']}"] = f"{entry['title']} (shipped, {entry['test_accuracy']:.1%} test accuracy)"
+        options[f"shipped:{entry['name']}"] = f"{entry['title']} (shipped, {entry['test_accuracy']:.1%})"
     options["untrained"] = "The untrained stack from the Build page"
     return options
 
@@ -126,6 +126,8 @@ def pick(selector: bool = True) -> Source:
             format_func=options.get,
             key=state.Network.SELECTOR,
             on_change=state.commit_model_selector,
+            help="A shipped network comes with its test accuracy (the share of its test images it gets right) and "
+            "every epoch of its training.",
         )
     choice = state.model_choice()
     if choice == "trained":

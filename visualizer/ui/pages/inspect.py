@@ -501,10 +501,10 @@ def render() -> None:
     heading, upload = st.columns([3, 1], vertical_alignment="bottom")
     heading.markdown("### Inspect: follow one image through the network")
     if not (state.presenter() or locked):
-        with upload.popover("Your own model (.keras)", icon=":material/upload_file:", width="stretch"):
+        with upload.popover("Your .keras model", icon=":material/upload_file:", width="stretch"):
             network.model_uploader()
     components.pending_notice()
-    choice, image_source, image = st.columns([1.25, 1.05, 0.75], vertical_alignment="top")
+    choice, image_source, image = st.columns([1.45, 1.0, 0.7], vertical_alignment="top")
     with choice:
         source = network.pick(selector=not locked)
     if not source.found:
