@@ -104,33 +104,13 @@ def confusion_matrix_figure(confusion: np.ndarray, class_names: Sequence[str]) -
     ]
     # Two scales: right answers in blue, mistakes in orange on their own scale, so that a handful of errors
     # next to hundreds of right answers still stands out (one scale would leave them white).
+    cells = {"x": names, "y": names, "zmin": 0, "showscale": False, "hoverinfo": "skip", "text": text}
+    cells["texttemplate"] = "%{text}"
+    top_mistake = int(np.nanmax(wrong)) if np.isfinite(wrong).any() else 1
     fig = go.Figure(
         [
-            go.Heatmap(
-                z=right,
-                x=names,
-                y=names,
-                colorscale="Blues",
-                zmin=0,
-                showscale=False,
-                hoverinfo="skip",
-                text=text,
-                texttemplate="%{text}",
-                name="right",
-            ),
-            go.Heatmap(
-                z=wrong,
-                x=names,
-                y=names,
-                colorscale="Oranges",
-                zmin=0,
-                zmax=max(1, int(np.nanmax(wrong)) if np.isfinite(wrong).any() else 1),
-                showscale=False,
-                hoverinfo="skip",
-                text=text,
-                texttemplate="%{text}",
-                name="mistakes",
-            ),
+            go.Heatmap(z=right, colorscale="Blues", name="right", **cells),
+            go.Heatmap(z=wrong, colorscale="Oranges", zmax=max(1, top_mistake), name="mistakes", **cells),
         ]
     )
     fig.add_trace(
