@@ -76,9 +76,8 @@ def test_same_padding_windows_hang_over_the_edge_with_zeros():
     assert step.patch[0].sum() == 0 and step.patch[:, 0].sum() == 0 and step.patch[1:, 1:].sum() == 8
 
 
-@pytest.mark.parametrize("kind", ["maxpool2d", "avgpool2d"])
-@pytest.mark.parametrize("padding", ["valid", "same"])
-def test_pool_step_equals_the_pooled_map(kind, padding):
+def pooling_model(kind: str, padding: str):
+    """A linear conv then 2x2 pooling of ``kind`` over an odd-width input (so 'same' pads), and an input for it."""
     model = build_model(
         stack(
             [
@@ -89,7 +88,13 @@ def test_pool_step_equals_the_pooled_map(kind, padding):
         ),
         seed=2,
     )
-    x = RNG.rand(8, 7, 1).astype(np.float32)
+    return model, RNG.rand(8, 7, 1).astype(np.float32)
+
+
+@pytest.mark.parametrize("kind", ["maxpool2d", "avgpool2d"])
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_pool_step_equals_the_pooled_map(kind, padding):
+    model, x = pooling_model(kind, padding)
     pooled = feature_maps(model, x)[f"{kind}_1"]
     for row in range(pooled.shape[0]):
         for col in range(pooled.shape[1]):
@@ -175,17 +180,7 @@ def test_a_conv_walk_is_every_conv_step_and_fills_the_feature_map(conv):
 @pytest.mark.parametrize("kind", ["maxpool2d", "avgpool2d"])
 @pytest.mark.parametrize("padding", ["valid", "same"])
 def test_a_pool_walk_is_every_pool_step_and_fills_the_pooled_map(kind, padding):
-    model = build_model(
-        stack(
-            [
-                {"type": "conv2d", "filters": 2, "activation": "linear"},
-                {"type": kind, "pool_size": 2, "padding": padding},
-            ],
-            shape=(8, 7, 1),
-        ),
-        seed=2,
-    )
-    x = RNG.rand(8, 7, 1).astype(np.float32)
+    model, x = pooling_model(kind, padding)
     pooled = feature_maps(model, x)[f"{kind}_1"]
     for channel in range(2):
         walk = pool_walk(model, f"{kind}_1", x, channel)

@@ -19,6 +19,30 @@ from visualizer.numerics.kernels import same_padding
 from visualizer.numerics.softmax import softmax
 
 
+def _padded_as_layer(
+    inputs: np.ndarray,
+    window: tuple[int, int],
+    strides: tuple[int, int],
+    padding: str,
+    fill: float,
+    dtype: type,
+) -> tuple[np.ndarray, tuple[int, int]]:
+    """``inputs`` (H, W, C) padded with ``fill`` as a layer with this window, strides and padding pads it.
+
+    Returns the padded array and the (top, left) padding before row and column 0.
+    """
+    height, width, _ = inputs.shape
+    if padding == "same":
+        (top, bottom), (left, right) = (
+            same_padding(height, window[0], strides[0]),
+            same_padding(width, window[1], strides[1]),
+        )
+    else:
+        top = bottom = left = right = 0
+    padded = np.pad(inputs.astype(dtype), ((top, bottom), (left, right), (0, 0)), constant_values=fill)
+    return padded, (top, left)
+
+
 def _window(
     padding: str,
     inputs: np.ndarray,
@@ -34,15 +58,7 @@ def _window(
     Returns the window (wh, ww, C) and the top-left input coordinate it starts at
     (negative when it hangs over a padded edge).
     """
-    height, width, _ = inputs.shape
-    if padding == "same":
-        (top, bottom), (left, right) = (
-            same_padding(height, window[0], strides[0]),
-            same_padding(width, window[1], strides[1]),
-        )
-    else:
-        top = bottom = left = right = 0
-    padded = np.pad(inputs.astype(np.float32), ((top, bottom), (left, right), (0, 0)), constant_values=fill)
+    padded, (top, left) = _padded_as_layer(inputs, window, strides, padding, fill, np.float32)
     start_row, start_col = row * strides[0], col * strides[1]
     patch = padded[start_row : start_row + window[0], start_col : start_col + window[1], :]
     return patch, (start_row - top, start_col - left)
@@ -309,15 +325,7 @@ def _padded_windows(
     Returns:
         The windows (out_h, out_w, wh, ww, C) and (top, left) padding.
     """
-    height, width, _ = inputs.shape
-    if padding == "same":
-        (top, bottom), (left, right) = (
-            same_padding(height, window[0], strides[0]),
-            same_padding(width, window[1], strides[1]),
-        )
-    else:
-        top = bottom = left = right = 0
-    padded = np.pad(inputs.astype(np.float64), ((top, bottom), (left, right), (0, 0)), constant_values=fill)
+    padded, (top, left) = _padded_as_layer(inputs, window, strides, padding, fill, np.float64)
     windows = np.lib.stride_tricks.sliding_window_view(padded, window, axis=(0, 1))[:: strides[0], :: strides[1]]
     return np.moveaxis(windows, 2, -1), (top, left)
 
