@@ -179,12 +179,11 @@ def _data_title() -> str:
 
 def _settings_title() -> str:
     """The folded settings' title: what they are set to."""
-    defaults = TrainingConfig()
-    epochs = state.value(Train.EPOCHS, defaults.epochs)
-    batch = state.value(Train.BATCH_SIZE, defaults.batch_size)
-    optimizer = state.value(Train.OPTIMIZER, defaults.optimizer)
-    rate = state.value(Train.LEARNING_RATE, defaults.learning_rate)
-    return f"Settings: {counted(int(epochs), 'epoch')}, batch {batch}, {optimizer}, learning rate {rate:g}"
+    config = _config()
+    return (
+        f"Settings: {counted(config.epochs, 'epoch')}, batch {config.batch_size}, {config.optimizer}, "
+        f"learning rate {config.learning_rate:g}"
+    )
 
 
 def _dataset_overview(dataset: Dataset) -> None:
