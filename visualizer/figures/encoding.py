@@ -85,7 +85,7 @@ def cell_outline(
 
 PLOTLY_FONT_SIZE = 12
 """Plotly's default text size, which every text of a figure inherits unless it sets its own."""
-_FONT_KEYS = frozenset({"font", "textfont", "tickfont", "insidetextfont", "outsidetextfont", "title_font"})
+_FONT_KEYS = frozenset({"font", "textfont", "tickfont", "insidetextfont", "outsidetextfont"})
 
 
 def _scale_fonts(node: Any, factor: float) -> None:
