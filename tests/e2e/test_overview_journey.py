@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_no_exception, choose, screenshot, wait_for_app
 from visualizer.backend.forward import feature_maps
@@ -123,8 +124,9 @@ def test_play_walks_the_overview_through_the_epochs(page, app_url):
     trained = bars.inner_text()
     page.get_by_role("button", name="Play", exact=True).click()  # from the last epoch: starts again at epoch 0
     page.get_by_text("shown after epoch 0").wait_for(timeout=30_000)
-    untrained = bars.inner_text()
-    assert untrained != trained  # the overview follows the epoch: the untrained network's probabilities
+    # the overview follows the epoch: the untrained network's probabilities
+    # (the component redraws a moment after the caption does)
+    expect(bars).not_to_have_text(trained, timeout=30_000)
     page.get_by_text("shown after epoch 2").wait_for(timeout=30_000)  # it moves on by itself
     page.get_by_role("button", name="Pause", exact=True).click()
     wait_for_app(page)
