@@ -48,6 +48,8 @@ def _keras_layer(layer: dict):
         return layers.Dropout(**options)
     if kind == "batchnorm":
         return layers.BatchNormalization()
+    if kind == "activation":
+        return layers.Activation(options.get("activation", "relu"))
     raise AssertionError(kind)
 
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from visualizer.backend.engine import keras
-from visualizer.model.plan import PlannedLayer, plan_layers, summarize
+from visualizer.model.plan import INPUT_NAME, PlannedLayer, plan_layers, summarize
 from visualizer.model.spec import ModelSpec
 
 MODEL_NAME = "cnn"
-INPUT_NAME = "image"
 
 
 def _random_arguments(random: str, seed: int | None, offset: int) -> dict[str, Any]:
@@ -47,16 +46,24 @@ def build_model(spec: ModelSpec, seed: int | None = None) -> keras.Model:
             the same starting weights. ``None`` draws fresh ones.
 
     Returns:
-        A ``keras.Sequential`` whose layers match ``summarize(spec)`` row for
-        row: names, output shapes and parameter counts.
+        A ``keras.Sequential`` for a plain stack, a functional ``keras.Model`` for a spec with blocks; its
+        layers match ``summarize(spec)`` name for name: output shapes and parameter counts (a graph's
+        layers come in Keras' order, by depth, rather than the summary's).
 
     Raises:
         SpecError: when the spec cannot be built (checked by ``summarize``
             before any Keras layer is made).
     """
     summarize(spec)
-    model = keras.Sequential(name=MODEL_NAME)
-    model.add(keras.Input(shape=spec.input_shape, name=INPUT_NAME))
+    inputs = keras.Input(shape=spec.input_shape, name=INPUT_NAME)
+    if not spec.is_graph:
+        model = keras.Sequential(name=MODEL_NAME)
+        model.add(inputs)
+        for offset, item in enumerate(plan_layers(spec)):
+            model.add(_keras_layer(item, seed, offset))
+        return model
+    tensors = {INPUT_NAME: inputs}
     for offset, item in enumerate(plan_layers(spec)):
-        model.add(_keras_layer(item, seed, offset))
-    return model
+        sources = [tensors[source] for source in item.inputs]
+        tensors[item.name] = _keras_layer(item, seed, offset)(sources[0] if len(sources) == 1 else sources)
+    return keras.Model(inputs=inputs, outputs=tensors[item.name], name=MODEL_NAME)

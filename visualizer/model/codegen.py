@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from visualizer.model.blocks import Add, Branch, Residual
 from visualizer.model.checks import format_shape
 from visualizer.model.layers import Flatten
-from visualizer.model.plan import LayerSummary, PlannedLayer, plan_layers, summarize
+from visualizer.model.plan import INPUT_NAME, LayerSummary, PlannedLayer, plan_layers, summarize
 from visualizer.model.spec import ModelSpec
 
 
@@ -41,7 +42,7 @@ def _layer_call(item: PlannedLayer) -> str:
 def _layer_comment(item: PlannedLayer, before: str, row: LayerSummary) -> str:
     """A comment saying what the layer does to the data's shape."""
     after = format_shape(row.output_shape)
-    params = f"{row.params:,} parameters" if row.params else "no parameters"
+    params = _params_text(row.params)
     if item.is_head:
         flattens = isinstance(item.layer, Flatten)
         what = "Classifier head: " + (
@@ -52,8 +53,145 @@ def _layer_comment(item: PlannedLayer, before: str, row: LayerSummary) -> str:
     return f"# {what}: {before} -> {after}, {params}."
 
 
+def _indented(lines: list[str], spaces: int = 4) -> str:
+    return "\n".join(" " * spaces + line for line in lines)
+
+
+class _GraphCode:
+    """Functional-API code for a spec with blocks: a helper function per block, then the model's lines."""
+
+    def __init__(self, spec: ModelSpec, rows: list[LayerSummary]) -> None:
+        self.spec = spec
+        self.rows = {row.name: row for row in rows}
+
+    def shape(self, name: str) -> str:
+        """The shape of one image's data after layer ``name`` (or the input), as ``14x14x16``."""
+        if name == INPUT_NAME:
+            return format_shape(self.spec.input_shape)
+        return format_shape(self.rows[name].output_shape)
+
+    def line(self, item: PlannedLayer, target: str, argument: str) -> list[str]:
+        """A layer's comment and its call: ``target = layers.X(...)(argument)``."""
+        before = " + ".join(self.shape(source) for source in item.inputs)
+        return [_layer_comment(item, before, self.rows[item.name]), f"{target} = {_layer_call(item)}({argument})"]
+
+    def residual(self, name: str, block: Residual, items: list[PlannedLayer]) -> str:
+        """``def residual_1_block(x): ...``: the inner layers, the shortcut, the addition and the activation."""
+        shortcut = "a 1x1 convolution of the input" if block.shortcut == "projection" else "the input itself"
+        after = "" if block.activation == "linear" else f", then {block.activation}"
+        lines = [f'"""Residual block: the layers below, plus {shortcut} added back{after}."""', "shortcut = x"]
+        for item in items:
+            if item.name == f"{name}_shortcut":
+                lines += self.line(item, "shortcut", "shortcut")
+            elif isinstance(item.layer, Add):
+                lines += self.line(item, "x", "[x, shortcut]")
+            else:
+                lines += self.line(item, "x", "x")
+        return f"def {name}_block(x):\n{_indented([*lines, 'return x'])}\n"
+
+    def branch(self, name: str, block: Branch, items: list[PlannedLayer]) -> str:
+        """``def branch_1_block(x): ...``: each branch from ``x``, then their merge."""
+        joined = "their channels stacked" if block.merge == "concatenate" else "added value by value"
+        lines = [f'"""Branch block: {len(block.branches)} branches from the same input, {joined}."""']
+        position = 0
+        ends = []
+        for number, path in enumerate(block.branches, start=1):
+            variable = f"branch_{number}"
+            lines.append(f"{variable} = x" + ("  # an empty branch: the input itself" if not path else ""))
+            for item in items[position : position + len(path)]:
+                lines += self.line(item, variable, variable)
+            position += len(path)
+            ends.append(variable)
+        lines += self.line(items[-1], "x", f"[{', '.join(ends)}]")
+        return f"def {name}_block(x):\n{_indented([*lines, 'return x'])}\n"
+
+    def parts(self, planned: list[PlannedLayer]) -> tuple[str, str]:
+        """The helper functions and the model's lines (``inputs`` to ``outputs``)."""
+        functions, body = [], []
+        variable = "inputs"
+        position = 0
+        while position < len(planned):
+            item = planned[position]
+            target = "outputs" if item is planned[-1] else "x"
+            if item.block is None:
+                body += self.line(item, target, variable)
+                position += 1
+            else:
+                items = [other for other in planned[position:] if other.block == item.block]
+                block = self.spec.layers[item.index]  # type: ignore[index]
+                make = self.residual if isinstance(block, Residual) else self.branch
+                functions.append(make(item.block, block, items))  # type: ignore[arg-type]
+                params = sum(self.rows[other.name].params for other in items)
+                body.append(
+                    f"# {block.title} ({item.block}): {self.shape(item.inputs[0])} -> "
+                    f"{self.shape(items[-1].name)}, {_params_text(params)}."
+                )
+                body.append(f"{target} = {item.block}_block({variable})")
+                position += len(items)
+            variable = "x"
+        return "\n\n".join(functions), "\n".join(body)
+
+
+def _params_text(params: int) -> str:
+    return f"{params:,} parameters" if params else "no parameters"
+
+
+def _sequential_model_section(spec: ModelSpec, planned: list[PlannedLayer], rows: list[LayerSummary]) -> str:
+    """The script's model section for a plain stack: one ``keras.Sequential`` list."""
+    height, width, channels = spec.input_shape
+    body = []
+    before = format_shape(spec.input_shape)
+    for item, row in zip(planned, rows):
+        body.append("        " + _layer_comment(item, before, row))
+        body.append("        " + _layer_call(item) + ",")
+        before = format_shape(row.output_shape)
+    layer_lines = "\n".join(body)
+    return f'''"""
+## The model
+
+Images go in as arrays of shape (batch, {height}, {width}, {channels}) with values in [0, 1].
+Each comment gives the shape of one image's data before and after the layer.
+"""
+
+model = keras.Sequential(
+    [
+        keras.Input(shape=({height}, {width}, {channels}), name="image"),
+{layer_lines}
+    ],
+    name="cnn",
+)'''
+
+
+def _graph_model_section(spec: ModelSpec, planned: list[PlannedLayer], rows: list[LayerSummary]) -> str:
+    """The script's model section for a spec with blocks: the block functions, then the functional model."""
+    functions, body = _GraphCode(spec, rows).parts(planned)
+    height, width, channels = spec.input_shape
+    return f'''"""
+## The blocks
+
+Each block is a function from a tensor to a tensor, in Keras' functional API.
+"""
+
+
+{functions}
+
+"""
+## The model
+
+Images go in as arrays of shape (batch, {height}, {width}, {channels}) with values in [0, 1].
+Each comment gives the shape of one image's data before and after the layer or block.
+"""
+
+inputs = keras.Input(shape=({height}, {width}, {channels}), name="{INPUT_NAME}")
+{body}
+model = keras.Model(inputs, outputs, name="cnn")'''
+
+
 def to_keras_code(spec: ModelSpec) -> str:
     """Returns a commented, self-contained Keras script that builds ``spec``.
+
+    A plain stack becomes a ``keras.Sequential`` list; a spec with blocks becomes functional-API code
+    with one helper function per block.
 
     Raises:
         SpecError: when the spec cannot be built.
@@ -63,13 +201,10 @@ def to_keras_code(spec: ModelSpec) -> str:
     total = sum(row.params for row in rows)
     height, width, channels = spec.input_shape
     colour = "grayscale" if channels == 1 else f"{channels}-channel"
-    body = []
-    before = format_shape(spec.input_shape)
-    for item, row in zip(planned, rows):
-        body.append("        " + _layer_comment(item, before, row))
-        body.append("        " + _layer_call(item) + ",")
-        before = format_shape(row.output_shape)
-    layer_lines = "\n".join(body)
+    if spec.is_graph:
+        model_section = _graph_model_section(spec, planned, rows)
+    else:
+        model_section = _sequential_model_section(spec, planned, rows)
     return f'''"""
 Title: A convolutional network built in CNN Visualizer
 Description: {len(rows)} layers, {total:,} parameters; input {height}x{width} {colour} images,
@@ -83,20 +218,7 @@ output probabilities for {spec.num_classes} classes.
 import keras
 from keras import layers
 
-"""
-## The model
-
-Images go in as arrays of shape (batch, {height}, {width}, {channels}) with values in [0, 1].
-Each comment gives the shape of one image's data before and after the layer.
-"""
-
-model = keras.Sequential(
-    [
-        keras.Input(shape=({height}, {width}, {channels}), name="image"),
-{layer_lines}
-    ],
-    name="cnn",
-)
+{model_section}
 
 """
 ## Compile

@@ -27,6 +27,7 @@ from visualizer.model.checks import (
     MAX_WINDOW,
     Pair,
     choice,
+    counted,
     describe,
     format_pair,
     format_shape,
@@ -222,7 +223,7 @@ class Conv2D(Layer):
 
     def describe(self) -> str:
         """What the layer does, in a few words."""
-        return f"{self.filters} filters of {format_pair(self.kernel_size)}"
+        return f"{counted(self.filters, 'filter')} of {format_pair(self.kernel_size)}"
 
     def window_and_step(self) -> tuple[Pair, Pair]:
         """The kernel and its stride."""
@@ -394,7 +395,7 @@ class Dense(Layer):
 
     def describe(self) -> str:
         """What the layer does, in a few words."""
-        return f"{self.units} fully connected units"
+        return f"{counted(self.units, 'fully connected unit')}"
 
     def output(self, shape: Shape, where: str, index: int | None) -> tuple[Shape, int]:
         """A vector of ``units``; (inputs + 1) x units parameters."""
@@ -458,11 +459,60 @@ class BatchNorm(Layer):
         return shape, 4 * shape[-1]
 
 
-LayerSpec = Conv2D | MaxPool2D | AvgPool2D | GlobalAvgPool2D | GlobalMaxPool2D | Flatten | Dense | Dropout | BatchNorm
+@dataclass(frozen=True)
+class Activation(Layer):
+    """An activation function as a layer of its own (conv -> batchnorm -> activation, as in ResNet)."""
+
+    activation: str = field(
+        default="relu", metadata=_editor("choice", "Activation", "Applied to every value.", options=ACTIVATIONS)
+    )
+
+    type: ClassVar[str] = "activation"
+    title: ClassVar[str] = "Activation"
+    colour: ClassVar[str] = "#ec4899"
+    keras_class: ClassVar[str] = "Activation"
+    new: ClassVar[dict[str, Any]] = {"activation": "relu"}
+    positional: ClassVar[str | None] = "activation"
+
+    def __post_init__(self) -> None:
+        choice("activation", self.activation, ACTIVATIONS)
+
+    def describe(self) -> str:
+        """What the layer does, in a few words."""
+        return f"Apply {_ACTIVATION_REGISTRY[self.activation].title} to every value"
+
+    def output(self, shape: Shape, where: str, index: int | None) -> tuple[Shape, int]:  # noqa: ARG002 - the shared signature
+        """The same shape; no parameters."""
+        return shape, 0
+
+
+LayerSpec = (
+    Conv2D
+    | MaxPool2D
+    | AvgPool2D
+    | GlobalAvgPool2D
+    | GlobalMaxPool2D
+    | Flatten
+    | Dense
+    | Dropout
+    | BatchNorm
+    | Activation
+)
 
 LAYERS: dict[str, type[Layer]] = {
     cls.type: cls
-    for cls in (Conv2D, MaxPool2D, AvgPool2D, GlobalAvgPool2D, GlobalMaxPool2D, Flatten, Dense, Dropout, BatchNorm)
+    for cls in (
+        Conv2D,
+        MaxPool2D,
+        AvgPool2D,
+        GlobalAvgPool2D,
+        GlobalMaxPool2D,
+        Flatten,
+        Dense,
+        Dropout,
+        BatchNorm,
+        Activation,
+    )
 }
 """Every layer type by its JSON ``type`` string, in the order the app offers them."""
 

@@ -1,7 +1,8 @@
 """The architecture spec: what a person builds, as plain immutable data.
 
 A ``ModelSpec`` is an input shape, a number of classes and a stack of layers,
-one frozen dataclass per layer type. It round-trips through JSON-safe dicts::
+one frozen dataclass per layer type; residual and branch blocks
+(``visualizer.model.blocks``) may stand anywhere a layer may. It round-trips through JSON-safe dicts::
 
     {"input_shape": [28, 28, 1], "num_classes": 10,
      "layers": [{"type": "conv2d", "filters": 8, "kernel_size": 3},
@@ -23,8 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from visualizer.errors import SpecError
+from visualizer.model.blocks import Item, is_block, item_from_dict
 from visualizer.model.checks import MAX_CHANNELS, MAX_CLASSES, MAX_INPUT_SIDE, MAX_LAYERS, describe, whole_number
-from visualizer.model.layers import LAYERS, LayerSpec, layer_from_dict
+from visualizer.model.layers import LAYERS
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class ModelSpec:
 
     input_shape: tuple[int, int, int]
     num_classes: int
-    layers: tuple[LayerSpec, ...] = ()
+    layers: tuple[Item, ...] = ()
 
     def __post_init__(self) -> None:
         shape = self.input_shape
@@ -57,11 +59,12 @@ class ModelSpec:
         layers = self.layers
         if not isinstance(layers, (list, tuple)):
             raise SpecError(f"Invalid layers {describe(layers)}: expected a list of layers.")
-        if len(layers) > MAX_LAYERS:
-            raise SpecError(f"This stack has {len(layers)} layers, over the limit of {MAX_LAYERS}. Remove some layers.")
         for index, layer in enumerate(layers):
-            if not isinstance(layer, tuple(LAYERS.values())):
+            if not isinstance(layer, tuple(LAYERS.values())) and not is_block(layer):
                 raise SpecError(f"Layer {index + 1} is not a layer: {describe(layer)}.", index)
+        count = sum(layer.size if is_block(layer) else 1 for layer in layers)
+        if count > MAX_LAYERS:
+            raise SpecError(f"This network has {count} layers, over the limit of {MAX_LAYERS}. Remove some layers.")
         object.__setattr__(self, "layers", tuple(layers))
 
     @classmethod
@@ -95,7 +98,7 @@ class ModelSpec:
             raise SpecError(
                 f"This stack has {len(raw_layers)} layers, over the limit of {MAX_LAYERS}. Remove some layers."
             )
-        layers = tuple(layer_from_dict(layer, index) for index, layer in enumerate(raw_layers))
+        layers = tuple(item_from_dict(layer, index) for index, layer in enumerate(raw_layers))
         return cls(input_shape=data["input_shape"], num_classes=data["num_classes"], layers=layers)
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,6 +129,11 @@ class ModelSpec:
         """Returns a copy that takes ``input_shape`` images and predicts ``num_classes`` classes."""
         return ModelSpec(tuple(input_shape), num_classes, self.layers)  # type: ignore[arg-type]
 
-    def replace_layers(self, layers: tuple[LayerSpec, ...] | list[LayerSpec]) -> ModelSpec:
+    def replace_layers(self, layers: tuple[Item, ...] | list[Item]) -> ModelSpec:
         """Returns a copy with another layer stack."""
         return ModelSpec(self.input_shape, self.num_classes, tuple(layers))
+
+    @property
+    def is_graph(self) -> bool:
+        """Whether it has a block (a skip connection or branches), so it is built as a graph, not a stack."""
+        return any(is_block(layer) for layer in self.layers)
