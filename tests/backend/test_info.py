@@ -20,7 +20,7 @@ def test_a_built_preset_is_described_as_its_plan(name):
         (row.name, row.type, row.output_shape, row.params) for row in rows
     ]
     assert info.input_shape == spec.input_shape and info.num_classes == spec.num_classes
-    assert info.params == sum(row.params for row in rows) and info.plain
+    assert info.params == sum(row.params for row in rows) and info.supported
 
 
 def test_every_registry_layer_type_is_recognised_with_its_window():
@@ -48,7 +48,7 @@ def test_every_registry_layer_type_is_recognised_with_its_window():
         info.layer("nope")
 
 
-def test_a_layer_the_app_does_not_build_is_other_and_the_network_not_plain():
+def test_a_layer_the_app_does_not_build_is_other_and_the_network_not_supported():
     model = keras.Sequential(
         [
             keras.Input((8, 8, 1)),
@@ -60,7 +60,7 @@ def test_a_layer_the_app_does_not_build_is_other_and_the_network_not_plain():
     )
     info = describe(model)
     assert [layer.kind for layer in info.layers] == ["conv2d", OTHER, "flatten", "dense"]
-    assert info.layer("r").keras_class == "ReLU" and not info.plain
+    assert info.layer("r").keras_class == "ReLU" and not info.supported
 
 
 def test_descriptions_are_cached_without_keeping_models_alive():

@@ -28,10 +28,10 @@ def test_a_plain_model_loads_unchanged():
         np.testing.assert_array_equal(a, b)
     x = np.random.RandomState(0).rand(2, 28, 28, 1).astype(np.float32)
     np.testing.assert_allclose(loaded(x), model(x), rtol=1e-6)
-    assert describe(loaded).plain
+    assert describe(loaded).supported
 
 
-def test_a_functional_model_is_accepted_but_not_a_plain_stack():
+def test_a_functional_model_of_known_layers_gets_every_view():
     inputs = keras.Input((16, 16, 3))
     left = keras.layers.Conv2D(4, 3, padding="same", name="left")(inputs)
     right = keras.layers.Conv2D(4, 1, name="right")(inputs)
@@ -40,8 +40,9 @@ def test_a_functional_model_is_accepted_but_not_a_plain_stack():
     model = keras.Model(inputs, outputs)
     loaded = load_user_model(model_to_bytes(model))
     info = describe(loaded)
-    assert not info.plain
-    assert [layer.kind for layer in info.layers] == ["conv2d", "conv2d", "other", "globalavgpool2d", "dense"]
+    assert info.supported and info.graph
+    assert [layer.kind for layer in info.layers] == ["conv2d", "conv2d", "add", "globalavgpool2d", "dense"]
+    assert info.layer("add").inputs == ("left", "right")
 
 
 def test_a_lambda_layer_is_refused_whatever_it_wraps():
@@ -126,4 +127,4 @@ def test_every_layer_type_the_app_builds_is_accepted():
     from tests.helpers import stack
 
     model = build_model(stack([{"type": "conv2d", "filters": 3}, *spec_layers], shape=(8, 8, 1)), seed=0)
-    assert describe(load_user_model(model_to_bytes(model))).plain
+    assert describe(load_user_model(model_to_bytes(model))).supported

@@ -1,43 +1,38 @@
 """Where the network looks: Grad-CAM, gradient saliency and occlusion sensitivity for one image.
 
 Grad-CAM and saliency are compiled graphs traced once per model (and layer),
-kept in the model's forward cache (weakly, so models are not kept alive).
+kept in the model's forward cache (weakly, so models are not kept alive). They
+run through the model's own functional graph (a sub-model from the image to the
+chosen maps and the output layer's input), so stacks and graphs get them alike.
 """
 
 from __future__ import annotations
 
 import functools
-import weakref
 
 import numpy as np
 
 from visualizer.backend.engine import keras, tf
-from visualizer.backend.forward import FEATURE_LOCK, as_batch, model_entry, predict, predict_many
-from visualizer.backend.info import describe, inspectable_layers
+from visualizer.backend.forward import FEATURE_LOCK, as_batch, model_entry, predict, predict_many, sub_model
+from visualizer.backend.info import describe
 from visualizer.backend.steps import output_layer
 from visualizer.errors import InputError
 
 
-def _forward_to_logits(model: keras.Model, inputs: tf.Tensor, tape: tf.GradientTape, layer_name: str | None):
-    """Runs the layers one by one under ``tape``; returns (the watched maps of ``layer_name``, the logits).
+def _to_logits_model(model: keras.Model, layer_name: str | None) -> keras.Model:
+    """The image -> [the maps of ``layer_name``,] the output layer's input, through the model's own graph.
 
-    Keras' multi-output functional models do not carry gradients between their
-    outputs, so gradient views walk the (sequential) stack themselves.
+    It shares the model's layers and weights, so it works on stacks and graphs alike (skip
+    connections, branches) and holds no reference to the model object itself.
     """
-    last = output_layer(model)
-    hidden = inputs
-    watched = None
-    for layer in inspectable_layers(model):
-        if layer is last:
-            break
-        hidden = layer(hidden, training=False)
-        if layer.name == layer_name:
-            tape.watch(hidden)
-            watched = hidden
-    logits = tf.matmul(hidden, last.kernel)
-    if last.use_bias:
-        logits = logits + last.bias
-    return watched, logits
+    features = describe(model).layer(output_layer(model).name).inputs[0]
+    return sub_model(model, [features] if layer_name is None else [layer_name, features])
+
+
+def _logits(last: keras.layers.Dense, features: tf.Tensor) -> tf.Tensor:
+    """The output layer's scores before its softmax."""
+    logits = tf.matmul(features, last.kernel)
+    return logits + last.bias if last.use_bias else logits
 
 
 def _last_conv(model: keras.Model, layer_name: str | None) -> str:
@@ -54,18 +49,17 @@ def _last_conv(model: keras.Model, layer_name: str | None) -> str:
 def _gradient_function(model: keras.Model, kind: str, layer_name: str | None):
     """A compiled Grad-CAM or saliency computation, traced once per model and layer."""
     entry = model_entry(model)
+    key = (kind, layer_name)
+    found = entry.get("gradients", {}).get(key)
+    if found is not None:
+        return found
+    # The sub-model and layer hold the model's weights, not the model: the weakly keyed cache stays weak.
+    graph = _grad_cam_graph if kind == "grad_cam" else _saliency_graph
+    function = tf.function(
+        functools.partial(graph, _to_logits_model(model, layer_name), output_layer(model)), reduce_retracing=True
+    )
     with FEATURE_LOCK:
-        functions = entry.setdefault("gradients", {})
-        key = (kind, layer_name)
-        if key not in functions:
-            functions[key] = tf.function(
-                # A weak proxy: the cache is keyed weakly by the model and must not keep it alive.
-                functools.partial(
-                    _grad_cam_graph if kind == "grad_cam" else _saliency_graph, weakref.proxy(model), layer_name
-                ),
-                reduce_retracing=True,
-            )
-        return functions[key]
+        return entry.setdefault("gradients", {}).setdefault(key, function)
 
 
 def _class_score(logits: tf.Tensor, class_index: tf.Tensor) -> tf.Tensor:
@@ -74,21 +68,24 @@ def _class_score(logits: tf.Tensor, class_index: tf.Tensor) -> tf.Tensor:
     return tf.gather(logits[0], chosen)
 
 
-def _grad_cam_graph(model: keras.Model, layer_name: str, inputs: tf.Tensor, class_index: tf.Tensor) -> tf.Tensor:
+def _grad_cam_graph(
+    to_logits: keras.Model, last: keras.layers.Dense, inputs: tf.Tensor, class_index: tf.Tensor
+) -> tf.Tensor:
     with tf.GradientTape() as tape:
-        maps, logits = _forward_to_logits(model, inputs, tape, layer_name)
-        score = _class_score(logits, class_index)
+        maps, features = to_logits(inputs, training=False)
+        score = _class_score(_logits(last, features), class_index)
     gradients = tape.gradient(score, maps)
     weights = tf.reduce_mean(gradients[0], axis=(0, 1))
     cam = tf.nn.relu(tf.reduce_sum(maps[0] * weights, axis=-1))
     return tf.image.resize(cam[..., None], tf.shape(inputs)[1:3], method="bilinear")[..., 0]
 
 
-def _saliency_graph(model: keras.Model, _layer_name, inputs: tf.Tensor, class_index: tf.Tensor) -> tf.Tensor:
+def _saliency_graph(
+    to_logits: keras.Model, last: keras.layers.Dense, inputs: tf.Tensor, class_index: tf.Tensor
+) -> tf.Tensor:
     with tf.GradientTape() as tape:
         tape.watch(inputs)
-        _, logits = _forward_to_logits(model, inputs, tape, None)
-        score = _class_score(logits, class_index)
+        score = _class_score(_logits(last, to_logits(inputs, training=False)), class_index)
     return tf.reduce_max(tf.abs(tape.gradient(score, inputs)[0]), axis=-1)
 
 

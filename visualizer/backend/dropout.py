@@ -7,9 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from visualizer.backend.engine import keras, tf
-from visualizer.backend.forward import as_batch, feature_maps
+from visualizer.backend.forward import as_batch, keras_call, layer_input, run_graph
 from visualizer.backend.info import describe
-from visualizer.backend.steps import sequential_layers
 from visualizer.errors import InputError
 
 
@@ -36,12 +35,9 @@ class DropoutInput:
 
 def dropout_input(model: keras.Model, x: np.ndarray, limit: int = 64) -> DropoutInput:
     """What the network's first Dropout layer (else its last layer) receives for image ``x``."""
-    maps = feature_maps(model, x)
-    names = list(maps)
     own = dropout_layers(model)
-    target = own[0] if own else names[-1]
-    position = names.index(target)
-    values = maps[names[position - 1]] if position > 0 else np.asarray(x, dtype=np.float32)
+    target = own[0] if own else describe(model).layers[-1].name
+    values = layer_input(model, target, x)
     return DropoutInput(target, np.asarray(values, dtype=np.float32).ravel()[:limit], bool(own))
 
 
@@ -59,8 +55,7 @@ def dropout_predictions(
     """
     if rate is not None and not 0.0 <= rate < 1.0:
         raise InputError(f"The dropout rate must be at least 0 and below 1, not {rate}.")
-    layers = sequential_layers(model)
-    has_dropout = any(isinstance(layer, keras.layers.Dropout) for layer in layers)
+    has_dropout = bool(dropout_layers(model))
     if not has_dropout and rate is None:
         raise InputError("This network has no Dropout layer: choose a rate to try dropout before its last layer.")
     generator = tf.random.Generator.from_seed(seed)
@@ -72,11 +67,12 @@ def dropout_predictions(
         mask = tf.cast(generator.uniform(tf.shape(values)) < keep_rate, values.dtype)
         return values * mask / keep_rate
 
-    for position, layer in enumerate(layers):
+    def call(layer: keras.layers.Layer, inputs: list[tf.Tensor], is_last: bool) -> tf.Tensor:
         if isinstance(layer, keras.layers.Dropout):
-            hidden = drop(hidden, 1.0 - (layer.rate if rate is None else rate))
-            continue
-        if not has_dropout and position == len(layers) - 1:
-            hidden = drop(hidden, 1.0 - rate)
-        hidden = layer(hidden, training=False)
-    return np.asarray(hidden, dtype=np.float32)
+            return drop(inputs[0], 1.0 - (layer.rate if rate is None else rate))
+        if not has_dropout and is_last:
+            inputs = [drop(inputs[0], 1.0 - rate)]
+        return keras_call(layer, inputs)
+
+    outputs = run_graph(model, hidden, call)
+    return np.asarray(outputs[describe(model).layers[-1].name], dtype=np.float32)

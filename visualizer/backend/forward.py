@@ -36,15 +36,43 @@ def feature_model(model: keras.Model) -> keras.Model:
     return model_entry(model)["model"]
 
 
+def _symbolic_outputs(model: keras.Model) -> tuple[keras.KerasTensor, dict[str, keras.KerasTensor]]:
+    """The model's input and every layer's output as tensors of one symbolic graph.
+
+    A functional model's own tensors are that graph. A ``Sequential`` one built layer by layer keeps
+    a tensor per build in each layer (the first may come from an earlier, shorter build), so its
+    layers are called once more on a fresh input: a sub-model then follows one path, which gradients need.
+    """
+    if not isinstance(model, keras.Sequential):
+        return model.inputs[0], {layer.name: layer.output for layer in inspectable_layers(model)}
+    inputs = keras.Input(shape=model.inputs[0].shape[1:], name=model.inputs[0].name)
+    hidden, tensors = inputs, {}
+    for layer in inspectable_layers(model):
+        hidden = layer(hidden)
+        tensors[layer.name] = hidden
+    return inputs, tensors
+
+
+def sub_model(model: keras.Model, names: list[str]) -> keras.Model:
+    """A model from the image to the outputs of the layers ``names`` (sharing the weights; cached per model).
+
+    It holds the model's layers, not the model, so caches keyed weakly by the model stay weak.
+    """
+    inputs, tensors = model_entry(model)["tensors"]
+    outputs = [tensors[name] for name in names]
+    return keras.Model(inputs=inputs, outputs=outputs[0] if len(outputs) == 1 else outputs)
+
+
 def model_entry(model: keras.Model) -> dict:
     """The cached compiled functions of ``model`` (a dict other backend modules may add functions to)."""
     with FEATURE_LOCK:
         entry = _FEATURE_MODELS.get(model)
         if entry is None:
-            layers = inspectable_layers(model)
-            multi = keras.Model(inputs=model.inputs[0], outputs=[layer.output for layer in layers])
+            inputs, tensors = _symbolic_outputs(model)
+            multi = keras.Model(inputs=inputs, outputs=list(tensors.values()))
             # Compiled once (XLA where it can): every later image is one fast graph call.
             entry = {
+                "tensors": (inputs, tensors),
                 "model": multi,
                 "function": tf.function(multi, jit_compile=True, reduce_retracing=True),
                 # A weak proxy: the cache is keyed weakly by the model and must not keep it alive.
@@ -69,6 +97,31 @@ def _call(entry: dict, compiled: str, eager, batch: tf.Tensor):
         except Exception:
             entry["compiled"] = False
     return eager(batch, training=False)
+
+
+def run_graph(model: keras.Model, batch: tf.Tensor, call) -> dict[str, tf.Tensor]:
+    """Runs the model one layer at a time through its graph (stack or not), eagerly.
+
+    Args:
+        model: The model.
+        batch: Its input batch.
+        call: ``call(layer, inputs, is_last)`` returns the layer's output from its list of input tensors;
+            views use it to step in (dropout left on, the linear part of a layer kept).
+
+    Returns:
+        Every layer's output by name.
+    """
+    info = describe(model)
+    values: dict[str, tf.Tensor] = {}
+    for item in info.layers:
+        inputs = [values.get(source, batch) for source in item.inputs]  # the model's input is not a layer
+        values[item.name] = call(model.get_layer(item.name), inputs, item is info.layers[-1])
+    return values
+
+
+def keras_call(layer: keras.layers.Layer, inputs: list[tf.Tensor]) -> tf.Tensor:
+    """The layer on its inputs in inference mode (a list for a merge layer)."""
+    return layer(inputs[0] if len(inputs) == 1 else inputs, training=False)
 
 
 def feature_maps(model: keras.Model, x: np.ndarray) -> dict[str, np.ndarray]:
@@ -98,14 +151,18 @@ def predict_many(model: keras.Model, images: np.ndarray, batch_size: int = 128) 
 
 
 def layer_input(model: keras.Model, layer_name: str, x: np.ndarray) -> np.ndarray:
-    """What a layer receives for image ``x``: the previous layer's output, or ``x`` itself."""
-    names = describe(model).names()
+    """What a layer receives for image ``x``: the output of the layer that feeds it in the graph, or ``x``.
+
+    For a layer that joins several inputs (``Add``, ``Concatenate``), its first input.
+    """
+    info = describe(model)
+    names = info.names()
     if layer_name not in names:
         raise InputError(f"There is no layer called {layer_name!r}; layers are {', '.join(names)}.")
-    position = names.index(layer_name)
-    if position == 0:
+    sources = info.layer(layer_name).inputs
+    if not sources or sources[0] not in names:  # fed by the model's input
         return np.asarray(x, dtype=np.float32)
-    return feature_maps(model, x)[names[position - 1]]
+    return feature_maps(model, x)[sources[0]]
 
 
 def kernels(model: keras.Model, layer_name: str) -> np.ndarray:

@@ -11,6 +11,7 @@ import weakref
 from dataclasses import dataclass
 
 from visualizer.backend.engine import keras
+from visualizer.model.blocks import MERGE_LAYERS
 from visualizer.model.layers import LAYERS
 
 OTHER = "other"
@@ -31,6 +32,7 @@ class LayerInfo:
         window: Kernel or pooling window (height, width), for window layers.
         strides: The window's step (height, width), for window layers.
         padding: ``valid`` or ``same``, for window layers.
+        inputs: The names of the layers it reads, in order (the input layer's name for the first).
     """
 
     name: str
@@ -42,6 +44,12 @@ class LayerInfo:
     window: tuple[int, int] | None = None
     strides: tuple[int, int] | None = None
     padding: str | None = None
+    inputs: tuple[str, ...] = ()
+
+    @property
+    def is_merge(self) -> bool:
+        """Whether it joins several inputs (an ``Add`` or ``Concatenate``: where paths meet)."""
+        return len(self.inputs) > 1
 
     @property
     def is_map(self) -> bool:
@@ -57,14 +65,18 @@ class NetworkInfo:
         input_shape: ``(height, width, channels)`` of one input image.
         layers: Every layer but the input, in order.
         params: All its weights.
-        plain: Whether it is a plain stack of the registry's layer types ending in a dense layer, so
-            every view applies (the layer-by-layer steps, Grad-CAM, surgery, the Learn views).
+        supported: Whether it is built only of layers the app knows (the registry's types, ``Add`` and
+            ``Concatenate``), as a stack or a graph, and ends in a dense layer, so every view applies
+            (the steps, Grad-CAM and saliency, surgery, the Learn views).
+        graph: Whether some layer reads more than one input or some output feeds more than one layer
+            (a skip connection or branches), rather than a plain stack.
     """
 
     input_shape: tuple[int, int, int]
     layers: tuple[LayerInfo, ...]
     params: int
-    plain: bool
+    supported: bool
+    graph: bool = False
 
     @property
     def num_classes(self) -> int:
@@ -87,7 +99,9 @@ class NetworkInfo:
         return [item.name for item in self.layers if not kinds or item.kind in kinds]
 
 
-_KINDS: dict[type, str] = {getattr(keras.layers, cls.keras_class): name for name, cls in LAYERS.items()}
+_KINDS: dict[type, str] = {
+    getattr(keras.layers, cls.keras_class): name for name, cls in {**LAYERS, **MERGE_LAYERS}.items()
+}
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -98,6 +112,14 @@ def _pair(value) -> tuple[int, int] | None:
 def _activation(layer: keras.layers.Layer) -> str | None:
     function = getattr(layer, "activation", None)
     return None if function is None else getattr(function, "__name__", str(function))
+
+
+def inbound_names(layer: keras.layers.Layer) -> tuple[str, ...]:
+    """The names of the layers whose outputs ``layer`` reads (its first call), in order."""
+    nodes = getattr(layer, "_inbound_nodes", [])
+    if not nodes:
+        return ()
+    return tuple(tensor._keras_history.operation.name for tensor in nodes[0].input_tensors)
 
 
 def _layer_info(layer: keras.layers.Layer) -> LayerInfo:
@@ -113,6 +135,7 @@ def _layer_info(layer: keras.layers.Layer) -> LayerInfo:
         window=_pair(window),
         strides=_pair(getattr(layer, "strides", None)) if window is not None else None,
         padding=getattr(layer, "padding", None) if window is not None else None,
+        inputs=inbound_names(layer),
     )
 
 
@@ -121,22 +144,32 @@ def inspectable_layers(model: keras.Model) -> list[keras.layers.Layer]:
     return [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
 
 
+def _shares_layers(model: keras.Model) -> bool:
+    """Whether a functional model calls one layer more than once (its views need one output per layer)."""
+    return any(len(getattr(layer, "_inbound_nodes", ())) > 1 for layer in inspectable_layers(model))
+
+
 def describe(model: keras.Model) -> NetworkInfo:
     """The network as plain data (computed once per model and cached weakly: models are not kept alive)."""
     found = _CACHE.get(model)
     if found is None:
         layers = tuple(_layer_info(layer) for layer in inspectable_layers(model))
-        plain = (
-            isinstance(model, keras.Sequential)
-            and bool(layers)
+        readers = [source for item in layers for source in item.inputs]
+        graph = any(item.is_merge for item in layers) or len(readers) != len(set(readers))
+        supported = (
+            bool(layers)
+            and len(model.inputs) == 1
+            and len(model.outputs) == 1
             and all(item.kind != OTHER for item in layers)
             and layers[-1].kind == "dense"
+            and (isinstance(model, keras.Sequential) or not _shares_layers(model))
         )
         found = NetworkInfo(
             input_shape=tuple(int(size) for size in model.inputs[0].shape[1:]),  # type: ignore[arg-type]
             layers=layers,
             params=int(model.count_params()),
-            plain=plain,
+            supported=supported,
+            graph=graph,
         )
         _CACHE[model] = found
     return found

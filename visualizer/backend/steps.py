@@ -12,8 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from visualizer.backend.engine import keras, tf
-from visualizer.backend.forward import layer_input
-from visualizer.backend.info import inspectable_layers
+from visualizer.backend.forward import keras_call, layer_input, run_graph
 from visualizer.errors import InputError
 from visualizer.numerics.kernels import same_padding
 from visualizer.numerics.softmax import softmax
@@ -271,46 +270,38 @@ class PreActivation:
     values: np.ndarray
 
 
-def sequential_layers(model: keras.Model) -> list[keras.layers.Layer]:
-    """The layers of a plain stack, in order.
-
-    Raises:
-        InputError: the model is not a ``Sequential`` stack.
-    """
-    if not isinstance(model, keras.Sequential):
-        raise InputError("This view needs a plain stack of layers, one after the other (a Sequential model).")
-    return inspectable_layers(model)
-
-
 def pre_activations(model: keras.Model, x: np.ndarray, include_output: bool = False) -> list[PreActivation]:
-    """The pre-activation values of every conv and dense layer for a batch ``x`` (N, H, W, C).
+    """The pre-activation values of every conv, dense and activation layer for a batch ``x`` (N, H, W, C).
 
-    The linear part (kernel and bias) is computed from the layer's input; the layer's own output
-    is then passed on, so the values are exactly what its activation function receives.
+    The linear part (kernel and bias) of a conv or dense layer is computed from the layer's input (an
+    activation layer receives its input as it is); the layer's own output is then passed on through
+    the graph, so the values are exactly what each activation function receives.
 
     Args:
-        model: A sequential model.
+        model: The model (a stack or a graph).
         x: A batch of images.
         include_output: Also return the output layer's logits (its softmax is not elementwise).
     """
     batch = np.asarray(x, dtype=np.float32)
     if batch.ndim != 4:
         raise InputError(f"Expected a batch of images (N, H, W, C), got shape {batch.shape}.")
-    hidden = tf.constant(batch)
     results = []
-    layers = sequential_layers(model)
-    for position, layer in enumerate(layers):
-        if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense)):
-            is_output = position == len(layers) - 1
-            if include_output or not is_output:
+
+    def call(layer: keras.layers.Layer, inputs: list[tf.Tensor], is_last: bool) -> tf.Tensor:
+        if include_output or not is_last:
+            if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense)):
                 if isinstance(layer, keras.layers.Conv2D):
-                    linear = layer.convolution_op(hidden, layer.kernel)
+                    linear = layer.convolution_op(inputs[0], layer.kernel)
                 else:
-                    linear = tf.matmul(hidden, layer.kernel)
+                    linear = tf.matmul(inputs[0], layer.kernel)
                 if layer.use_bias:
                     linear = linear + layer.bias
                 results.append(PreActivation(layer.name, activation_name(layer), np.asarray(linear).ravel()))
-        hidden = layer(hidden, training=False)
+            elif isinstance(layer, keras.layers.Activation):
+                results.append(PreActivation(layer.name, activation_name(layer), np.asarray(inputs[0]).ravel()))
+        return keras_call(layer, inputs)
+
+    run_graph(model, tf.constant(batch), call)
     return results
 
 

@@ -532,13 +532,13 @@ def render() -> None:
     state.remember_image(x, where)
     seen = Seen(model, info, x, class_names, probabilities)
     _overview(seen)
-    if not info.plain:
+    if not info.supported:
         st.info(
             "This model is not a plain stack of layers (it has branches, or layers such as Add or Activation), so "
             "the views that follow one layer into the next are not shown: the steps, Grad-CAM and saliency, "
             "kernel surgery. Maps, kernels and input probes work on any model."
         )
-    shown = _tabs_shown(info.plain)
+    shown = _tabs_shown(info.supported)
     if not shown:
         return
     for label, tab in zip(shown, st.tabs(shown, key=Inspect.TABS, on_change="rerun"), strict=True):
