@@ -74,6 +74,14 @@ RECIPES: tuple[Recipe, ...] = (
         config=TrainingConfig(epochs=30, batch_size=64, optimizer="adam", learning_rate=1e-3, seed=0),
         description="CNN Explainer's Tiny VGG on six generated shapes (circle, square, triangle, star, cross, ring).",
     ),
+    Recipe(
+        name="resnet_shapes",
+        title="Small ResNet trained on shapes",
+        preset="resnet_small",
+        dataset="shapes",
+        config=TrainingConfig(epochs=20, batch_size=64, optimizer="adam", learning_rate=1e-3, seed=0),
+        description="Two residual blocks (skip connections, batch normalisation) on the same six generated shapes.",
+    ),
 )
 
 

@@ -18,6 +18,7 @@ class Layer:
     kind: str
     keras_class: str
     output_shape: tuple[int, ...]
+    inputs: tuple[str, ...] = ()
 
 
 def pixels(src: str) -> np.ndarray:
@@ -128,3 +129,24 @@ def test_every_built_in_layer_kind_says_how_it_links():
     from visualizer.model.layers import LAYERS
 
     assert set(LAYERS) <= set(LINKS)
+
+
+def test_a_graph_column_reads_the_columns_of_its_inputs_and_marks_merge_points():
+    rng = np.random.default_rng(1)
+    x = rng.random((6, 6, 1)).astype(np.float32)
+    layers = [
+        Layer("conv_a", "conv2d", "Conv2D", (6, 6, 2), ("image",)),
+        Layer("conv_b", "conv2d", "Conv2D", (6, 6, 2), ("conv_a",)),
+        Layer("add", "add", "Add", (6, 6, 2), ("conv_b", "conv_a")),
+        Layer("cat", "concatenate", "Concatenate", (6, 6, 3), ("add", "image")),
+        Layer("flat", "flatten", "Flatten", (108,), ("cat",)),
+        Layer("out", "dense", "Dense", (2,), ("flat",)),
+    ]
+    maps = {layer.name: rng.normal(size=layer.output_shape).astype(np.float32) for layer in layers}
+    payload = overview_payload(x, layers, maps, np.array([0.3, 0.7]), ["cat", "dog"])
+    columns = {column["name"]: column for column in payload["columns"]}
+    assert columns["conv_a"]["from"] == [0] and columns["conv_b"]["from"] == [1]
+    assert columns["add"]["from"] == [2, 1] and columns["add"]["merge"] == "add" and columns["add"]["links"] == "same"
+    assert columns["cat"]["from"] == [3, 0] and columns["cat"]["merge"] == "concatenate"
+    assert columns["cat"]["links"] == "stacked"
+    assert "merge" not in columns["conv_b"] and "merge" not in columns["flat"]

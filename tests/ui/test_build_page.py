@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.helpers import open_app
+from visualizer.model.blocks import BLOCKS
 from visualizer.model.layers import LAYERS
 from visualizer.model.presets import PRESETS
 from visualizer.ui import state
@@ -146,7 +147,8 @@ def test_broken_shared_url_gets_a_message_not_a_traceback():
 
 @pytest.mark.parametrize("layer_type", list(LAYERS))
 def test_every_layer_type_can_be_added_from_the_registry(app, layer_type):
-    assert app.selectbox(key=Build.ADD_TYPE).options == [f"{cls.title} ({name})" for name, cls in LAYERS.items()]
+    offered = [f"{cls.title} ({name})" for name, cls in (*LAYERS.items(), *BLOCKS.items())]
+    assert app.selectbox(key=Build.ADD_TYPE).options == offered
     app.selectbox(key=Build.ADD_TYPE).set_value(layer_type)
     app.button(key=Build.ADD_LAYER).click().run()
     assert not app.exception

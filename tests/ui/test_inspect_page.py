@@ -241,7 +241,7 @@ def test_the_untrained_stack_and_an_uploaded_model_can_be_chosen(app):
     assert app.selectbox(key=Network.SELECTOR).value == "uploaded"  # the model the person had is kept
 
 
-def test_a_branching_model_gets_the_views_that_apply(app):
+def test_a_branching_model_of_known_layers_gets_every_view_and_its_merge_point(app):
     inputs = keras.Input((28, 28, 1))
     left = keras.layers.Conv2D(4, 3, padding="same", name="left")(inputs)
     right = keras.layers.Conv2D(4, 1, name="right")(inputs)
@@ -250,8 +250,21 @@ def test_a_branching_model_gets_the_views_that_apply(app):
     model = keras.Model(inputs, keras.layers.Dense(10, activation="softmax", name="out")(pooled))
     app.file_uploader(key=Network.UPLOAD).set_value(("branches.keras", model_to_bytes(model), "application/zip")).run()
     assert not app.exception
-    assert any("not a plain stack of layers" in i.value for i in app.info)
+    assert not any("views" in i.value for i in app.info)  # no note on missing views: none are missing
     assert any(m.value.startswith("**Prediction:") for m in app.markdown)
-    assert [tab.label for tab in app.tabs] == ["Maps", "Kernels", "Probes"]
+    assert [tab.label for tab in app.tabs] == ["Step by step", "Maps", "Kernels", "Where it looks", "Surgery", "Probes"]
     overview = component_data(app, "network_overview")
     assert [column["name"] for column in overview["columns"]] == ["input", "left", "right", "add", "gap", "out"]
+    assert overview["columns"][3]["merge"] == "add" and overview["columns"][3]["from"] == [1, 2]
+
+
+def test_a_model_with_a_layer_the_app_does_not_know_gets_the_views_that_apply(app):
+    inputs = keras.Input((28, 28, 1))
+    x = keras.layers.Conv2D(4, 3, name="conv")(inputs)
+    x = keras.layers.ReLU(name="own_relu")(x)
+    x = keras.layers.GlobalAveragePooling2D(name="gap")(x)
+    model = keras.Model(inputs, keras.layers.Dense(10, activation="softmax", name="out")(x))
+    app.file_uploader(key=Network.UPLOAD).set_value(("own.keras", model_to_bytes(model), "application/zip")).run()
+    assert not app.exception
+    assert any("own_relu (ReLU)" in i.value for i in app.info)
+    assert [tab.label for tab in app.tabs] == ["Maps", "Kernels", "Probes"]

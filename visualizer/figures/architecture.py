@@ -1,4 +1,4 @@
-"""The architecture diagram: the network as a row of blocks sized by map size and channels."""
+"""The architecture diagram: the network as blocks sized by map size and channels, in a row or in lanes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from visualizer.figures.style import LAYER_COLOURS, OTHER_COLOUR
 from visualizer.model.checks import format_shape
-from visualizer.model.plan import LayerSummary
+from visualizer.model.plan import INPUT_NAME, LayerSummary
 
 _SLICE_STEP = 5.0
 _MAX_SLICES = 8
@@ -39,16 +39,60 @@ def _kind(row: LayerSummary) -> str:
     return "output" if row.is_head and row.type == "dense" else row.type
 
 
+def _label(name: str, row: LayerSummary | None) -> str:
+    """A block's own layers go by what they are (``add``, ``shortcut``): the hover text names the block."""
+    if row is None or row.block is None or row.path is not None:
+        return name
+    return name.removeprefix(row.block + "_")
+
+
+def _layout(rows: Sequence[LayerSummary]) -> dict[str, tuple[int, float]]:
+    """Each layer's (column, lane): a stack is one lane; a block's paths run side by side, its shortcut below.
+
+    Columns count steps from the input (a merge comes after its longest path); lanes are rows of the
+    drawing, 0 the main line, a branch block's paths centred on it.
+    """
+    place: dict[str, tuple[int, float]] = {INPUT_NAME: (0, 0.0)}
+    paths = {row.block: len(row.inputs) for row in rows if row.block and row.path is None and len(row.inputs) > 1}
+    for row in rows:
+        after = max(place[source][0] for source in row.inputs) + 1 if row.inputs else len(place)
+        lane = 0.0
+        if row.path is not None and row.block is not None and row.block.startswith("branch"):
+            lane = row.path[0] - (paths.get(row.block, 1) - 1) / 2
+        elif row.block is not None and row.path is None and row.name.endswith("_shortcut"):
+            inner = [place[other.name][0] for other in rows if other.block == row.block and other.name in place]
+            after, lane = max(inner, default=after), 1.0
+        place[row.name] = (after, lane)
+    return place
+
+
+def _edge(
+    start: tuple[float, float, float], end: tuple[float, float, float], top: float, skips: bool
+) -> tuple[list, list]:
+    """A connection from one block's right side to the next's left; a skip over blocks arcs above them.
+
+    Each end is (left or right x, centre y, half height); ``skips`` says whether blocks stand in between.
+    """
+    (x0, y0, h0), (x1, y1, h1) = start, end
+    if y0 == y1 and skips:  # a skip on the same lane: over the blocks in between
+        return [x0 - 8, x0 - 8, x1 + 8, x1 + 8, None], [y0 + h0, top, top, y1 + h1, None]
+    middle = (x0 + x1) / 2
+    return [x0, middle, middle, x1, None], [y0, y0, y1, y1, None]
+
+
 def architecture_figure(
     input_shape: Sequence[int],
     rows: Sequence[LayerSummary],
     error_after: int | None = None,
 ) -> go.Figure:
-    """Draws the network as a row of blocks sized by map size and channels.
+    """Draws the network as blocks sized by map size and channels: a row for a stack, lanes for a graph.
 
     Maps are stacks of squares (side grows with the map's side, up to eight
     slices for the channels); vectors are bars whose height grows with the
-    log of their length; the classifier head is drawn in red.
+    log of their length; the classifier head is drawn in red. In a network
+    with blocks, lines join each layer to the layers it reads: a branch
+    block's paths side by side, a residual block's identity shortcut as an
+    arc over its layers, a projection shortcut in the lane below.
 
     Args:
         input_shape: ``(height, width, channels)`` of the input image.
@@ -63,15 +107,27 @@ def architecture_figure(
     items += [(row.name, _kind(row), row.output_shape, row.params) for row in rows]
     max_side = max(max(shape[0], shape[1]) for _, _, shape, _ in items if len(shape) == 3)
     max_units = max((shape[0] for _, _, shape, _ in items if len(shape) == 1), default=10)
+    graph = any(row.block is not None for row in rows)
+    place = _layout(rows)
+    columns = [place[INPUT_NAME]] + [place[row.name] for row in rows]
     traces: list[go.Scatter] = []
     annotations: list[dict] = []
     hover_x, hover_y, hover_text = [], [], []
     sizes = [_block_size(shape, max_side, max_units) for _, _, shape, _ in items]
     tallest = max(height for _, height, _ in sizes)
-    x = 0.0
-    for position, ((name, kind, shape, params), (width, height, slices)) in enumerate(zip(items, sizes)):
-        slot = max(width, _MIN_SLOT - _BLOCK_GAP)
-        left = x + (slot - width) / 2
+    levels = 3 if len({column for column, _ in columns}) > 14 else 2  # lines of labels, so none collide
+    lane_height = tallest + 54 + 30 * levels
+    slots = [_MIN_SLOT - _BLOCK_GAP] * (max(column for column, _ in columns) + 1)
+    for (column, _), (width, _, _) in zip(columns, sizes):
+        slots[column] = max(slots[column], width)
+    starts = [sum(slots[:column]) + column * _BLOCK_GAP for column in range(len(slots))]
+    x = starts[-1] + slots[-1] + _BLOCK_GAP
+    ends: dict[str, tuple[float, float, float, float]] = {}  # name -> left, right, centre y, half height
+    for position, ((name, kind, shape, params), (width, height, slices), (column, lane)) in enumerate(
+        zip(items, sizes, columns)
+    ):
+        left = starts[column] + (slots[column] - width) / 2
+        centre_y = -lane * lane_height
         colour = LAYER_COLOURS.get(kind, OTHER_COLOUR)
         face_w = width - (slices - 1) * _SLICE_STEP
         face_h = height - (slices - 1) * _SLICE_STEP
@@ -82,7 +138,7 @@ def architecture_figure(
             ys: list[float | None] = []
             for index in indices:
                 offset = (slices - 1 - index) * _SLICE_STEP
-                x0, y0 = left + offset, -height / 2 + offset
+                x0, y0 = left + offset, centre_y - height / 2 + offset
                 xs += [x0, x0 + face_w, x0 + face_w, x0, x0, None]
                 ys += [y0, y0, y0 + face_h, y0 + face_h, y0, None]
             if xs:
@@ -101,22 +157,47 @@ def architecture_figure(
                     )
                 )
         centre = left + width / 2
+        ends[INPUT_NAME if position == 0 else name] = (left, left + width, centre_y, height / 2)
         annotations.append(
             {
                 "x": centre,
                 # Neighbouring labels alternate between two lines so narrow blocks never collide.
-                "y": -tallest / 2 - 6 - (30 if position % 2 else 0),
-                "text": f"<b>{name}</b><br>{format_shape(shape)}",
+                "y": centre_y - tallest / 2 - 6 - 30 * (column % levels),
+                "text": f"<b>{_label(name, rows[position - 1] if position else None)}</b><br>{format_shape(shape)}",
                 "showarrow": False,
                 "yanchor": "top",
                 "font": {"size": 11},
             }
         )
         hover_x.append(centre)
-        hover_y.append(0)
+        hover_y.append(centre_y)
         params_text = f"{params:,} parameters" if params else "no parameters"
-        hover_text.append(f"{name} ({kind})<br>output {format_shape(shape)}<br>{params_text}")
-        x += slot + _BLOCK_GAP
+        block = "" if position == 0 or rows[position - 1].block is None else f" in {rows[position - 1].block}"
+        hover_text.append(f"{name} ({kind}{block})<br>output {format_shape(shape)}<br>{params_text}")
+    top = tallest / 2 + 22
+    if graph:
+        edge_x: list[float | None] = []
+        edge_y: list[float | None] = []
+        for row in rows:
+            for source in row.inputs:
+                left, right, centre_y, half = ends[source]
+                target = ends[row.name]
+                skips = place[row.name][0] - place[source][0] > 1
+                xs, ys = _edge((right, centre_y, half), (target[0], target[2], target[3]), top, skips)
+                edge_x += xs
+                edge_y += ys
+        traces.insert(
+            0,
+            go.Scatter(
+                x=edge_x,
+                y=edge_y,
+                mode="lines",
+                line={"color": "#6b7280", "width": 2},
+                hoverinfo="skip",
+                showlegend=False,
+                name="connections",
+            ),
+        )
     traces.append(
         go.Scatter(
             x=hover_x,
@@ -141,11 +222,14 @@ def architecture_figure(
             }
         )
         x += 120
+    lanes = [lane for _, lane in columns]
+    low = -max(lanes) * lane_height - tallest / 2 - 42 - 30 * levels
+    high = -min(lanes) * lane_height + (top + 8 if graph else tallest / 2 + 6)
     fig = go.Figure(data=traces, layout={"annotations": annotations})
     fig.update_xaxes(visible=False, range=[-10, max(x, 400)])
-    fig.update_yaxes(visible=False, range=[-tallest / 2 - 72, tallest / 2 + 6], scaleanchor="x", scaleratio=1)
+    fig.update_yaxes(visible=False, range=[low, high], scaleanchor="x", scaleratio=1)
     fig.update_layout(
-        height=int(tallest + 140),
+        height=int(high - low + 62),
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         plot_bgcolor="rgba(0,0,0,0)",
         paper_bgcolor="rgba(0,0,0,0)",

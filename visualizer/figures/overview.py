@@ -40,9 +40,13 @@ LINKS = {
     "globalavgpool2d": "same",
     "globalmaxpool2d": "same",
     "flatten": "channel",
+    "activation": "same",
+    "add": "same",
+    "concatenate": "stacked",
 }
-"""Which items of the previous column an item is computed from: all of them, the one at the same index, or (a
-flatten) the channel its value came from. A kind not listed (an uploaded model's own layers) links to all."""
+"""Which items of the columns it reads an item is computed from: all of them, the one at the same index (from
+each input of an addition), (a flatten) the channel its value came from, or (a concatenation) the one item it
+stacks. A kind not listed (an uploaded model's own layers) links to all."""
 
 
 class LayerLike(Protocol):
@@ -52,6 +56,7 @@ class LayerLike(Protocol):
     kind: str
     keras_class: str
     output_shape: tuple[int, ...]
+    inputs: tuple[str, ...]
 
 
 def _input_items(x: np.ndarray) -> list[dict[str, Any]]:
@@ -119,7 +124,8 @@ def overview_payload(
 
     Args:
         x: The model input (H, W, C) in [0, 1].
-        layers: Every layer but the input, in order (``name``, ``kind``, ``keras_class``, ``output_shape``).
+        layers: Every layer but the input, in order (``name``, ``kind``, ``keras_class``, ``output_shape``,
+            ``inputs``: the names of the layers it reads).
         maps: Each layer's output for ``x`` (``backend.forward.feature_maps``).
         probabilities: The prediction (the last layer's output).
         class_names: The classes' names (numbers stand in for the rest).
@@ -128,8 +134,9 @@ def overview_payload(
 
     Returns:
         ``{"columns": [...], "selected": ...}``; each column has ``name``, ``title``, ``shape``, ``kind``,
-        ``links``, ``total`` and ``items`` (thumbnails: ``src``, ``label``) or ``bars`` (values, with
-        ``scale`` and, for the output, ``labels``), and for a conv layer ``kernels``.
+        ``links``, ``from`` (the columns it reads), ``total`` and ``items`` (thumbnails: ``src``, ``label``)
+        or ``bars`` (values, with ``scale`` and, for the output, ``labels``), for a conv layer ``kernels``
+        and for a merge point (a layer reading several columns) ``merge`` (``add`` or ``concatenate``).
     """
     columns: list[dict[str, Any]] = [
         {
@@ -143,6 +150,7 @@ def overview_payload(
         }
     ]
     last = len(layers) - 1
+    index = {layer.name: position + 1 for position, layer in enumerate(layers)}
     for position, layer in enumerate(layers):
         values = np.asarray(maps[layer.name])
         column: dict[str, Any] = {
@@ -152,7 +160,11 @@ def overview_payload(
             "kind": "output" if position == last else layer.kind,
             "links": LINKS.get(layer.kind, "all"),
             "total": int(values.shape[-1]),
+            # The columns it reads (0 is the input): the one before it in a stack, any in a graph.
+            "from": [index.get(source, 0) for source in layer.inputs] or [position],
         }
+        if len(layer.inputs) > 1:
+            column["merge"] = layer.kind
         if position == last:
             bars = np.asarray(probabilities, dtype=np.float64)
             column["bars"] = [round(float(value), 5) for value in bars]

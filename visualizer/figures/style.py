@@ -8,6 +8,7 @@ import numpy as np
 from plotly.colors import get_colorscale, hex_to_rgb, unlabel_rgb
 
 from visualizer.model.activations import ACTIVATIONS
+from visualizer.model.blocks import MERGE_LAYERS
 from visualizer.model.layers import LAYERS
 
 TRAIN_COLOUR = "#2563eb"
@@ -21,10 +22,10 @@ OTHER_COLOUR = "#6b7280"
 
 LAYER_COLOURS: dict[str, str] = {
     "input": INPUT_COLOUR,
-    **{layer_type: cls.colour for layer_type, cls in LAYERS.items()},
+    **{layer_type: cls.colour for layer_type, cls in {**LAYERS, **MERGE_LAYERS}.items()},
     "output": OUTPUT_COLOUR,
 }
-"""One colour per layer type (from the registry), the input and the classifier's output."""
+"""One colour per layer type (from the registry, merges included), the input and the classifier's output."""
 
 
 ACTIVATION_COLOURS: dict[str, str] = {

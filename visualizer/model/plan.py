@@ -38,8 +38,10 @@ class LayerSummary:
         is_head: Whether it is part of the classifier head the app appends.
         block: The block it belongs to (``residual_1``, ``branch_2``), or ``None``.
         inputs: The names of the layers it reads (``image`` for the input).
+        index: The position in ``spec.layers`` of the layer or block it comes from (``None`` for the head).
+        path: For a layer a person put in a block, (which path, position in it) from 0; else ``None``.
 
-    Rows are equal when the four numbers above are (the last three are not compared).
+    Rows are equal when the four fields above are (the others are not compared).
     """
 
     name: str
@@ -49,6 +51,8 @@ class LayerSummary:
     is_head: bool = field(default=False, compare=False)
     block: str | None = field(default=None, compare=False)
     inputs: tuple[str, ...] = field(default=(), compare=False)
+    index: int | None = field(default=None, compare=False)
+    path: tuple[int, int] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class PlannedLayer:
         inputs: The names of the layers it reads, in order (``INPUT_NAME`` for the image).
         block: The name of the block it belongs to (``residual_1``), or ``None``.
         place: How messages name it, when not the default "Layer 3 (conv2d)".
+        path: For a layer a person put in a block, (which path, position in it) from 0.
     """
 
     name: str
@@ -71,6 +76,7 @@ class PlannedLayer:
     inputs: tuple[str, ...] = ()
     block: str | None = None
     place: str | None = None
+    path: tuple[int, int] | None = None
 
     @property
     def is_head(self) -> bool:
@@ -122,16 +128,21 @@ class _Walk:
                 item.index,
             )
         self.planned.append(item)
-        self.rows.append(LayerSummary(item.name, item.layer.type, shape, params, item.is_head, item.block, item.inputs))
+        self.rows.append(
+            LayerSummary(
+                item.name, item.layer.type, shape, params, item.is_head, item.block, item.inputs, item.index, item.path
+            )
+        )
         self.shapes[item.name] = shape
         return item.name
 
-    def path(self, layers: tuple[LayerSpec, ...], source: str, index: int, block: str, place: str) -> str:
-        """Adds a block's layers one after the other from ``source``; returns the last one's name."""
-        for position, layer in enumerate(layers, start=1):
-            item = PlannedLayer(
-                self.name(layer.type), layer, index, (source,), block, f"{place}, layer {position} ({layer.type})"
-            )
+    def path(
+        self, layers: tuple[LayerSpec, ...], source: str, index: int, block: str, place: str, number: int = 0
+    ) -> str:
+        """Adds path ``number`` of a block, its layers one after the other from ``source``; returns the last name."""
+        for position, layer in enumerate(layers):
+            where = f"{place}, layer {position + 1} ({layer.type})"
+            item = PlannedLayer(self.name(layer.type), layer, index, (source,), block, where, (number, position))
             source = self.add(item)
         return source
 
@@ -169,8 +180,8 @@ class _Walk:
         stem = self.name(block.type)
         place = f"Block {index + 1} (branch)"
         ends = tuple(
-            self.path(path, source, index, stem, f"{place}, branch {number}")
-            for number, path in enumerate(block.branches, start=1)
+            self.path(path, source, index, stem, f"{place}, branch {number + 1}", number)
+            for number, path in enumerate(block.branches)
         )
         merge = MERGE_LAYERS[block.merge]()
         return self.add(PlannedLayer(f"{stem}_{block.merge}", merge, index, ends, stem, place))

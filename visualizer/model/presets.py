@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from visualizer.model.blocks import Residual
 from visualizer.model.layers import (
+    Activation,
     AvgPool2D,
+    BatchNorm,
     Conv2D,
     Dense,
     Dropout,
     Flatten,
+    GlobalAvgPool2D,
     MaxPool2D,
 )
 from visualizer.model.spec import ModelSpec
+
+
+def _residual(filters: int, shortcut: str = "identity", strides: int = 1) -> Residual:
+    """A ResNet basic block: conv-BN-ReLU, conv-BN, plus the input, then ReLU (He et al., 2016)."""
+    return Residual(
+        (
+            Conv2D(filters=filters, kernel_size=3, strides=strides, padding="same", activation="linear"),
+            BatchNorm(),
+            Activation("relu"),
+            Conv2D(filters=filters, kernel_size=3, padding="same", activation="linear"),
+            BatchNorm(),
+        ),
+        shortcut=shortcut,
+    )
+
 
 PRESETS: dict[str, ModelSpec] = {
     # One convolution and one pooling layer: the smallest network worth looking inside.
@@ -47,6 +66,20 @@ PRESETS: dict[str, ModelSpec] = {
             MaxPool2D(),
         ),
     ),
+    # A small ResNet (He et al., 2016) for 64x64 RGB: a strided stem, two basic blocks (the second
+    # doubles the filters through a 1x1 projection), global average pooling.
+    "resnet_small": ModelSpec(
+        input_shape=(64, 64, 3),
+        num_classes=10,
+        layers=(
+            Conv2D(filters=16, kernel_size=3, strides=2, padding="same"),
+            _residual(16),
+            MaxPool2D(),
+            _residual(32, shortcut="projection"),
+            MaxPool2D(),
+            GlobalAvgPool2D(),
+        ),
+    ),
     # The Keras example "Simple MNIST convnet": 34,826 parameters.
     "keras_mnist_convnet": ModelSpec(
         input_shape=(28, 28, 1),
@@ -67,6 +100,7 @@ PRESET_TITLES: dict[str, str] = {
     "starter": "Starter: one convolution",
     "lenet5": "LeNet-5 (digits, 28x28)",
     "tinyvgg": "Tiny VGG from CNN Explainer (64x64 RGB)",
+    "resnet_small": "Small ResNet: two residual blocks (64x64 RGB)",
     "keras_mnist_convnet": "Keras simple MNIST convnet",
 }
 """A title for each preset, as shown in the app."""

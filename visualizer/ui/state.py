@@ -26,6 +26,7 @@ from typing import Any
 import streamlit as st
 
 from visualizer.errors import SpecError
+from visualizer.model.blocks import BLOCKS, MAX_BRANCHES, new_block
 from visualizer.model.layers import new_layer
 from visualizer.model.presets import PRESETS
 from visualizer.model.spec import ModelSpec
@@ -477,10 +478,31 @@ def set_model_settings(shape: list[int], classes: int) -> None:
 
 
 def new_entry(layer: dict[str, Any]) -> dict[str, Any]:
-    """Wraps a layer dict with a fresh uid."""
+    """Wraps a layer dict with a fresh uid; a block's inner layers become entries of their own, per path.
+
+    A block's entry is ``{"uid", "layer": its settings without the inner layers, "paths": [[entry...]...]}``:
+    every inner layer has its own uid, so its widgets keep their values when others move.
+    """
     uid = st.session_state[NEXT_UID]
     st.session_state[NEXT_UID] = uid + 1
-    return {"uid": uid, "layer": dict(layer)}
+    data = dict(layer)
+    if data.get("type") == "residual":
+        paths = [data.pop("layers", [])]
+    elif data.get("type") == "branch":
+        paths = data.pop("branches", [])
+    else:
+        return {"uid": uid, "layer": data}
+    return {"uid": uid, "layer": data, "paths": [[new_entry(inner) for inner in path] for path in paths]}
+
+
+def entry_dict(entry: dict[str, Any]) -> dict[str, Any]:
+    """An entry back in the spec's JSON form (a block with its inner layers)."""
+    if "paths" not in entry:
+        return entry["layer"]
+    paths = [[inner["layer"] for inner in path] for path in entry["paths"]]
+    if entry["layer"]["type"] == "residual":
+        return {**entry["layer"], "layers": paths[0]}
+    return {**entry["layer"], "branches": paths}
 
 
 def stack() -> list[dict[str, Any]]:
@@ -493,7 +515,7 @@ def spec_dict() -> dict[str, Any]:
     return {
         "input_shape": input_shape(),
         "num_classes": num_classes(),
-        "layers": [entry["layer"] for entry in stack()],
+        "layers": [entry_dict(entry) for entry in stack()],
     }
 
 
@@ -510,32 +532,63 @@ def current_spec() -> tuple[ModelSpec | None, SpecError | None]:
         return None, error
 
 
-def _position(uid: int) -> int:
-    return next(index for index, entry in enumerate(stack()) if entry["uid"] == uid)
+def _holder(uid: int) -> tuple[list[dict[str, Any]], int]:
+    """The list that holds the entry with this uid (the stack or a block's path) and its position there."""
+    lists = [stack()] + [path for entry in stack() for path in entry.get("paths", [])]
+    for entries in lists:
+        for position, entry in enumerate(entries):
+            if entry["uid"] == uid:
+                return entries, position
+    raise KeyError(uid)
+
+
+def find_entry(uid: int) -> dict[str, Any]:
+    """The entry (layer or block, at the top or inside a block) with this uid."""
+    entries, position = _holder(uid)
+    return entries[position]
 
 
 def add_layer(layer_type: str) -> None:
-    """Appends a new layer of ``layer_type`` with its default settings."""
-    stack().append(new_entry(new_layer(layer_type)))
+    """Appends a new layer (or block) of ``layer_type`` with its default settings."""
+    stack().append(new_entry(new_block(layer_type) if layer_type in BLOCKS else new_layer(layer_type)))
+
+
+def add_inner_layer(uid: int, path: int, layer_type: str) -> None:
+    """Appends a new layer of ``layer_type`` to path ``path`` of the block with this uid."""
+    find_entry(uid)["paths"][path].append(new_entry(new_layer(layer_type)))
+
+
+def add_branch(uid: int) -> None:
+    """Adds an empty branch (the input passed on) to the branch block with this uid, up to the limit."""
+    paths = find_entry(uid)["paths"]
+    if len(paths) < MAX_BRANCHES:
+        paths.append([])
+
+
+def remove_branch(uid: int, path: int) -> None:
+    """Removes branch ``path`` of the branch block with this uid, keeping at least two."""
+    paths = find_entry(uid)["paths"]
+    if len(paths) > 2:
+        del paths[path]
 
 
 def remove_layer(uid: int) -> None:
-    """Removes the layer with this uid."""
-    del stack()[_position(uid)]
+    """Removes the layer (or block) with this uid."""
+    entries, position = _holder(uid)
+    del entries[position]
 
 
 def duplicate_layer(uid: int) -> None:
-    """Inserts a copy of the layer with this uid right below it."""
-    position = _position(uid)
-    stack().insert(position + 1, new_entry(stack()[position]["layer"]))
+    """Inserts a copy of the layer (or block) with this uid right below it."""
+    entries, position = _holder(uid)
+    entries.insert(position + 1, new_entry(copy.deepcopy(entry_dict(entries[position]))))
 
 
 def move_layer(uid: int, offset: int) -> None:
-    """Moves the layer with this uid up (-1) or down (+1), if it can."""
-    position = _position(uid)
+    """Moves the layer with this uid up (-1) or down (+1) within its stack or path, if it can."""
+    entries, position = _holder(uid)
     target = position + offset
-    if 0 <= target < len(stack()):
-        entries = stack()
+    if 0 <= target < len(entries):
         entries[position], entries[target] = entries[target], entries[position]
 
 

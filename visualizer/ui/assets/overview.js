@@ -5,14 +5,42 @@
 
 const SVG = "http://www.w3.org/2000/svg";
 
+function shownCount(column) {
+  return column.items ? column.items.length : column.bars.length;
+}
+
 function sources(columns, index, item) {
+  // [column, item] pairs an item is computed from: in a graph, from every column it reads.
   const column = columns[index];
-  const previous = columns[index - 1];
-  if (!previous || !column.links) return [];
-  const count = previous.items ? previous.items.length : previous.bars.length;
-  if (column.links === "same") return item < count ? [item] : [];
-  if (column.links === "channel") return [item % previous.total].filter((i) => i < count);
-  return Array.from({ length: count }, (_, i) => i);
+  if (index === 0 || !column.links) return [];
+  const from = column.from || [index - 1];
+  if (column.links === "stacked") {
+    let offset = 0;
+    for (const f of from) {
+      const total = columns[f].total;
+      if (item < offset + total) return item - offset < shownCount(columns[f]) ? [[f, item - offset]] : [];
+      offset += total;
+    }
+    return [];
+  }
+  const pairs = [];
+  from.forEach((f) => {
+    const count = shownCount(columns[f]);
+    if (column.links === "same") { if (item < count) pairs.push([f, item]); }
+    else if (column.links === "channel") { const i = item % columns[f].total; if (i < count) pairs.push([f, i]); }
+    else for (let i = 0; i < count; i += 1) pairs.push([f, i]);
+  });
+  return pairs;
+}
+
+function howComputed(columns, index, pairs) {
+  const column = columns[index];
+  const names = (column.from || [index - 1]).map((f) => columns[f].name);
+  if (column.links === "all") return `computed from all ${pairs.length} items of ${names.join(" and ")}`;
+  const parts = pairs.map(([f, i]) => `${columns[f].name}, item ${i}`);
+  if (column.merge === "add") return `the sum of ${parts.join(" and ")}`;
+  if (column.merge === "concatenate") return `${parts[0] || "an item"}, stacked with ${names.length - 1} more input(s)`;
+  return `computed from ${parts.join(" and ")}`;
 }
 
 function layoutGrid(count, width, height, gap) {
@@ -78,6 +106,13 @@ function draw(component) {
     head.title = `${column.title}: ${column.shape}`;
     head.querySelector(".ov-shape").textContent = column.shape;
     head.title = column.title;
+    if (column.merge) {
+      // A merge point: where paths of the network meet (a skip connection's addition, branches stacked).
+      box.classList.add("ov-merge");
+      const joined = column.from.map((f) => columns[f].name).join(" and ");
+      head.querySelector(".ov-shape").textContent = `${column.merge === "add" ? "⊕ sum" : "‖ stacked"} · ${column.shape}`;
+      head.title = `${column.title}: joins ${joined}`;
+    }
     box.appendChild(head);
     if (column.items) {
       const open = expanded.has(column.name);
@@ -178,8 +213,9 @@ function draw(component) {
     lines.setAttribute("width", root.scrollWidth);
     lines.setAttribute("height", root.scrollHeight);
     const to = target.getBoundingClientRect();
-    sources(columns, index, position).forEach((source) => {
-      const cell = cells[index - 1][source];
+    const pairs = sources(columns, index, position);
+    pairs.forEach(([from, source]) => {
+      const cell = cells[from][source];
       if (!cell) return;
       cell.classList.add("is-source");
       const from = cell.getBoundingClientRect();
@@ -199,10 +235,7 @@ function draw(component) {
     card.appendChild(title);
     const how = document.createElement("div");
     how.className = "ov-muted";
-    const count = sources(columns, index, position).length;
-    how.textContent = index === 0 ? "what the network receives" :
-      column.links === "all" ? `computed from all ${count} items of ${columns[index - 1].name}` :
-      `computed from ${columns[index - 1].name}, item ${sources(columns, index, position)[0]}`;
+    how.textContent = index === 0 ? "what the network receives" : howComputed(columns, index, pairs);
     card.appendChild(how);
     if (column.kernels && column.kernels[position]) {
       const kernel = document.createElement("img");

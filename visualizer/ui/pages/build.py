@@ -6,9 +6,10 @@ import streamlit as st
 
 from visualizer.errors import SpecError
 from visualizer.figures.architecture import architecture_figure
+from visualizer.model.blocks import BLOCKS, MAX_BRANCHES, MERGES
 from visualizer.model.checks import MAX_CHANNELS, MAX_CLASSES, MAX_INPUT_SIDE, format_shape
 from visualizer.model.codegen import to_keras_code
-from visualizer.model.layers import LAYERS, layer_from_dict
+from visualizer.model.layers import ACTIVATIONS, LAYERS
 from visualizer.model.plan import LayerSummary, receptive_fields, summarize_until_error
 from visualizer.model.presets import PRESET_TITLES, PRESETS
 from visualizer.model.spec import ModelSpec
@@ -16,6 +17,7 @@ from visualizer.ui import components, state
 from visualizer.ui.state import Build
 
 MAX_SPEC_FILE_BYTES = 1_000_000
+MERGE_TITLES = {"concatenate": "stacking their channels (concatenate)", "add": "adding them (add)"}
 
 
 # Callbacks: they run before the script body, so the page never shows a stale stack.
@@ -109,65 +111,157 @@ def _model_settings() -> None:
     state.set_model_settings([int(height), int(width), int(channels)], int(classes))
 
 
-def _layer_rows() -> list[tuple[st.delta_generator.DeltaGenerator, st.delta_generator.DeltaGenerator]]:
-    """Draws one editable card per layer; returns each card's header and message slots."""
-    slots = []
+Slot = tuple[st.delta_generator.DeltaGenerator, st.delta_generator.DeltaGenerator]
+
+
+def _card_buttons(uid: int, position: int, count: int, columns: list) -> None:
+    """Move up, move down, duplicate and remove: the buttons of a layer's (or block's) card."""
+    buttons = [
+        ("up", ":material/arrow_upward:", "Move up", state.move_layer, (uid, -1), position == 0),
+        ("down", ":material/arrow_downward:", "Move down", state.move_layer, (uid, 1), position == count - 1),
+        ("copy", ":material/content_copy:", "Duplicate", state.duplicate_layer, (uid,), False),
+        ("remove", ":material/delete:", "Remove", state.remove_layer, (uid,), False),
+    ]
+    for column, (name, icon, help_text, action, args, disabled) in zip(columns, buttons):
+        column.button(
+            "", icon=icon, key=Build.layer(uid, name), help=help_text, on_click=action, args=args, disabled=disabled
+        )
+
+
+def _card_header(uid: int, position: int, count: int) -> st.delta_generator.DeltaGenerator:
+    """A card's first row: a slot for its title and shape, then its buttons; returns the slot."""
+    header, *button_columns = st.columns([6, 0.7, 0.7, 0.7, 0.7], vertical_alignment="center")
+    _card_buttons(uid, position, count, button_columns)
+    return header.empty()
+
+
+def _add_inner_layer(uid: int, path: int) -> None:
+    state.add_inner_layer(uid, path, state.value(Build.layer(uid, f"add_type_{path}")))
+
+
+def _block_settings(entry: dict) -> None:
+    """A block's own settings: the shortcut and activation of a residual block, the merge of a branch block."""
+    uid, settings = entry["uid"], entry["layer"]
+    if settings["type"] == "residual":
+        shortcut, activation = st.columns([1.4, 1], vertical_alignment="bottom")
+        projection = shortcut.toggle(
+            "Projection shortcut (1x1 convolution)",
+            value=settings["shortcut"] == "projection",
+            key=Build.layer(uid, "shortcut"),
+            help="Identity adds the block's input as it is; a 1x1 convolution matches its channels and stride "
+            "to the layers' output when they differ.",
+        )
+        settings["shortcut"] = "projection" if projection else "identity"
+        settings["activation"] = activation.selectbox(
+            "After the addition",
+            ACTIVATIONS,
+            index=ACTIVATIONS.index(settings["activation"]),
+            key=Build.layer(uid, "activation"),
+            help="The activation applied to the sum ('linear' for none).",
+        )
+    else:
+        merge, add = st.columns([1.4, 1], vertical_alignment="bottom")
+        settings["merge"] = merge.selectbox(
+            "Join the branches by",
+            MERGES,
+            index=MERGES.index(settings["merge"]),
+            format_func=MERGE_TITLES.__getitem__,
+            key=Build.layer(uid, "merge"),
+        )
+        add.button(
+            "Add a branch",
+            key=Build.layer(uid, "add_branch"),
+            on_click=state.add_branch,
+            args=(uid,),
+            icon=":material/add:",
+            disabled=len(entry["paths"]) >= MAX_BRANCHES,
+        )
+
+
+def _path(entry: dict, number: int, slots: dict[int, Slot]) -> None:
+    """One path of a block (its layers, each editable and movable) and the control that adds a layer to it."""
+    uid, inner = entry["uid"], entry["paths"][number]
+    is_branch = entry["layer"]["type"] == "branch"
+    with st.container(border=True, key=Build.layer(uid, f"path_{number}")):
+        title, remove = st.columns([6, 1.2], vertical_alignment="center")
+        if is_branch:
+            title.markdown(f"**Branch {number + 1}**" + ("" if inner else " · empty: passes the input on"))
+            remove.button(
+                "",
+                icon=":material/delete:",
+                key=Build.layer(uid, f"remove_branch_{number}"),
+                help="Remove this branch",
+                on_click=state.remove_branch,
+                args=(uid, number),
+                disabled=len(entry["paths"]) <= 2,
+            )
+        else:
+            title.markdown("**Inside the block**")
+        for position, layer_entry in enumerate(inner):
+            header_slot = _card_header(layer_entry["uid"], position, len(inner))
+            layer_entry["layer"] = components.layer_editor(layer_entry["layer"], layer_entry["uid"])
+            slots[layer_entry["uid"]] = (header_slot, st.empty())
+        kind, button = st.columns([3, 1.2], vertical_alignment="bottom")
+        kind.selectbox(
+            "Add a layer here",
+            list(LAYERS),
+            format_func=lambda name: f"{LAYERS[name].title} ({name})",
+            key=Build.layer(uid, f"add_type_{number}"),
+        )
+        button.button("Add", key=Build.layer(uid, f"add_{number}"), on_click=_add_inner_layer, args=(uid, number))
+
+
+def _layer_rows() -> dict[int, Slot]:
+    """Draws one editable card per layer or block; returns each card's header and message slots by uid."""
+    slots: dict[int, Slot] = {}
     entries = state.stack()
     for position, entry in enumerate(entries):
         uid = entry["uid"]
         with st.container(border=True, key=Build.card(uid)):
-            header, *button_columns = st.columns([6, 0.7, 0.7, 0.7, 0.7], vertical_alignment="center")
-            header_slot = header.empty()
-            buttons = [
-                ("up", ":material/arrow_upward:", "Move up", state.move_layer, (uid, -1), position == 0),
-                (
-                    "down",
-                    ":material/arrow_downward:",
-                    "Move down",
-                    state.move_layer,
-                    (uid, 1),
-                    position == len(entries) - 1,
-                ),
-                ("copy", ":material/content_copy:", "Duplicate", state.duplicate_layer, (uid,), False),
-                ("remove", ":material/delete:", "Remove", state.remove_layer, (uid,), False),
-            ]
-            for column, (name, icon, help_text, action, args, disabled) in zip(button_columns, buttons):
-                column.button(
-                    "",
-                    icon=icon,
-                    key=Build.layer(uid, name),
-                    help=help_text,
-                    on_click=action,
-                    args=args,
-                    disabled=disabled,
-                )
-            entry["layer"] = components.layer_editor(entry["layer"], uid)
-            message_slot = st.empty()
-        slots.append((header_slot, message_slot))
+            header_slot = _card_header(uid, position, len(entries))
+            if "paths" in entry:
+                _block_settings(entry)
+                for number in range(len(entry["paths"])):
+                    _path(entry, number, slots)
+            else:
+                entry["layer"] = components.layer_editor(entry["layer"], uid)
+            slots[uid] = (header_slot, st.empty())
     return slots
 
 
 def _add_layer_controls() -> None:
     kind, button = st.columns([3, 1], vertical_alignment="bottom")
     kind.selectbox(
-        "Add a layer",
-        list(LAYERS),
-        format_func=lambda name: f"{LAYERS[name].title} ({name})",
+        "Add a layer or block",
+        [*LAYERS, *BLOCKS],
+        format_func=lambda name: f"{(LAYERS.get(name) or BLOCKS[name]).title} ({name})",
         key=Build.ADD_TYPE,
     )
     button.button("Add layer", key=Build.ADD_LAYER, on_click=_add_layer, type="primary")
 
 
-def _fill_layer_headers(slots, rows: list[LayerSummary], error: SpecError | None) -> None:
-    for position, (header_slot, message_slot) in enumerate(slots):
-        layer = layer_from_dict(state.stack()[position]["layer"], position)
-        text = f"**{position + 1} · {layer.title}** `{layer.type}`"
-        if position < len(rows) and (error is None or error.layer_index is None or position < error.layer_index):
-            row = rows[position]
-            text += f" → **{format_shape(row.output_shape)}** · {row.params:,} parameters"
-        header_slot.markdown(text)
+def _shape_text(rows: list[LayerSummary]) -> str:
+    """`` → **14x14x16** · 1,168 parameters`` for the rows of one layer or block."""
+    return f" → **{format_shape(rows[-1].output_shape)}** · {sum(row.params for row in rows):,} parameters"
+
+
+def _fill_layer_headers(slots: dict[int, Slot], rows: list[LayerSummary], error: SpecError | None) -> None:
+    """Titles every card with its output shape and parameters (as far as the stack fits), and shows its error."""
+    for position, entry in enumerate(state.stack()):
+        header_slot, message_slot = slots[entry["uid"]]
+        kind = entry["layer"]["type"]
+        title = (LAYERS.get(kind) or BLOCKS[kind]).title
+        own = [row for row in rows if row.index == position]
+        fits = error is None or error.layer_index is None or position < error.layer_index
+        header_slot.markdown(f"**{position + 1} · {title}** `{kind}`" + (_shape_text(own) if own and fits else ""))
         if error is not None and error.layer_index == position:
             message_slot.error(str(error), icon="⚠️")
+        for number, path in enumerate(entry.get("paths", [])):
+            for place, inner in enumerate(path):
+                inner_rows = [row for row in own if row.path == (number, place)]
+                inner_kind = inner["layer"]["type"]
+                text = f"{place + 1} · {LAYERS[inner_kind].title} `{inner_kind}`"
+                slots[inner["uid"]][0].markdown(text + (_shape_text(inner_rows) if inner_rows else ""))
 
 
 def _head_rows(rows: list[LayerSummary]) -> None:
@@ -183,6 +277,7 @@ def _summary_table(spec: ModelSpec, rows: list[LayerSummary], error: SpecError |
     fields = receptive_fields(spec) if error is None else [None] * len(rows)
     table = {  # no "type" column: a layer's name says it (conv2d_1)
         "Layer": [row.name for row in rows],
+        **({"Block": [_block_label(row) for row in rows]} if spec.is_graph else {}),
         "Output": [format_shape(row.output_shape) for row in rows],
         "Parameters": [f"{row.params:,}" for row in rows],
         "Receptive field": [
@@ -190,6 +285,17 @@ def _summary_table(spec: ModelSpec, rows: list[LayerSummary], error: SpecError |
         ],
     }
     components.table(table, alt="Every layer's type, output shape, parameters and receptive field.")
+
+
+def _block_label(row: LayerSummary) -> str:
+    """Which block a summary row belongs to, and its place there ("residual_1 · shortcut", "branch_1 · branch 2")."""
+    if row.block is None:
+        return "head" if row.is_head else "–"
+    if row.path is None:
+        return f"{row.block} · {row.name.removeprefix(row.block + '_')}"
+    if row.block.startswith("branch"):
+        return f"{row.block} · branch {row.path[0] + 1}"
+    return row.block
 
 
 def _code_section(spec: ModelSpec) -> None:
@@ -222,9 +328,9 @@ def _share_link() -> None:
 def render() -> None:
     st.title("Build a network")
     st.caption(
-        "Stack convolution, pooling, dense and dropout layers. Shapes and parameter counts update as you "
-        "edit; the classifier head (🔒) is added for you. The address bar always holds this stack: copy "
-        "it to share."
+        "Stack convolution, pooling, dense and dropout layers, or add a residual block (a skip connection) or "
+        "a branch block (paths side by side). Shapes and parameter counts update as you edit; the classifier "
+        "head (🔒) is added for you. The address bar always holds this network: copy it to share."
     )
     components.pending_notice()
     if state.pop_just_replaced():
@@ -240,7 +346,7 @@ def render() -> None:
         st.info("This lesson fixes the network: it is shown here, not edited.", icon=":material/lock:")
     diagram = st.container()
 
-    slots: list = []
+    slots: dict = {}
     head_slot = overview = st.container()  # shown, not edited: the summary's table lists the layers
     if editable:
         editor, overview = st.columns([1.15, 1], gap="large")

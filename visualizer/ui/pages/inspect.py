@@ -484,7 +484,20 @@ TABS = {
     "Surgery": _surgery,
     "Probes": _probes,
 }
-ANY_MODEL = ("feature_maps", "kernels", "probes")  # the sections that work on any network; the others need a stack
+ANY_MODEL = ("feature_maps", "kernels", "probes")  # the sections that work on any model; the others need known layers
+
+
+def _missing_views_note(info) -> str:
+    """Why some views are not shown for a network the app cannot follow layer by layer."""
+    unknown = [f"{layer.name} ({layer.keras_class})" for layer in info.layers if layer.kind == "other"]
+    if unknown:
+        why = "it has layers the app does not know: " + ", ".join(unknown[:4]) + ("..." if len(unknown) > 4 else "")
+    else:
+        why = "it does not end in a dense layer of class scores"
+    return (
+        f"Some views are not shown for this model because {why}. The steps, Grad-CAM and saliency and kernel "
+        "surgery need every layer's arithmetic; maps, kernels and input probes work on any model."
+    )
 
 
 def _tabs_shown(plain: bool) -> list[str]:
@@ -533,11 +546,7 @@ def render() -> None:
     seen = Seen(model, info, x, class_names, probabilities)
     _overview(seen)
     if not info.supported:
-        st.info(
-            "This model is not a plain stack of layers (it has branches, or layers such as Add or Activation), so "
-            "the views that follow one layer into the next are not shown: the steps, Grad-CAM and saliency, "
-            "kernel surgery. Maps, kernels and input probes work on any model."
-        )
+        st.info(_missing_views_note(info))
     shown = _tabs_shown(info.supported)
     if not shown:
         return
