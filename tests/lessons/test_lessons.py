@@ -11,8 +11,8 @@ from visualizer.model.variants import applicable_variants
 from visualizer.training.shipped import manifest
 
 
-def test_the_three_shipped_lessons_load_and_point_at_things_that_exist():
-    assert lesson_ids() == ["convolution", "pooling", "overfitting"]
+def test_the_shipped_lessons_load_and_point_at_things_that_exist():
+    assert lesson_ids() == ["convolution", "pooling", "overfitting", "skip_connections"]
     shipped = {entry["name"] for entry in manifest()}
     titles = set()
     for lesson_id in lesson_ids():
@@ -22,7 +22,12 @@ def test_the_three_shipped_lessons_load_and_point_at_things_that_exist():
         assert lesson.model is None or lesson.model in shipped
         if lesson.compare:
             assert lesson.compare["variant"] in applicable_variants(lesson.spec)
-    assert titles == {"What does a convolution see?", "Why pooling?", "Overfitting and dropout"}
+    assert titles == {
+        "What does a convolution see?",
+        "Why pooling?",
+        "Overfitting and dropout",
+        "Why skip connections?",
+    }
     convolution = load_lesson("convolution")
     assert convolution.spec == PRESETS["lenet5"] and convolution.page == "inspect"
     assert convolution.shows("conv_step") and not convolution.shows("attention")

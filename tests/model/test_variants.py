@@ -44,3 +44,18 @@ def test_variants_that_change_nothing_are_refused():
         variant(LENET, "nope")
     assert set(applicable_variants(PRESETS["keras_mnist_convnet"])) <= set(VARIANTS)
     assert "remove_dropout" in applicable_variants(PRESETS["keras_mnist_convnet"])
+
+
+def test_removing_skips_keeps_every_layer_and_parameter_and_drops_the_blocks():
+    from visualizer.model.blocks import is_block
+    from visualizer.model.plan import total_params
+    from visualizer.model.presets import PRESETS
+    from visualizer.model.variants import variant
+
+    deep = PRESETS["deep_residual"]
+    plain = variant(deep, "remove_skips")
+    assert deep.is_graph and not plain.is_graph and not any(is_block(item) for item in plain.layers)
+    assert total_params(plain) == total_params(deep)  # identity shortcuts have no weights
+    assert len(plain.layers) == 2 + 8 * 3 + 1  # each block: its two convolutions and its ReLU
+    doubled = variant(deep, "double_filters")  # a change reaches the layers inside the blocks
+    assert doubled.layers[2].layers[0].filters == 16

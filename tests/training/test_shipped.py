@@ -22,7 +22,7 @@ from visualizer.training.shipped import (
 )
 
 REQUIRED = {"name", "dataset", "spec", "seed", "epochs", "test_accuracy", "command"}
-MINIMUM_ACCURACY = {"lenet5_digits": 0.97, "tinyvgg_shapes": 0.95}
+MINIMUM_ACCURACY = {"lenet5_digits": 0.97, "tinyvgg_shapes": 0.95, "resnet_shapes": 0.95}
 
 
 def test_the_manifest_lists_every_recipe_with_its_contract_keys():
@@ -40,7 +40,12 @@ def test_pretrained_stays_under_10_mb():
     assert total < 10 * 1024 * 1024, f"{total / 1e6:.1f} MB"
 
 
-@pytest.mark.parametrize("name", ["lenet5_digits", "tinyvgg_shapes"])
+def test_the_shipped_residual_network_is_at_least_as_accurate_as_the_plain_tiny_vgg():
+    assert manifest_entry("resnet_shapes")["test_accuracy"] >= manifest_entry("tinyvgg_shapes")["test_accuracy"]
+    assert ModelSpec.from_dict(manifest_entry("resnet_shapes")["spec"]).is_graph
+
+
+@pytest.mark.parametrize("name", ["lenet5_digits", "tinyvgg_shapes", "resnet_shapes"])
 def test_every_shipped_model_reaches_its_stated_accuracy_with_its_epoch_series(name):
     entry = manifest_entry(name)
     dataset = load_dataset(entry["dataset"])

@@ -59,6 +59,7 @@ def test_concept_cards_open_their_views(app):
             "#### Pooling",
             "#### Dense layer",
             "#### Dropout",
+            "#### Skip connection",
         ]
     )
     links = [link.proto.page for link in app.get("page_link")]
@@ -188,3 +189,15 @@ def test_histograms_follow_a_training_job_live(tiny):
     finally:
         job.stop()
         assert job.wait(60)
+
+
+def test_skip_connections_measure_the_gradient_reaching_each_layer(app):
+    open_view(app, "skips")
+    chart = figures(app)[0]
+    assert [trace["name"] for trace in chart["data"]] == ["with skip connections", "plain stack, same layers"]
+    assert chart["layout"]["yaxis"]["type"] == "log"
+    residual = decode_typed_array(chart["data"][0]["y"])
+    plain = decode_typed_array(chart["data"][1]["y"])
+    assert len(residual) == len(plain) == 18  # 17 convolutions and the output layer
+    ratio = float(re.search(r"receives \*\*([\d,]+) times\*\*", markdown(app)).group(1).replace(",", ""))
+    assert ratio == pytest.approx(residual[0] / plain[0], rel=0.01) and ratio > 100

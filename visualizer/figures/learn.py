@@ -68,6 +68,37 @@ def gradient_depth_figure(products: dict[str, np.ndarray]) -> go.Figure:
     return fig
 
 
+def layer_gradient_figure(series: dict[str, Sequence[tuple[str, float]]]) -> go.Figure:
+    """Bars of the gradient reaching each layer (input side first), one colour per network, on a log scale.
+
+    Args:
+        series: Network label -> (layer name, RMS gradient of its kernel) per conv and dense layer.
+    """
+    fig = go.Figure()
+    colours = ("#0072b2", "#d55e00", "#009e73")
+    for colour, (label, values) in zip(colours, series.items()):
+        fig.add_trace(
+            go.Bar(
+                x=[f"{position}" for position in range(1, len(values) + 1)],
+                y=[max(value, 1e-30) for _, value in values],
+                name=label,
+                marker_color=colour,
+                customdata=[name for name, _ in values],
+                hovertemplate=f"{label}<br>layer %{{x}} (%{{customdata}})<br>gradient %{{y:.2e}}<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title_text="conv and dense layers, from the input (1) to the output")
+    fig.update_yaxes(type="log", title_text="gradient reaching the layer (RMS)", exponentformat="power")
+    fig.update_layout(
+        barmode="group",
+        height=360,
+        margin={"l": 70, "r": 20, "t": 20, "b": 50},
+        legend={"orientation": "h", "x": 0.01, "y": 1.12},
+        font={"size": 14},
+    )
+    return fig
+
+
 def preactivation_figure(
     values: np.ndarray, curve_x: np.ndarray, curve_y: np.ndarray, activation: str, title: str = "", bins: int = 60
 ) -> go.Figure:

@@ -27,7 +27,7 @@ PAGES = ("home", "build", "train", "inspect", "compare", "learn")
 """The app's pages, in navigation order (also their URL paths)."""
 INSPECT_SECTIONS = ("feature_maps", "kernels", "conv_step", "pool_step", "attention", "surgery", "probes")
 """The Inspect page's sections, in page order."""
-LEARN_VIEWS = ("concepts", "activations", "kernels", "pooling", "dense", "dropout")
+LEARN_VIEWS = ("concepts", "activations", "kernels", "pooling", "dense", "dropout", "skips")
 """The Learn page's topics, in page order (also their ``?view=`` slugs)."""
 LOCKABLE = ("stack", "dataset", "training", "model")
 """The controls a lesson can fix."""
@@ -170,7 +170,7 @@ def lesson_from_json(text: str | bytes) -> Lesson:
 
 def lesson_ids() -> list[str]:
     """The shipped lessons, in teaching order."""
-    order = ["convolution", "pooling", "overfitting"]
+    order = ["convolution", "pooling", "overfitting", "skip_connections"]
     found = sorted(path.stem for path in LESSONS_DIR.glob("*.json"))
     return [name for name in order if name in found] + [name for name in found if name not in order]
 

@@ -80,6 +80,26 @@ PRESETS: dict[str, ModelSpec] = {
             GlobalAvgPool2D(),
         ),
     ),
+    # For the lesson on skip connections: 17 convolutions deep, 8 residual blocks with identity
+    # shortcuts. The variant "remove_skips" is the same layers as a plain stack (same parameters).
+    "deep_residual": ModelSpec(
+        input_shape=(28, 28, 1),
+        num_classes=10,
+        layers=(
+            Conv2D(filters=8, kernel_size=3, padding="same"),
+            MaxPool2D(),
+            *(
+                Residual(
+                    (
+                        Conv2D(filters=8, kernel_size=3, padding="same"),
+                        Conv2D(filters=8, kernel_size=3, padding="same", activation="linear"),
+                    )
+                )
+                for _ in range(8)
+            ),
+            GlobalAvgPool2D(),
+        ),
+    ),
     # The Keras example "Simple MNIST convnet": 34,826 parameters.
     "keras_mnist_convnet": ModelSpec(
         input_shape=(28, 28, 1),
@@ -101,6 +121,7 @@ PRESET_TITLES: dict[str, str] = {
     "lenet5": "LeNet-5 (digits, 28x28)",
     "tinyvgg": "Tiny VGG from CNN Explainer (64x64 RGB)",
     "resnet_small": "Small ResNet: two residual blocks (64x64 RGB)",
+    "deep_residual": "Deep residual: 8 blocks, 17 convolutions (28x28)",
     "keras_mnist_convnet": "Keras simple MNIST convnet",
 }
 """A title for each preset, as shown in the app."""

@@ -16,6 +16,8 @@ from visualizer.errors import InputError
 from visualizer.training.sessions import SessionJobs, release
 
 MAX_SAMPLES = 32
+SKIP_IMAGES = 256
+"""Training images the skip-connection measure averages its backward pass over."""
 
 
 @st.cache_resource(show_spinner="Loading the dataset...", max_entries=8)
@@ -68,3 +70,13 @@ def data_reference(_dataset: Dataset, dataset_key: str):  # noqa: ARG001 - datas
     from visualizer.data.familiarity import reference_of
 
     return reference_of(_dataset.x_train, _dataset.x_test)
+
+
+@st.cache_resource(show_spinner="Measuring the gradients of two networks (one backward pass each)...", max_entries=4)
+def skip_comparison(preset: str, seed: int):
+    """The gradient reaching each layer of a residual preset and of its plain twin, at epoch 0 (shared)."""
+    from visualizer.backend.gradients import skip_comparison
+    from visualizer.model.presets import PRESETS
+
+    dataset = named_dataset("digits")
+    return skip_comparison(PRESETS[preset], dataset.x_train[:SKIP_IMAGES], dataset.y_train[:SKIP_IMAGES], seed)

@@ -277,6 +277,8 @@ class Learn:
 
     VIEW = "learn_view"
     EPOCH = "learn_epoch"
+    SKIP_SEED = "learn_skip_seed"
+    SKIP_CHART = "learn_skip_chart"
     ACTIVATIONS = "learn_activations"
     SLOPE = "learn_slope"
     ALPHA = "learn_alpha"

@@ -19,6 +19,7 @@ from visualizer.figures.learn import (
     contributions_figure,
     dropout_figure,
     gradient_depth_figure,
+    layer_gradient_figure,
     logits_figure,
     preactivation_figure,
     prediction_spread_figure,
@@ -27,6 +28,7 @@ from visualizer.figures.maps import cell_number, input_figure, kernel_output_fig
 from visualizer.lessons import LEARN_VIEWS
 from visualizer.model.activations import ACTIVATIONS
 from visualizer.model.checks import counted
+from visualizer.model.presets import PRESET_TITLES
 from visualizer.numerics.activations import curve, flat_fraction, gradient_through_depth, histogram_span
 from visualizer.numerics.dropout import agreement, apply_dropout
 from visualizer.numerics.kernels import CLASSIC_KERNELS, KERNEL_TITLES, apply_to_image, classic_kernel, output_size
@@ -45,6 +47,7 @@ VIEWS: dict[str, str] = {
     "pooling": "Pooling",
     "dense": "Dense and softmax",
     "dropout": "Dropout",
+    "skips": "Skip connections",
 }
 HISTOGRAM_IMAGES = 128
 MAX_PLAYGROUND_SIDE = 96
@@ -105,6 +108,15 @@ CONCEPTS = [
         ("build", "Add a Dropout layer (Build)"),
         ("train", "Training vs test curves (Train)"),
     ),
+    (
+        "Skip connection",
+        "A residual block adds its input back to what its layers compute: y = F(x) + x. The gradient then has a "
+        "short way back through every block, so networks dozens of layers deep still learn. Branches side by "
+        "side (Inception) join their maps by stacking or adding them.",
+        "skips",
+        ("build", "Add a residual block (Build)"),
+        ("compare", "With and without skips (Compare)"),
+    ),
 ]
 
 
@@ -116,7 +128,7 @@ def _open_view(view: str) -> None:
 
 
 def _concepts() -> None:
-    st.markdown("Six ideas are enough to read any network in this app. Each card opens its live view.")
+    st.markdown("Seven ideas are enough to read any network in this app. Each card opens its live view.")
     columns = st.columns(3)
     for index, (title, text, view, first, second) in enumerate(CONCEPTS):
         with columns[index % 3].container(border=True):
@@ -623,6 +635,40 @@ def _dropout() -> None:
     )
 
 
+SKIP_PRESET = "deep_residual"
+
+
+def _skips() -> None:
+    st.markdown(
+        "A **residual block** adds its input back to what its layers compute: $y = F(x) + x$. Going back, "
+        "the gradient then has two ways through every block: through the layers, and straight along the "
+        "skip connection. In a deep plain stack it has only the first, and it can fade layer after layer "
+        "before it reaches the first layers, which then barely learn."
+    )
+    seed = int(st.number_input("Starting weights (seed)", 0, 99, 0, key=Learn.SKIP_SEED, width=components.NUMBER_WIDTH))
+    measured = cache.skip_comparison(SKIP_PRESET, seed)
+    depth = len(measured.residual)
+    components.chart(
+        layer_gradient_figure(
+            {
+                "with skip connections": [(item.layer_name, item.rms) for item in measured.residual],
+                "plain stack, same layers": [(item.layer_name, item.rms) for item in measured.plain],
+            }
+        ),
+        Learn.SKIP_CHART,
+        alt=f"Bars on a log scale of the gradient reaching each of the {depth} conv and dense layers of the two "
+        f"networks before training; the first layer gets {measured.first_layer_ratio:,.0f} times more with "
+        "skip connections.",
+    )
+    st.markdown(
+        f"Measured now by one backward pass over {measured.images} training digits, before any training "
+        f"(seed {measured.seed}), for {PRESET_TITLES[SKIP_PRESET]} and the same {depth} layers without their "
+        f"skip connections: the first layer receives **{measured.first_layer_ratio:,.0f} times** more gradient "
+        f"with them ({measured.residual[0].rms:.1e} against {measured.plain[0].rms:.1e})."
+    )
+    st.page_link(PAGE_FILES["compare"], label="Train both side by side on Compare", icon=":material/compare_arrows:")
+
+
 RENDERERS = {  # one per topic of ``VIEWS`` (and ``lessons.LEARN_VIEWS``)
     "concepts": _concepts,
     "activations": _activations,
@@ -630,6 +676,7 @@ RENDERERS = {  # one per topic of ``VIEWS`` (and ``lessons.LEARN_VIEWS``)
     "pooling": _pooling,
     "dense": _dense,
     "dropout": _dropout,
+    "skips": _skips,
 }
 
 
