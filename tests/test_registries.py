@@ -18,6 +18,7 @@ from visualizer.figures.style import LAYER_COLOURS
 from visualizer.lessons import COMPARE_KEYS, INSPECT_SECTIONS, LEARN_VIEWS, PAGES
 from visualizer.model import activations
 from visualizer.model import layers as registry
+from visualizer.model.blocks import MERGE_LAYERS
 from visualizer.model.layers import ACTIVATIONS, LAYERS, editor_fields, layer_from_dict, new_layer
 from visualizer.model.spec import ModelSpec
 from visualizer.model.variants import VARIANTS, variant
@@ -55,7 +56,11 @@ def new_layer_object(layer_type):
 
 
 def test_every_layer_type_has_a_colour_and_the_diagram_nothing_else():
-    assert set(LAYER_COLOURS) == {"input", "output", *LAYERS}
+    assert set(LAYER_COLOURS) == {"input", "output", *LAYERS, *MERGE_LAYERS}
+
+
+def test_the_merge_layers_of_blocks_are_accepted_in_an_uploaded_model():
+    assert {cls.keras_class for cls in MERGE_LAYERS.values()} <= ALLOWED_LAYERS
 
 
 def test_every_layer_type_is_accepted_in_an_uploaded_model():
@@ -77,7 +82,7 @@ def test_activations_are_one_list_everywhere():
     assert tuple(conv["activation"]["options"]) == ACTIVATIONS
 
 
-def test_every_variant_changes_some_stack():
+def test_every_variant_changes_some_network():
     lenet_like = ModelSpec.from_dict(
         {
             "input_shape": [28, 28, 1],
@@ -90,6 +95,7 @@ def test_every_variant_changes_some_stack():
                 {"type": "flatten"},
                 {"type": "dropout", "rate": 0.2},
                 {"type": "dense", "units": 8},
+                {"type": "residual", "layers": [{"type": "dense", "units": 8}]},
             ],
         }
     )
