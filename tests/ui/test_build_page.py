@@ -165,3 +165,60 @@ def test_global_max_pooling_is_built_with_its_exact_shape(app):
     table = app.table[0].value
     assert list(table["Output"])[-2:] == ["10", "10"] and list(table["Parameters"])[-2:] == ["0", "110"]
     assert 'layers.GlobalMaxPooling2D(name="globalmaxpool2d_1")' in app.code[0].value
+
+
+def shared(at: AppTest) -> str:
+    """The spec the address bar holds."""
+    value = at.query_params[state.SHARED_SPEC_PARAM]
+    return value[0] if isinstance(value, list) else value
+
+
+def test_a_residual_block_is_added_edited_and_listed_with_its_layers(app):
+    app.selectbox(key=Build.PRESET).set_value("starter").run()
+    app.selectbox(key=Build.ADD_TYPE).set_value("residual")
+    app.button(key=Build.ADD_LAYER).click().run()
+    assert not app.exception
+    block = app.session_state[state.STACK][-1]
+    assert block["layer"]["type"] == "residual" and len(block["paths"][0]) == 2
+    table = app.table[0].value
+    assert list(table["Layer"])[2:6] == ["conv2d_2", "conv2d_3", "residual_1_shortcut", "residual_1_add"]
+    assert list(table["Block"])[2:6] == ["residual_1", "residual_1", "residual_1 · shortcut", "residual_1 · add"]
+    # The 4-channel input and 8-filter layers need the projection; without it the block can't be added up.
+    app.toggle(key=Build.layer(block["uid"], "shortcut")).set_value(False).run()
+    assert any("shortcut gives 13x13x4 but its layers give 13x13x8" in e.value for e in app.error)
+    app.toggle(key=Build.layer(block["uid"], "shortcut")).set_value(True).run()
+    assert not app.error
+    app.selectbox(key=Build.layer(block["uid"], "add_type_0")).set_value("batchnorm")
+    app.button(key=Build.layer(block["uid"], "add_0")).click().run()
+    assert not app.exception
+    spec = json.loads(shared(app))
+    assert [layer["type"] for layer in spec["layers"][-1]["layers"]] == ["conv2d", "conv2d", "batchnorm"]
+    assert "def residual_1_block(x):" in app.code[0].value
+    assert any("Residual block" in m.value and "13x13x8" in m.value for m in app.markdown)
+
+
+def test_a_branch_block_gains_and_loses_branches(app):
+    app.selectbox(key=Build.PRESET).set_value("starter").run()
+    app.selectbox(key=Build.ADD_TYPE).set_value("branch")
+    app.button(key=Build.ADD_LAYER).click().run()
+    block = app.session_state[state.STACK][-1]
+    uid = block["uid"]
+    app.button(key=Build.layer(uid, "add_branch")).click().run()
+    assert not app.exception and len(app.session_state[state.STACK][-1]["paths"]) == 3
+    assert any(m.value.startswith("**Branch 3** · empty") for m in app.markdown)
+    table = app.table[0].value
+    concatenate = list(table["Layer"]).index("branch_1_concatenate")
+    assert list(table["Output"])[concatenate] == "13x13x12"  # 4 + 4 + the 4 channels passed on
+    app.selectbox(key=Build.layer(uid, "merge")).set_value("add").run()
+    table = app.table[0].value
+    assert list(table["Output"])[list(table["Layer"]).index("branch_1_add")] == "13x13x4"  # summed, not stacked
+    app.button(key=Build.layer(uid, "remove_branch_2")).click().run()
+    assert not app.exception and len(app.session_state[state.STACK][-1]["paths"]) == 2
+
+
+def test_an_old_stack_url_loads_unchanged():
+    old = json.dumps(PRESETS["lenet5"].to_dict(), separators=(",", ":"))
+    at = open_app("build", spec=old)
+    assert not at.exception
+    assert shared(at) == old
+    assert "keras.Sequential(" in at.code[0].value
