@@ -24,7 +24,7 @@ def test_build_journey(page, app_url):
     screenshot(page, "build-start")
 
     # Add a dropout layer: a new card, one more Keras layer, same parameters.
-    choose(page, "Add a layer", "Dropout (dropout)")
+    choose(page, "Add a layer or block", "Dropout (dropout)")
     page.get_by_role("button", name="Add layer").click()
     page.get_by_text("8 · Dropout").wait_for(timeout=30_000)
     wait_for_app(page)

@@ -181,8 +181,12 @@ def test_a_residual_block_is_added_edited_and_listed_with_its_layers(app):
     block = app.session_state[state.STACK][-1]
     assert block["layer"]["type"] == "residual" and len(block["paths"][0]) == 2
     table = app.table[0].value
-    assert list(table["Layer"])[2:6] == ["conv2d_2", "conv2d_3", "residual_1_shortcut", "residual_1_add"]
-    assert list(table["Block"])[2:6] == ["residual_1", "residual_1", "residual_1 · shortcut", "residual_1 · add"]
+    assert list(table["Layer"])[2:6] == [
+        "conv2d_2 (in residual_1)",
+        "conv2d_3 (in residual_1)",
+        "residual_1_shortcut",
+        "residual_1_add",
+    ]
     # The 4-channel input and 8-filter layers need the projection; without it the block can't be added up.
     app.toggle(key=Build.layer(block["uid"], "shortcut")).set_value(False).run()
     assert any("shortcut gives 13x13x4 but its layers give 13x13x8" in e.value for e in app.error)

@@ -11,6 +11,7 @@ server. Pure: NumPy arrays and plain layer descriptions in, a JSON-safe dict out
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -21,6 +22,7 @@ from visualizer.figures.encoding import png_data_uri
 from visualizer.figures.style import coloured
 from visualizer.model.checks import format_shape
 
+_BLOCK_LAYER = re.compile(r"^(residual|branch)_(\d+)_(\w+)$")
 MAX_SHOWN = 16
 """Thumbnails a map column shows before "+k more"."""
 MAX_SENT = 64
@@ -165,6 +167,9 @@ def overview_payload(
         }
         if len(layer.inputs) > 1:
             column["merge"] = layer.kind
+        short = _BLOCK_LAYER.match(layer.name)
+        if short:  # "res1 add": a block's own layers, short enough for a narrow column
+            column["label"] = f"{'res' if short[1] == 'residual' else 'br'}{short[2]} {short[3]}"
         if position == last:
             bars = np.asarray(probabilities, dtype=np.float64)
             column["bars"] = [round(float(value), 5) for value in bars]

@@ -102,7 +102,7 @@ function draw(component) {
     const head = document.createElement("div");
     head.className = "ov-head";
     head.innerHTML = `<div class="ov-name"></div><div class="ov-shape"></div>`;
-    head.querySelector(".ov-name").textContent = column.name;
+    head.querySelector(".ov-name").textContent = column.label || column.name;
     head.title = `${column.title}: ${column.shape}`;
     head.querySelector(".ov-shape").textContent = column.shape;
     head.title = column.title;
@@ -214,8 +214,8 @@ function draw(component) {
     lines.setAttribute("height", root.scrollHeight);
     const to = target.getBoundingClientRect();
     const pairs = sources(columns, index, position);
-    pairs.forEach(([from, source]) => {
-      const cell = cells[from][source];
+    pairs.forEach(([sourceColumn, source]) => {
+      const cell = cells[sourceColumn][source];
       if (!cell) return;
       cell.classList.add("is-source");
       const from = cell.getBoundingClientRect();

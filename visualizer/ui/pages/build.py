@@ -145,7 +145,7 @@ def _block_settings(entry: dict) -> None:
     if settings["type"] == "residual":
         shortcut, activation = st.columns([1.4, 1], vertical_alignment="bottom")
         projection = shortcut.toggle(
-            "Projection shortcut (1x1 convolution)",
+            "1x1 projection shortcut",
             value=settings["shortcut"] == "projection",
             key=Build.layer(uid, "shortcut"),
             help="Identity adds the block's input as it is; a 1x1 convolution matches its channels and stride "
@@ -276,8 +276,7 @@ def _head_rows(rows: list[LayerSummary]) -> None:
 def _summary_table(spec: ModelSpec, rows: list[LayerSummary], error: SpecError | None) -> None:
     fields = receptive_fields(spec) if error is None else [None] * len(rows)
     table = {  # no "type" column: a layer's name says it (conv2d_1)
-        "Layer": [row.name for row in rows],
-        **({"Block": [_block_label(row) for row in rows]} if spec.is_graph else {}),
+        "Layer": [_layer_label(row) for row in rows],
         "Output": [format_shape(row.output_shape) for row in rows],
         "Parameters": [f"{row.params:,}" for row in rows],
         "Receptive field": [
@@ -287,15 +286,16 @@ def _summary_table(spec: ModelSpec, rows: list[LayerSummary], error: SpecError |
     components.table(table, alt="Every layer's type, output shape, parameters and receptive field.")
 
 
-def _block_label(row: LayerSummary) -> str:
-    """Which block a summary row belongs to, and its place there ("residual_1 · shortcut", "branch_1 · branch 2")."""
-    if row.block is None:
-        return "head" if row.is_head else "–"
-    if row.path is None:
-        return f"{row.block} · {row.name.removeprefix(row.block + '_')}"
+def _layer_label(row: LayerSummary) -> str:
+    """A summary row's layer with its block: "conv2d_2 (in residual_1)", "conv2d_4 (in branch_1, path 2)".
+
+    A block's own layers (its shortcut, addition, activation, merge) carry the block in their names.
+    """
+    if row.block is None or row.path is None:
+        return row.name
     if row.block.startswith("branch"):
-        return f"{row.block} · branch {row.path[0] + 1}"
-    return row.block
+        return f"{row.name} (in {row.block}, path {row.path[0] + 1})"
+    return f"{row.name} (in {row.block})"
 
 
 def _code_section(spec: ModelSpec) -> None:
