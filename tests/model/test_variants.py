@@ -56,6 +56,6 @@ def test_removing_skips_keeps_every_layer_and_parameter_and_drops_the_blocks():
     plain = variant(deep, "remove_skips")
     assert deep.is_graph and not plain.is_graph and not any(is_block(item) for item in plain.layers)
     assert total_params(plain) == total_params(deep)  # identity shortcuts have no weights
-    assert len(plain.layers) == 2 + 8 * 3 + 1  # each block: its two convolutions and its ReLU
+    assert len(plain.layers) == 2 + 8 * 3 + 2  # each block: its two convolutions and its ReLU
     doubled = variant(deep, "double_filters")  # a change reaches the layers inside the blocks
-    assert doubled.layers[2].layers[0].filters == 16
+    assert doubled.layers[2].layers[0].filters == 32

@@ -250,3 +250,35 @@ def test_a_finished_job_gives_its_network_at_any_epoch_and_a_live_copy(tiny):
 def test_starter_preset_needs_no_adapting_for_the_digits(tiny):
     job = TrainingJob(PRESETS["starter"], tiny, TrainingConfig(epochs=1))
     assert job.status().state == "queued" and job.model is None
+
+
+GRAPH_SPEC = ModelSpec.from_dict(
+    {
+        "input_shape": [28, 28, 1],
+        "num_classes": 10,
+        "layers": [
+            {"type": "conv2d", "filters": 4, "strides": 2},
+            {
+                "type": "residual",
+                "shortcut": "projection",
+                "layers": [{"type": "conv2d", "filters": 6, "padding": "same"}, {"type": "batchnorm"}],
+            },
+            {"type": "branch", "branches": [[{"type": "maxpool2d"}], [{"type": "avgpool2d"}]]},
+        ],
+    }
+)
+
+
+def test_a_graph_trains_like_a_stack_with_checkpoints_and_every_epoch(tiny):
+    job = run(GRAPH_SPEC, tiny, epochs=2, batch_size=32, seed=3)
+    assert job.status().state == "finished" and len(job.checkpoints) == 3
+    from visualizer.backend.building import build_model
+
+    for saved, initial in zip(job.checkpoints[0], build_model(GRAPH_SPEC, seed=3).get_weights(), strict=True):
+        np.testing.assert_array_equal(saved, initial)  # epoch 0 is the graph built with the seed
+    first = job.model_at(1)
+    assert [layer.name for layer in first.layers] == [layer.name for layer in job.model.layers]
+    for saved, weights in zip(job.checkpoints[1], first.get_weights(), strict=True):
+        np.testing.assert_array_equal(saved, weights)
+    loss, _ = job.model.evaluate(tiny.x_test, tiny.y_test, verbose=0)
+    assert job.status().history["val_loss"][-1] == pytest.approx(loss, rel=1e-4)

@@ -268,3 +268,19 @@ def test_a_model_with_a_layer_the_app_does_not_know_gets_the_views_that_apply(ap
     assert not app.exception
     assert any("own_relu (ReLU)" in i.value for i in app.info)
     assert [tab.label for tab in app.tabs] == ["Maps", "Kernels", "Probes"]
+
+
+def test_the_shipped_residual_network_opens_every_tab_with_its_merge_points(app):
+    app.selectbox(key=Network.SELECTOR).set_value("shipped:resnet_shapes").run()
+    assert not app.exception
+    assert not any("views" in info.value for info in app.info)
+    overview = component_data(app, "network_overview")
+    merges = [column for column in overview["columns"] if "merge" in column]
+    assert [column["name"] for column in merges] == ["residual_1_add", "residual_2_add"]
+    names = [column["name"] for column in overview["columns"]]
+    # The first block's addition reads its last batchnorm and the stem's output (the identity shortcut).
+    assert [names[index] for index in merges[0]["from"]] == ["batchnorm_2", "conv2d_1"]
+    assert [names[index] for index in merges[1]["from"]] == ["batchnorm_4", "residual_2_shortcut"]
+    for label in ["Step by step", "Maps", "Kernels", "Where it looks", "Surgery", "Probes"]:
+        open_tab(app, label)
+        assert not app.error, (label, [error.value for error in app.error])

@@ -86,18 +86,19 @@ PRESETS: dict[str, ModelSpec] = {
         input_shape=(28, 28, 1),
         num_classes=10,
         layers=(
-            Conv2D(filters=8, kernel_size=3, padding="same"),
+            Conv2D(filters=16, kernel_size=3, padding="same"),
             MaxPool2D(),
             *(
                 Residual(
                     (
-                        Conv2D(filters=8, kernel_size=3, padding="same"),
-                        Conv2D(filters=8, kernel_size=3, padding="same", activation="linear"),
+                        Conv2D(filters=16, kernel_size=3, padding="same"),
+                        Conv2D(filters=16, kernel_size=3, padding="same", activation="linear"),
                     )
                 )
                 for _ in range(8)
             ),
-            GlobalAvgPool2D(),
+            MaxPool2D(),
+            Flatten(),
         ),
     ),
     # The Keras example "Simple MNIST convnet": 34,826 parameters.
