@@ -148,3 +148,59 @@ def test_map_size_limit_names_the_limit():
         summarize(spec)
     assert caught.value.layer_index == 0
     assert f"{MAX_MAP_VALUES:,}" in str(caught.value)
+
+
+def _graph(*layers, shape=(28, 28, 1)):
+    return ModelSpec.from_dict({"input_shape": list(shape), "num_classes": 10, "layers": list(layers)})
+
+
+def test_a_shortcut_that_cannot_be_added_says_how_to_fix_it():
+    stem = {"type": "conv2d", "filters": 16, "strides": 2, "padding": "same"}
+    wider = {"type": "residual", "layers": [{"type": "conv2d", "filters": 32, "padding": "same"}]}
+    with pytest.raises(SpecError) as caught:
+        summarize(_graph(stem, wider))
+    assert str(caught.value) == (
+        "Block 2's shortcut gives 14x14x16 but its layers give 14x14x32: add a 1x1 projection "
+        "(shortcut 'projection') or match the filters."
+    )
+    assert caught.value.layer_index == 1
+    shrinking = {"type": "residual", "shortcut": "projection", "layers": [{"type": "conv2d", "filters": 8}]}
+    with pytest.raises(SpecError, match="use padding='same'"):
+        summarize(_graph(stem, shrinking))
+
+
+def test_a_projection_by_hand():
+    # 14x14x16 in (after a stem), two 3x3 convolutions (the first with stride 2) to 7x7x32: the shortcut is a 1x1
+    # convolution with stride 2 and (16 + 1) x 32 = 544 parameters; Add and ReLU have none.
+    block = {
+        "type": "residual",
+        "shortcut": "projection",
+        "layers": [
+            {"type": "conv2d", "filters": 32, "strides": 2, "padding": "same"},
+            {"type": "conv2d", "filters": 32, "padding": "same", "activation": "linear"},
+        ],
+    }
+    stem = {"type": "conv2d", "filters": 16, "padding": "same"}
+    rows = {row.name: row for row in summarize(_graph(stem, block, shape=(14, 14, 1)))}
+    assert (rows["residual_1_shortcut"].output_shape, rows["residual_1_shortcut"].params) == ((7, 7, 32), 544)
+    assert rows["residual_1_shortcut"].inputs == ("conv2d_1",)
+    assert rows["residual_1_add"].inputs == ("conv2d_3", "residual_1_shortcut")
+    assert (rows["residual_1_add"].params, rows["residual_1_activation"].params) == (0, 0)
+    assert rows["conv2d_2"].params == (3 * 3 * 16 + 1) * 32 and rows["conv2d_2"].block == "residual_1"
+
+
+def test_branches_concatenate_their_channels_and_receptive_fields_take_the_widest_path():
+    block = {
+        "type": "branch",
+        "branches": [
+            [{"type": "conv2d", "filters": 2, "kernel_size": 1}],
+            [{"type": "conv2d", "filters": 3, "kernel_size": 5, "padding": "same"}],
+            [],
+        ],
+    }
+    spec = _graph(block, shape=(9, 9, 4))
+    rows = summarize(spec)
+    merge = next(row for row in rows if row.name == "branch_1_concatenate")
+    assert merge.output_shape == (9, 9, 2 + 3 + 4) and merge.inputs == ("conv2d_1", "conv2d_2", "image")
+    fields = dict(zip([row.name for row in rows], receptive_fields(spec)))
+    assert fields["conv2d_1"] == (1, 1) and fields["conv2d_2"] == (5, 5) and fields["branch_1_concatenate"] == (5, 5)

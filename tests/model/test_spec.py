@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import re
 
 import pytest
 from hypothesis import given
@@ -228,3 +229,53 @@ def test_direct_construction_validates_too():
         Dropout(rate=2)
     with pytest.raises(SpecError):
         ModelSpec((28, 28, 1), 10, ("conv2d",))
+
+
+@pytest.mark.parametrize(
+    "layers, message",
+    [
+        ([{"type": "residual", "layers": []}], "at least one layer"),
+        ([{"type": "residual", "layers": [{"type": "residual", "layers": []}]}], "cannot be nested"),
+        ([{"type": "residual", "layers": [{"type": "dense", "units": 2}] * 41}], "over the limit of 40"),
+        ([{"type": "residual", "layers": [{"type": "conv2d", "filters": 2}], "shortcut": "wide"}], "identity"),
+        ([{"type": "residual", "layers": [{"type": "conv2d"}]}], "Block 1 (residual), layer 1"),
+        ([{"type": "branch", "branches": [[]]}], "from 2 to 4"),
+        ([{"type": "branch", "branches": [[], [], [], [], []]}], "from 2 to 4"),
+        ([{"type": "branch", "branches": [[], "conv"]}], "must be a list"),
+        ([{"type": "branch", "branches": [[], []], "merge": "multiply"}], "concatenate"),
+        ([{"type": "branch", "branches": [[], []], "skip": 1}], "unknown key `skip`"),
+        ([{"type": "loop"}], '"residual", "branch"'),
+        (
+            [{"type": "dense", "units": 2}] * 20
+            + [{"type": "residual", "layers": [{"type": "dense", "units": 2}] * 21}],
+            "41 layers",
+        ),
+    ],
+)
+def test_malformed_blocks_get_a_message_naming_the_block(layers, message):
+    with pytest.raises(SpecError, match=re.escape(message)) as caught:
+        ModelSpec.from_dict({"input_shape": [28, 28, 1], "num_classes": 10, "layers": layers})
+    assert caught.value.layer_index in (None, len(layers) - 1)
+
+
+def test_block_specs_round_trip_and_old_stacks_are_unchanged():
+    graph = {
+        "input_shape": [28, 28, 1],
+        "num_classes": 10,
+        "layers": [
+            {"type": "residual", "layers": [{"type": "conv2d", "filters": 1, "padding": "same"}]},
+            {"type": "branch", "branches": [[{"type": "activation", "activation": "tanh"}], []], "merge": "add"},
+        ],
+    }
+    spec = ModelSpec.from_dict(graph)
+    assert spec.is_graph and ModelSpec.from_json(spec.to_json()) == spec
+    assert spec.to_dict()["layers"][0] == {
+        "type": "residual",
+        "layers": [
+            {"type": "conv2d", "filters": 1, "kernel_size": 3, "strides": 1, "padding": "same", "activation": "relu"}
+        ],
+        "shortcut": "identity",
+        "activation": "relu",
+    }
+    stack = PRESETS["lenet5"]
+    assert not stack.is_graph and ModelSpec.from_dict(stack.to_dict()) == stack

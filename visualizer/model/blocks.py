@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from visualizer.errors import SpecError
-from visualizer.model.checks import choice, describe, format_shape
+from visualizer.model.checks import MAX_LAYERS, choice, describe, format_shape
 from visualizer.model.layers import ACTIVATIONS, LAYERS, Layer, LayerSpec, Shape, layer_from_dict
 
 SHORTCUTS: tuple[str, ...] = ("identity", "projection")
@@ -101,6 +101,8 @@ def _inner_layers(raw: Any, where: str, key: str, index: int) -> tuple[LayerSpec
     """A block's list of layer dicts as layers; a nested block or a non-list is refused."""
     if not isinstance(raw, list):
         raise SpecError(f"{where}: `{key}` must be a list of layer objects, received {describe(raw)}.", index)
+    if len(raw) > MAX_LAYERS:  # refused before any layer is read: a hostile file cannot make us build a million
+        raise SpecError(f"{where} has {len(raw)} layers, over the limit of {MAX_LAYERS}. Remove some layers.", index)
     layers = []
     for position, data in enumerate(raw):
         if _type_of(data) in BLOCKS:
