@@ -107,25 +107,35 @@ spec_dicts = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=500)
-@given(spec_dicts)
-def test_random_stacks_agree_with_keras(data):
+def verdicts(build_oracle, data: dict):
+    """Keras' verdict (``build_oracle(data)``) and ours (``summarize``) on one raw spec dict.
+
+    Returns:
+        (what the oracle built, our spec, our rows, our error); the first is None when both refused
+        (a Keras refusal we accepted fails the test here).
+    """
     try:
-        oracle, dense_on_map = keras_oracle(data)
-        keras_error = None
+        built, keras_error = build_oracle(data), None
     except Exception as error:
-        oracle, dense_on_map, keras_error = None, False, error
+        built, keras_error = None, error
     try:
         spec = ModelSpec.from_dict(data)
-        rows = summarize(spec)
-        ours_error = None
+        rows, ours_error = summarize(spec), None
     except SpecError as error:
-        rows, ours_error = None, error
-
+        spec, rows, ours_error = None, None, error
     if keras_error is not None:
         assert ours_error is not None, f"Keras refused ({keras_error}) but we accepted"
         event("both refused")
+    return built, spec, rows, ours_error
+
+
+@settings(max_examples=500)
+@given(spec_dicts)
+def test_random_stacks_agree_with_keras(data):
+    built, spec, rows, ours_error = verdicts(keras_oracle, data)
+    if built is None:
         return
+    oracle, dense_on_map = built
     if ours_error is not None:
         # Keras built it: the only allowed refusals are the app's policies.
         rate_one = any(layer["type"] == "dropout" and layer["rate"] == 1.0 for layer in data["layers"])

@@ -96,3 +96,12 @@ def choose(page, label: str, option: str) -> None:
     if not options.first.is_visible():
         box.press("ArrowDown")  # Streamlit's combobox opens from the keyboard too
     options.filter(has_text=re.compile(f"^{re.escape(option)}$")).first.click()
+
+
+def train(page, epochs: int) -> None:
+    """Sets the Train page's epochs and presses Train (the page must be open and ready to train)."""
+    field = page.get_by_label("Epochs", exact=True)
+    field.fill(str(epochs))
+    field.press("Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name=re.compile("^Train$")).click()

@@ -5,11 +5,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.e2e.conftest import assert_no_exception, wait_for_app
+from visualizer.lessons import LEARN_VIEWS
 
 pytestmark = pytest.mark.e2e
 
 PAGES = ["", "/build", "/train", "/inspect", "/compare", "/learn"]
-LEARN_VIEWS = ["activations", "kernels", "pooling", "dense", "dropout"]
+LEARN_TOPICS = [view for view in LEARN_VIEWS if view != "concepts"]  # the concepts are the Learn page itself
 INSPECT_TABS = ["Maps", "Kernels", "Where it looks", "Surgery", "Probes"]
 
 
@@ -38,7 +39,7 @@ def test_no_critical_or_serious_violation_on_any_page(page, app_url, presenter):
     for path in PAGES:
         settled(page, app_url + path + query)
         found[path or "/"] = serious(page)
-    for view in LEARN_VIEWS:
+    for view in LEARN_TOPICS:
         settled(page, f"{app_url}/learn?view={view}" + ("&present=1" if presenter else ""))
         found[f"/learn?view={view}"] = serious(page)
     assert {path: problems for path, problems in found.items() if problems} == {}

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, choose, screenshot, wait_for_app
+from tests.e2e.conftest import assert_no_exception, choose, screenshot, train, wait_for_app
 from visualizer.data.embedded import SHAPE_CLASSES
 from visualizer.ui.state import Train
 
@@ -31,11 +31,7 @@ def test_tinyvgg_on_shapes_adopts_six_classes_and_shows_six(page, app_url):
     page.get_by_role("button", name="Adopt the dataset's classes: 6 classes").click()
     page.get_by_text("The network now takes 64x64x3 images and predicts 6 classes.").wait_for(timeout=30_000)
     wait_for_app(page)
-    epochs = page.get_by_label("Epochs", exact=True)
-    epochs.fill("1")
-    epochs.press("Enter")
-    wait_for_app(page)
-    page.get_by_role("button", name=re.compile("^Train$")).click()
+    train(page, 1)
     page.get_by_text("Test accuracy", exact=True).wait_for(timeout=300_000)
     wait_for_app(page)
     assert_no_exception(page)

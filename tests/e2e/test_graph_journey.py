@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, choose, screenshot, wait_for_app
+from tests.e2e.conftest import assert_no_exception, choose, screenshot, train, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -31,11 +31,7 @@ def test_build_a_residual_block_train_it_and_see_the_merge_point(page, app_url):
     page.get_by_role("link", name="Train").first.click()
     wait_for_app(page)
     page.get_by_text("1,438 training and 359 test images").wait_for(timeout=60_000)
-    epochs = page.get_by_label("Epochs", exact=True)
-    epochs.fill("1")
-    epochs.press("Enter")
-    wait_for_app(page)
-    page.get_by_role("button", name=re.compile("Train")).click()
+    train(page, 1)
     page.get_by_text("Test accuracy", exact=True).wait_for(timeout=180_000)
     wait_for_app(page)
     assert_no_exception(page)

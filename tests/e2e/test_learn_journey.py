@@ -3,13 +3,12 @@
 import pytest
 
 from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from visualizer.lessons import LEARN_VIEWS
 
 pytestmark = pytest.mark.e2e
 
-VIEWS = ("concepts", "activations", "kernels", "pooling", "dense", "dropout")
 
-
-@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("view", LEARN_VIEWS)
 def test_every_learn_topic_opens_from_its_url(page, app_url, view):
     page.goto(f"{app_url}/learn?view={view}")
     wait_for_app(page)

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.conftest import assert_no_exception, screenshot, train, wait_for_app
 from tests.e2e.test_accessibility import serious
 from visualizer.ui.state import Train
 
@@ -15,11 +15,7 @@ def test_train_two_epochs_and_see_curves_and_accuracy(page, app_url):
     page.goto(app_url + "/train")
     wait_for_app(page)
     page.get_by_text("1,438 training and 359 test images").wait_for(timeout=60_000)
-    epochs = page.get_by_label("Epochs", exact=True)
-    epochs.fill("2")
-    epochs.press("Enter")
-    wait_for_app(page)
-    page.get_by_role("button", name=re.compile("Train")).click()
+    train(page, 2)
 
     # Live: the progress line and the curves appear while the page keeps answering.
     page.get_by_text(re.compile(r"Epoch \d of 2|Finished 2 epochs")).first.wait_for(timeout=120_000)
