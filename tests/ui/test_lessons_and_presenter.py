@@ -49,6 +49,20 @@ def test_the_pooling_lesson_opens_its_learn_topic_and_locks_the_stack():
     assert [button for button in at.button if button.key and button.key.endswith("_remove")]  # editable again
 
 
+def test_the_skip_connections_lesson_measures_then_compares_with_and_without_skips():
+    at = open_app(lesson="skip_connections")
+    assert at.button_group(key=Learn.VIEW).value == "skips"
+    assert "times** more gradient" in texts(at)
+    at.switch_page(PAGE_FILES["compare"]).run()
+    assert not at.exception
+    assert at.selectbox(key=Compare.VARIANT).value == "remove_skips"
+    assert at.select_slider(key=Compare.SUBSET).value == 800 and at.slider(key=Compare.EPOCHS).value == 3
+    at.switch_page(PAGE_FILES["build"]).run()
+    assert not at.exception
+    assert any("This lesson fixes the network" in info.value for info in at.info)
+    assert "residual_8_add" in list(at.table[0].value["Layer"])  # the eighth block, shown, not edited
+
+
 def test_a_bad_lesson_link_is_a_message():
     at = open_app(lesson="nope")
     assert any("No lesson called 'nope'" in error.value for error in at.error)
