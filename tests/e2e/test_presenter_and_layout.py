@@ -4,9 +4,13 @@ Saves the screenshots the closing notes look at: ``artifacts/page-<name>-<width>
 (and the next screens down of a long page).
 """
 
+import json
+from urllib.parse import quote
+
 import pytest
 
 from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from visualizer.model.presets import PRESETS
 
 pytestmark = pytest.mark.e2e
 
@@ -14,6 +18,11 @@ SIZES = ({"width": 1280, "height": 800}, {"width": 1920, "height": 1080})
 PAGES = {
     "home": ("", "text=4 · Learn the ideas"),
     "build": ("/build", "[data-testid='stTable'] td"),
+    # A network with blocks: the diagram's lanes and arcs, each layer's block in the summary.
+    "build-graph": (
+        "/build?spec=" + quote(json.dumps(PRESETS["resnet_small"].to_dict(), separators=(",", ":"))),
+        "[data-testid='stTable'] td",
+    ),
     "train": ("/train", "text=Change it"),
     "inspect": ("/inspect", ".ov-item"),
     "compare": ("/compare", "text=Compare"),
@@ -27,7 +36,7 @@ CLIPPED = """els => els.filter(e => e.scrollWidth > e.clientWidth + 1)
 def open_page(browser, app_url: str, path: str, ready: str, viewport: dict, presenter: bool):
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
-    page.goto(app_url + path + ("?present=1" if presenter else ""))
+    page.goto(app_url + path + (("&" if "?" in path else "?") + "present=1" if presenter else ""))
     wait_for_app(page)
     page.locator(ready).first.wait_for(timeout=90_000)
     wait_for_app(page)

@@ -17,6 +17,10 @@ _BLOCK_GAP = 46.0
 _MIN_SLOT = 100.0
 _MAP_SIDE = 120.0
 _VECTOR_WIDTH = 14.0
+_TYPICAL_WIDTH = 1000.0
+"""Pixels the diagram usually has across (the main column of the page)."""
+_MAX_LEVEL_COLUMNS = 14
+"""Beyond this many columns, labels are slanted rather than stacked in two lines."""
 
 
 def _block_size(shape: tuple[int, ...], max_side: int, max_units: int) -> tuple[float, float, int]:
@@ -115,7 +119,8 @@ def architecture_figure(
     hover_x, hover_y, hover_text = [], [], []
     sizes = [_block_size(shape, max_side, max_units) for _, _, shape, _ in items]
     tallest = max(height for _, height, _ in sizes)
-    levels = 3 if len({column for column, _ in columns}) > 14 else 2  # lines of labels, so none collide
+    dense = len({column for column, _ in columns}) > _MAX_LEVEL_COLUMNS  # then labels are slanted
+    levels = 4 if dense else 2  # room below the blocks for the labels, in lines
     lane_height = tallest + 54 + 30 * levels
     slots = [_MIN_SLOT - _BLOCK_GAP] * (max(column for column, _ in columns) + 1)
     for (column, _), (width, _, _) in zip(columns, sizes):
@@ -158,17 +163,32 @@ def architecture_figure(
                 )
         centre = left + width / 2
         ends[INPUT_NAME if position == 0 else name] = (left, left + width, centre_y, height / 2)
-        annotations.append(
-            {
-                "x": centre,
-                # Neighbouring labels alternate between two lines so narrow blocks never collide.
-                "y": centre_y - tallest / 2 - 6 - 30 * (column % levels),
-                "text": f"<b>{_label(name, rows[position - 1] if position else None)}</b><br>{format_shape(shape)}",
-                "showarrow": False,
-                "yanchor": "top",
-                "font": {"size": 11},
-            }
-        )
+        label = _label(name, rows[position - 1] if position else None)
+        if dense:  # many narrow blocks: one slanted line each, ending under its block
+            annotations.append(
+                {
+                    "x": centre,
+                    "y": centre_y - tallest / 2 - 4,
+                    "text": f"<b>{label}</b> {format_shape(shape)}",
+                    "textangle": -35,
+                    "showarrow": False,
+                    "xanchor": "right",
+                    "yanchor": "top",
+                    "font": {"size": 10},
+                }
+            )
+        else:
+            annotations.append(
+                {
+                    "x": centre,
+                    # Neighbouring labels alternate between two lines so narrow blocks never collide.
+                    "y": centre_y - tallest / 2 - 6 - 30 * (column % levels),
+                    "text": f"<b>{label}</b><br>{format_shape(shape)}",
+                    "showarrow": False,
+                    "yanchor": "top",
+                    "font": {"size": 11},
+                }
+            )
         hover_x.append(centre)
         hover_y.append(centre_y)
         params_text = f"{params:,} parameters" if params else "no parameters"
@@ -226,11 +246,15 @@ def architecture_figure(
     low = -max(lanes) * lane_height - tallest / 2 - 42 - 30 * levels
     high = -min(lanes) * lane_height + (top + 8 if graph else tallest / 2 + 6)
     fig = go.Figure(data=traces, layout={"annotations": annotations})
-    fig.update_xaxes(visible=False, range=[-10, max(x, 400)])
+    left = -10
+    extent = max(x, 400) - left
+    fig.update_xaxes(visible=False, range=[left, max(x, 400)])
     fig.update_yaxes(visible=False, range=[low, high], scaleanchor="x", scaleratio=1)
     fig.update_layout(
-        height=int(high - low + 62),
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        # Drawn to scale (one unit per pixel up to the typical page width, smaller beyond): a wide network
+        # is shrunk to fit the width, so its height shrinks with it instead of leaving blank space.
+        height=int((high - low) * min(1.0, _TYPICAL_WIDTH / extent) + 62),
+        margin={"l": 80 if dense else 10, "r": 10, "t": 10, "b": 10},  # a slanted first label reaches left
         plot_bgcolor="rgba(0,0,0,0)",
         paper_bgcolor="rgba(0,0,0,0)",
         dragmode=False,

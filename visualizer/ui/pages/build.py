@@ -278,7 +278,7 @@ def _summary_table(spec: ModelSpec, rows: list[LayerSummary], error: SpecError |
     table = {  # no "type" column: a layer's name says it (conv2d_1)
         "Layer": [_layer_label(row) for row in rows],
         "Output": [format_shape(row.output_shape) for row in rows],
-        "Parameters": [f"{row.params:,}" for row in rows],
+        "Params": [f"{row.params:,}" for row in rows],  # as Keras heads it; "Parameters" alone widened the table
         "Receptive field": [
             ("whole image" if field is None else f"{field[0]}x{field[1]}") if error is None else "–" for field in fields
         ],
@@ -289,13 +289,17 @@ def _summary_table(spec: ModelSpec, rows: list[LayerSummary], error: SpecError |
 def _layer_label(row: LayerSummary) -> str:
     """A summary row's layer with its block: "conv2d_2 (in residual_1)", "conv2d_4 (in branch_1, path 2)".
 
-    A block's own layers (its shortcut, addition, activation, merge) carry the block in their names.
+    A block's own layers (its shortcut, addition, activation, merge) carry the block in their names; in a
+    block, names may wrap after an underscore (a zero-width space), so long ones never widen the table.
     """
-    if row.block is None or row.path is None:
+    if row.block is None:
         return row.name
+    name, block = row.name.replace("_", "_\u200b"), row.block.replace("_", "_\u200b")
+    if row.path is None:
+        return name
     if row.block.startswith("branch"):
-        return f"{row.name} (in {row.block}, path {row.path[0] + 1})"
-    return f"{row.name} (in {row.block})"
+        return f"{name} (in {block}, path {row.path[0] + 1})"
+    return f"{name} (in {block})"
 
 
 def _code_section(spec: ModelSpec) -> None:
