@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from tests.helpers import APP, APP_TIMEOUT, figures, open_app, wait_until
 from visualizer.figures.encoding import decode_typed_array
 from visualizer.model.presets import PRESETS
+from visualizer.model.spec import ModelSpec
 from visualizer.training.config import TrainingConfig
 from visualizer.training.job import TrainingJob
 from visualizer.training.pool import TrainingPool
@@ -201,3 +202,17 @@ def test_skip_connections_measure_the_gradient_reaching_each_layer(app):
     assert len(residual) == len(plain) == 18  # 17 convolutions and the output layer
     ratio = float(re.search(r"receives \*\*([\d,]+) times\*\*", markdown(app)).group(1).replace(",", ""))
     assert ratio == pytest.approx(residual[0] / plain[0], rel=0.01) and ratio > 100
+
+
+def test_skip_connections_open_the_comparison_on_compare_keeping_the_old_network_undoable(app):
+    open_view(app, "skips")
+    app.button(key=Learn.SKIP_COMPARE).click().run()
+    assert not app.exception
+    assert app.selectbox(key=state.Compare.VARIANT).value == "remove_skips"
+    assert any("Build's Undo brings yours back" in info.value for info in app.info)
+    network = {
+        "input_shape": app.session_state[state.INPUT_SHAPE],
+        "num_classes": app.session_state[state.NUM_CLASSES],
+        "layers": [state.entry_dict(entry) for entry in app.session_state[state.STACK]],
+    }
+    assert ModelSpec.from_dict(network) == PRESETS["deep_residual"]

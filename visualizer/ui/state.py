@@ -279,6 +279,7 @@ class Learn:
     EPOCH = "learn_epoch"
     SKIP_SEED = "learn_skip_seed"
     SKIP_CHART = "learn_skip_chart"
+    SKIP_COMPARE = "learn_skip_compare"
     ACTIVATIONS = "learn_activations"
     SLOPE = "learn_slope"
     ALPHA = "learn_alpha"

@@ -28,7 +28,7 @@ from visualizer.figures.maps import cell_number, input_figure, kernel_output_fig
 from visualizer.lessons import LEARN_VIEWS
 from visualizer.model.activations import ACTIVATIONS
 from visualizer.model.checks import counted
-from visualizer.model.presets import PRESET_TITLES
+from visualizer.model.presets import PRESET_TITLES, PRESETS
 from visualizer.numerics.activations import curve, flat_fraction, gradient_through_depth, histogram_span
 from visualizer.numerics.dropout import agreement, apply_dropout
 from visualizer.numerics.kernels import CLASSIC_KERNELS, KERNEL_TITLES, apply_to_image, classic_kernel, output_size
@@ -36,7 +36,7 @@ from visualizer.numerics.pooling import POOLING_KINDS, example_map, pool2d, wind
 from visualizer.numerics.softmax import softmax, softmax_terms
 from visualizer.ui import cache, components, network, state
 from visualizer.ui.pages import PAGE_FILES
-from visualizer.ui.state import Learn
+from visualizer.ui.state import Compare, Learn
 
 # Topic slug (as in ``?view=``, ``lessons.LEARN_VIEWS``) -> its title.
 # (Comments, not docstrings: a page script shows bare strings.)
@@ -638,6 +638,13 @@ def _dropout() -> None:
 SKIP_PRESET = "deep_residual"
 
 
+def _load_skip_comparison() -> None:
+    if not state.is_locked("stack") and state.current_spec()[0] != PRESETS[SKIP_PRESET]:
+        state.replace_spec(PRESETS[SKIP_PRESET])
+        state.set_notice("info", f"Your network is now {PRESET_TITLES[SKIP_PRESET]}; Build's Undo brings yours back.")
+    state.preset(Compare.VARIANT, "remove_skips")
+
+
 def _skips() -> None:
     st.markdown(
         "A **residual block** adds its input back to what its layers compute: $y = F(x) + x$. Going back, "
@@ -666,7 +673,15 @@ def _skips() -> None:
         f"skip connections: the first layer receives **{measured.first_layer_ratio:,.0f} times** more gradient "
         f"with them ({measured.residual[0].rms:.1e} against {measured.plain[0].rms:.1e})."
     )
-    st.page_link(PAGE_FILES["compare"], label="Train both side by side on Compare", icon=":material/compare_arrows:")
+    if st.button(
+        "Train both side by side on Compare",
+        key=Learn.SKIP_COMPARE,
+        on_click=_load_skip_comparison,
+        icon=":material/compare_arrows:",
+        help=f"Makes {PRESET_TITLES[SKIP_PRESET]} your network (Build's Undo brings yours back) and opens Compare "
+        "with the plain stack of the same layers as the other network.",
+    ):
+        st.switch_page(PAGE_FILES["compare"])
 
 
 RENDERERS = {  # one per topic of ``VIEWS`` (and ``lessons.LEARN_VIEWS``)
