@@ -6,7 +6,7 @@
 2. What the page computes when it opens on an image: the prediction, every
    layer's maps and the conv kernels, the network overview's data and the first
    conv filter's whole walk for the step explainer, serialised to JSON as
-   Streamlit sends it: time and payload, for tinyvgg and lenet5, against the
+   Streamlit sends it: time and payload, for tinyvgg, lenet5 and resnet_small (a graph), against the
    plain forward pass of the same model.
 3. For comparison, every detail figure of the tabs (input, prediction, the
    feature maps of every layer, kernels, one convolution step, Grad-CAM and
@@ -94,8 +94,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=50)
     args = parser.parse_args()
     rng = np.random.RandomState(0)
-    print(f"{'model':<10}{'what':<44}{'median ms':>11}{'ratio':>8}{'payload KB':>12}")
-    for name in ("tinyvgg", "lenet5"):
+    print(f"{'model':<14}{'what':<44}{'median ms':>11}{'ratio':>8}{'payload KB':>12}")
+    for name in ("tinyvgg", "lenet5", "resnet_small"):
         spec = PRESETS[name]
         model = build_model(spec, seed=0)
         x = rng.rand(*spec.input_shape).astype(np.float32)
@@ -132,7 +132,7 @@ def main() -> None:
         for label, times, size in rows:
             kb = "" if size is None else f"{size / 1024:.0f}"
             print(
-                f"{name:<10}{label:<44}{statistics.median(times) * 1000:>11.1f}"
+                f"{name:<14}{label:<44}{statistics.median(times) * 1000:>11.1f}"
                 f"{statistics.median(times) / base:>8.2f}{kb:>12}"
             )
 

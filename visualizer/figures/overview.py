@@ -85,8 +85,9 @@ def _map_items(name: str, values: np.ndarray) -> tuple[list[dict[str, Any]], lis
     sent = data[:, :, :MAX_SENT]
     finite = sent[np.isfinite(sent)]
     low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    pixels = coloured(sent, low, high)  # every map at once: (H, W, C, 3)
     items = [
-        {"src": png_data_uri(coloured(sent[:, :, index], low, high)), "label": f"{name}, map {index}"}
+        {"src": png_data_uri(np.ascontiguousarray(pixels[:, :, index])), "label": f"{name}, map {index}"}
         for index in range(sent.shape[2])
     ]
     return items, [low, high]
@@ -97,14 +98,12 @@ def _kernel_images(kernel: np.ndarray) -> list[str]:
     weights = np.asarray(kernel, dtype=np.float32)[:, :, :MAX_SENT, :MAX_SENT]
     bound = float(np.abs(weights).max()) or 1.0
     height, width, channels, filters = weights.shape
-    images = []
-    for index in range(filters):
-        strip = np.full((height, channels * (width + 1) - 1, 3), 255, dtype=np.uint8)
-        for channel in range(channels):
-            tile = coloured(weights[:, :, channel, index], -bound, bound, "RdBu_r")
-            strip[:, channel * (width + 1) : channel * (width + 1) + width] = tile
-        images.append(png_data_uri(strip))
-    return images
+    # Every tile coloured at once (h, w, in, out, 3), then laid side by side per filter with a white column between.
+    tiles = np.moveaxis(coloured(weights, -bound, bound, "RdBu_r"), 3, 0)  # (out, h, w, in, 3)
+    tiles = np.moveaxis(tiles, 3, 2)  # (out, h, in, w, 3)
+    padded = np.pad(tiles, ((0, 0), (0, 0), (0, 0), (0, 1), (0, 0)), constant_values=255)
+    strips = padded.reshape(filters, height, channels * (width + 1), 3)[:, :, :-1]
+    return [png_data_uri(np.ascontiguousarray(strip)) for strip in strips]
 
 
 def _bars(values: np.ndarray) -> tuple[list[float], float]:
