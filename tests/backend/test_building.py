@@ -161,24 +161,23 @@ def _exec_generated(spec: ModelSpec):
     return namespace["model"]
 
 
+CONFIG_KEYS = ("activation", "padding", "strides", "kernel_size", "pool_size", "rate", "units", "filters")
+
+
+def assert_same_layer(ours, theirs) -> None:
+    """Two Keras layers of the same class, output shape, parameters and settings."""
+    assert type(ours) is type(theirs), ours.name
+    assert ours.output.shape == theirs.output.shape, ours.name
+    assert ours.count_params() == theirs.count_params(), ours.name
+    config_a, config_b = ours.get_config(), theirs.get_config()
+    for key in CONFIG_KEYS:
+        assert config_a.get(key) == config_b.get(key), (ours.name, key)
+
+
 def _assert_same_model(generated, model):
     assert [layer.name for layer in generated.layers] == [layer.name for layer in model.layers]
-    assert [layer.__class__ for layer in generated.layers] == [layer.__class__ for layer in model.layers]
-    assert [layer.output.shape for layer in generated.layers] == [layer.output.shape for layer in model.layers]
-    assert [layer.count_params() for layer in generated.layers] == [layer.count_params() for layer in model.layers]
-    for ours, theirs in zip(generated.layers, model.layers):
-        config_a, config_b = ours.get_config(), theirs.get_config()
-        for key in (
-            "activation",
-            "padding",
-            "strides",
-            "kernel_size",
-            "pool_size",
-            "rate",
-            "units",
-            "filters",
-        ):
-            assert config_a.get(key) == config_b.get(key), (ours.name, key)
+    for ours, theirs in zip(generated.layers, model.layers, strict=True):
+        assert_same_layer(ours, theirs)
 
 
 @settings(max_examples=40)

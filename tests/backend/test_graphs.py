@@ -5,7 +5,14 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from keras import layers
 
-from tests.backend.test_building import _exec_generated, _keras_layer, layer_dicts, over_limits, verdicts
+from tests.backend.test_building import (
+    _exec_generated,
+    _keras_layer,
+    assert_same_layer,
+    layer_dicts,
+    over_limits,
+    verdicts,
+)
 from visualizer.backend.building import build_model
 from visualizer.errors import SpecError
 from visualizer.model.plan import summarize
@@ -157,13 +164,8 @@ def test_generated_graph_code_builds_the_same_model(data):
     ours, theirs = _by_name(generated), _by_name(model)
     assert ours.keys() == theirs.keys()
     for name, layer in theirs.items():
-        other = ours[name]
-        assert type(other) is type(layer), name
-        assert other.output.shape == layer.output.shape, name
-        assert other.count_params() == layer.count_params(), name
-        assert [node.name for node in _inbound(other)] == [node.name for node in _inbound(layer)], name
-        for key in ("activation", "padding", "strides", "kernel_size", "pool_size", "rate", "units", "filters"):
-            assert other.get_config().get(key) == layer.get_config().get(key), (name, key)
+        assert_same_layer(ours[name], layer)
+        assert [node.name for node in _inbound(ours[name])] == [node.name for node in _inbound(layer)], name
 
 
 def _inbound(layer) -> list:
