@@ -63,7 +63,15 @@ def test_the_overview_shows_every_layer_and_the_prediction(app):
     output = overview["columns"][-1]
     assert output["labels"] == [str(digit) for digit in range(10)] and int(np.argmax(output["bars"])) == 3
     assert overview["selected"] == {"column": 1, "item": 0}  # before any click: the first conv map
-    assert [tab.label for tab in app.tabs] == ["Step by step", "Maps", "Kernels", "Where it looks", "Surgery", "Probes"]
+    assert [tab.label for tab in app.tabs] == [
+        "Step by step",
+        "Maps",
+        "Kernels",
+        "Where it looks",
+        "Surgery",
+        "Probes",
+        "Fragility",
+    ]
 
 
 def test_the_step_explainer_walks_the_picked_map_and_fills_its_feature_map(app):
@@ -252,7 +260,15 @@ def test_a_branching_model_of_known_layers_gets_every_view_and_its_merge_point(a
     assert not app.exception
     assert not any("views" in i.value for i in app.info)  # no note on missing views: none are missing
     assert any(m.value.startswith("**Prediction:") for m in app.markdown)
-    assert [tab.label for tab in app.tabs] == ["Step by step", "Maps", "Kernels", "Where it looks", "Surgery", "Probes"]
+    assert [tab.label for tab in app.tabs] == [
+        "Step by step",
+        "Maps",
+        "Kernels",
+        "Where it looks",
+        "Surgery",
+        "Probes",
+        "Fragility",
+    ]
     overview = component_data(app, "network_overview")
     assert [column["name"] for column in overview["columns"]] == ["input", "left", "right", "add", "gap", "out"]
     assert overview["columns"][3]["merge"] == "add" and overview["columns"][3]["from"] == [1, 2]
@@ -281,6 +297,24 @@ def test_the_shipped_residual_network_opens_every_tab_with_its_merge_points(app)
     # The first block's addition reads its last batchnorm and the stem's output (the identity shortcut).
     assert [names[index] for index in merges[0]["from"]] == ["batchnorm_2", "conv2d_1"]
     assert [names[index] for index in merges[1]["from"]] == ["batchnorm_4", "residual_2_shortcut"]
-    for label in ["Step by step", "Maps", "Kernels", "Where it looks", "Surgery", "Probes"]:
+    for label in ["Step by step", "Maps", "Kernels", "Where it looks", "Surgery", "Probes", "Fragility"]:
         open_tab(app, label)
         assert not app.error, (label, [error.value for error in app.error])
+
+
+def test_the_fragility_tab_attacks_the_image_and_finds_the_smallest_flipping_epsilon(app):
+    from visualizer.backend.adversarial import adversarial
+
+    open_tab(app, "Fragility")
+    assert not app.error
+    app.slider(key=Inspect.ADV_EPSILON).set_value(0.15).run()
+    model = load_pretrained("lenet5_digits")
+    x = load_dataset("digits").x_test[0]
+    expected = adversarial(model, x, 0.15)
+    after = int(expected.probabilities_after.argmax())
+    verdict = "flipped" if expected.flipped else "held"
+    line = f"**{after}** ({expected.probabilities_after[after]:.0%}) after"  # the page's numbers are the backend's
+    assert any(f"The answer {verdict}" in m.value and line in m.value for m in app.markdown)
+    app.button(key=Inspect.ADV_SMALLEST).click().run()
+    assert not app.exception
+    assert any("The smallest epsilon that flips it with FGSM" in s.value for s in app.success)

@@ -25,7 +25,16 @@ LESSONS_DIR = Path(__file__).resolve().parent
 # Inspect its sections, Learn its topics), so a lesson can never name a page or section that is not there.
 PAGES = ("home", "build", "train", "inspect", "compare", "learn")
 """The app's pages, in navigation order (also their URL paths)."""
-INSPECT_SECTIONS = ("feature_maps", "kernels", "conv_step", "pool_step", "attention", "surgery", "probes")
+INSPECT_SECTIONS = (
+    "feature_maps",
+    "kernels",
+    "conv_step",
+    "pool_step",
+    "attention",
+    "surgery",
+    "probes",
+    "fragility",
+)
 """The Inspect page's sections, in page order."""
 LEARN_VIEWS = ("concepts", "activations", "kernels", "pooling", "dense", "dropout", "skips")
 """The Learn page's topics, in page order (also their ``?view=`` slugs)."""

@@ -422,6 +422,68 @@ def _probes(seen: Seen) -> None:
         )
 
 
+def _fragility(seen: Seen) -> None:
+    from visualizer.backend.adversarial import adversarial, smallest_flipping_epsilon
+
+    model, _, x, class_names, probabilities = seen
+    st.caption(
+        "Change every pixel by at most epsilon, in the direction that hurts the prediction most (the sign of the "
+        "loss's gradient): a change too small to see can flip the answer. FGSM takes one step; PGD several, "
+        "each kept within epsilon of the image."
+    )
+    top = int(probabilities.argmax())
+    epsilon_col, method_col, steps_col, target_col = st.columns([1.4, 1, 1, 1.4])
+    epsilon = epsilon_col.slider("Epsilon (largest change per pixel)", 0.0, 0.3, 0.05, 0.005, key=Inspect.ADV_EPSILON)
+    method = method_col.radio("Attack", ["fgsm", "pgd"], format_func=str.upper, key=Inspect.ADV_METHOD)
+    steps = steps_col.number_input(
+        "PGD steps", 1, 40, 10, key=Inspect.ADV_STEPS, disabled=method == "fgsm", width=components.NUMBER_WIDTH
+    )
+    classes = list(range(len(probabilities)))
+    target = target_col.selectbox(
+        "Push it towards",
+        [None, *[index for index in classes if index != top]],
+        format_func=lambda index: "any other class" if index is None else class_label(class_names, index),
+        key=Inspect.ADV_TARGET,
+    )
+    attack = adversarial(model, x, epsilon, method=method, steps=int(steps), target=target)
+    visible = np.clip(0.5 + attack.perturbation / (2 * max(epsilon, 1e-6)), 0.0, 1.0)
+    original, change, changed = st.columns(3)
+    for column, picture, title, key, alt in (
+        (original, x, "the image", Inspect.ADV_ORIGINAL, "The image as the network sees it."),
+        (
+            change,
+            visible,
+            f"the change, amplified {0.5 / max(epsilon, 1e-6):,.0f}x",
+            Inspect.ADV_CHANGE,
+            "The change made to every pixel, amplified to be seen: grey is none, light raised, dark lowered.",
+        ),
+        (changed, attack.x_adv, "the changed image", Inspect.ADV_CHANGED, "The image after the attack."),
+    ):
+        components.chart(input_figure(picture, title), key, alt=alt, container=column)
+    after = int(attack.probabilities_after.argmax())
+    verdict = "The answer flipped" if after != top else "The answer held"
+    st.markdown(
+        f"**{verdict}**: {class_label(class_names, top)} ({probabilities[top]:.0%}) before, "
+        f"**{class_label(class_names, after)}** ({attack.probabilities_after[after]:.0%}) after; "
+        f"no pixel changed by more than {epsilon:.3f} ({epsilon * 255:.0f} of 255 grey levels)."
+    )
+    components.chart(
+        probabilities_figure(attack.probabilities_after, class_names),
+        Inspect.ADV_BARS,
+        alt="The class probabilities for the changed image.",
+    )
+    if st.button("Find the smallest epsilon that flips it", key=Inspect.ADV_SMALLEST, icon=":material/search:"):
+        with st.spinner("Bisecting epsilon..."):
+            found = smallest_flipping_epsilon(model, x, method=method, steps=int(steps))
+        if found is None:
+            st.info(f"Even epsilon 1 does not flip this prediction with {method.upper()}.")
+        else:
+            st.success(
+                f"The smallest epsilon that flips it with {method.upper()}: **{found:.3f}** "
+                f"({found * 255:.1f} of 255 grey levels per pixel), found by bisection to 0.001."
+            )
+
+
 def _attention(seen: Seen) -> None:
     from visualizer.backend.attribution import grad_cam, saliency
 
@@ -474,6 +536,7 @@ SECTIONS = {
     "attention": "Where it looks",
     "surgery": "Surgery",
     "probes": "Probes",
+    "fragility": "Fragility",
 }
 # Each tab, in page order, and the function that fills it.
 TABS = {
@@ -483,6 +546,7 @@ TABS = {
     "Where it looks": _attention,
     "Surgery": _surgery,
     "Probes": _probes,
+    "Fragility": _fragility,
 }
 ANY_MODEL = ("feature_maps", "kernels", "probes")  # the sections that work on any model; the others need known layers
 
@@ -496,7 +560,8 @@ def _missing_views_note(info) -> str:
         why = "it does not end in a dense layer of class scores"
     return (
         f"Some views are not shown for this model because {why}. The steps, Grad-CAM and saliency and kernel "
-        "surgery need every layer's arithmetic; maps, kernels and input probes work on any model."
+        "surgery and the adversarial examples need every layer's arithmetic; maps, kernels and input probes work "
+        "on any model."
     )
 
 
