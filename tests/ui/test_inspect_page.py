@@ -283,7 +283,7 @@ def test_a_model_with_a_layer_the_app_does_not_know_gets_the_views_that_apply(ap
     app.file_uploader(key=Network.UPLOAD).set_value(("own.keras", model_to_bytes(model), "application/zip")).run()
     assert not app.exception
     assert any("own_relu (ReLU)" in i.value for i in app.info)
-    assert [tab.label for tab in app.tabs] == ["Maps", "Kernels", "Probes"]
+    assert [tab.label for tab in app.tabs] == ["Maps", "Kernels", "Probes", "Embedding"]
 
 
 def test_the_shipped_residual_network_opens_every_tab_with_its_merge_points(app):
@@ -297,7 +297,7 @@ def test_the_shipped_residual_network_opens_every_tab_with_its_merge_points(app)
     # The first block's addition reads its last batchnorm and the stem's output (the identity shortcut).
     assert [names[index] for index in merges[0]["from"]] == ["batchnorm_2", "conv2d_1"]
     assert [names[index] for index in merges[1]["from"]] == ["batchnorm_4", "residual_2_shortcut"]
-    for label in ["Step by step", "Maps", "Kernels", "Where it looks", "Surgery", "Probes", "Fragility"]:
+    for label in ["Step by step", "Maps", "Kernels", "Where it looks", "Surgery", "Probes", "Fragility", "Embedding"]:
         open_tab(app, label)
         assert not app.error, (label, [error.value for error in app.error])
 
@@ -318,3 +318,30 @@ def test_the_fragility_tab_attacks_the_image_and_finds_the_smallest_flipping_eps
     app.button(key=Inspect.ADV_SMALLEST).click().run()
     assert not app.exception
     assert any("The smallest epsilon that flips it with FGSM" in s.value for s in app.success)
+
+
+def test_the_embedding_places_the_test_images_and_a_click_opens_one(app):
+    from visualizer.backend.embedding import features, fit_projection
+
+    open_tab(app, "Embedding")
+    assert not app.error
+    figure = chart(app, Inspect.EMBEDDING_CHART)
+    shown = sum(len(decode_typed_array(trace["customdata"])) for trace in figure["data"])
+    dataset = load_dataset("digits")
+    assert shown == min(len(dataset.x_test), 500)
+    # PCA fitted on the final network (LeNet-5 at epoch 13, the one shown): the points are its projection.
+    model = load_pretrained("lenet5_digits")
+    images = dataset.x_test[:shown]
+    expected = fit_projection(features(model, images)).apply(features(model, images))
+    first = figure["data"][0]
+    indices = decode_typed_array(first["customdata"]).astype(int)
+    np.testing.assert_allclose(decode_typed_array(first["x"]), expected[indices, 0], atol=1e-3)
+    assert any("silhouette score" in m.value for m in app.markdown)
+
+
+def test_a_click_on_an_embedded_point_picks_that_test_image():
+    from visualizer.ui.pages import inspect
+
+    state.preset(Inspect.EMBEDDING_CHART, {"selection": {"points": [{"customdata": 7}]}})  # what a click leaves
+    inspect._pick_embedded_image()  # the chart's on_select callback, run before the next script run
+    assert state.value(Inspect.SAMPLE) == 7 and state.value(Inspect.SOURCE) == "Test image"

@@ -34,6 +34,7 @@ INSPECT_SECTIONS = (
     "surgery",
     "probes",
     "fragility",
+    "embedding",
 )
 """The Inspect page's sections, in page order."""
 LEARN_VIEWS = ("concepts", "activations", "kernels", "pooling", "dense", "dropout", "skips")

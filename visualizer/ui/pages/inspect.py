@@ -18,6 +18,7 @@ from visualizer.data.dataset import class_label
 from visualizer.data.familiarity import MAX_REFERENCE, familiarity
 from visualizer.data.images import from_drawing, looks_dark_on_light, perturb, to_model_input
 from visualizer.figures.classes import probabilities_figure
+from visualizer.figures.embedding import embedding_figure
 from visualizer.figures.explainer import conv_walk_payload, pool_walk_payload
 from visualizer.figures.maps import (
     enlarged_map,
@@ -132,6 +133,8 @@ class Seen(NamedTuple):
         x: The model input (H, W, C).
         class_names: The classes' names (numbers stand in for the rest).
         probabilities: The network's prediction for ``x``.
+        dataset: The data its test images come from (for the whole-set views), or None.
+        final: The network at its last epoch (the embedding's projection is fitted on it).
     """
 
     model: Any
@@ -139,6 +142,8 @@ class Seen(NamedTuple):
     x: np.ndarray
     class_names: list[str]
     probabilities: np.ndarray
+    dataset: Any = None
+    final: Any = None
 
 
 def _familiarity(x: np.ndarray, dataset) -> Any:
@@ -484,6 +489,77 @@ def _fragility(seen: Seen) -> None:
             )
 
 
+EMBEDDED_IMAGES = 500
+"""Test images the embedding shows at most."""
+
+
+def _pick_embedded_image() -> None:
+    index = components.clicked_customdata(state.value(Inspect.EMBEDDING_CHART))
+    if index:
+        state.preset(Inspect.SOURCE, "Test image")
+        state.preset(Inspect.SAMPLE, int(index[0]))
+
+
+def _embedding(seen: Seen) -> None:
+    from visualizer.backend.embedding import embedding, embedding_layer, features, fit_projection, separation
+    from visualizer.backend.forward import predict_many
+
+    model, info, _, class_names, _ = seen[:5]
+    dataset = seen.dataset
+    if dataset is None:
+        st.info("The embedding places the test images of a dataset this network takes: none fits its input.")
+        return
+    count = min(len(dataset.x_test), EMBEDDED_IMAGES)
+    images, labels = dataset.x_test[:count], dataset.y_test[:count]
+    layers = [
+        item.name
+        for item in info.layers[:-1]
+        if item.kind in ("dense", "globalavgpool2d", "globalmaxpool2d", "flatten")
+    ]
+    default = embedding_layer(model)
+    layer_col, method_col = st.columns([1.4, 1])
+    options = layers if default in layers else [default, *layers]
+    layer = layer_col.selectbox(
+        "Layer",
+        options,
+        index=options.index(default),
+        key=Inspect.EMBEDDING_LAYER,
+        help="Each test image's values at this layer, one point each (the layer before the output by default).",
+    )
+    method = method_col.radio(
+        "Projection",
+        ["pca", "tsne"],
+        format_func={"pca": "PCA (same axes at every epoch)", "tsne": "t-SNE (seed 0, slower)"}.get,
+        key=Inspect.EMBEDDING_METHOD,
+        horizontal=True,
+    )
+    if method == "pca":
+        projection = fit_projection(features(seen.final, images, layer))  # fitted once on the final network
+        points = projection.apply(features(model, images, layer))
+        how = f"PCA fitted on the final network's features ({sum(projection.explained):.0%} of their variance)"
+    else:
+        with st.spinner("t-SNE on the test images..."):
+            points = embedding(model, images, layer, method="tsne", seed=0)
+        how = "t-SNE (seed 0), fitted at this epoch: its axes mean nothing across epochs"
+    predicted = predict_many(model, images).argmax(axis=1)
+    mistakes = int((predicted != labels).sum())
+    components.chart(
+        embedding_figure(points, labels, predicted, class_names, f"{count} test images at {layer}: {how}"),
+        Inspect.EMBEDDING_CHART,
+        alt=f"The {count} test images as points, one colour per class, crosses for the {mistakes} the network gets "
+        "wrong; click one to look at it.",
+        on_select=_pick_embedded_image,
+        selection_mode="points",
+    )
+    score = separation(points, labels)
+    if score is not None:
+        st.markdown(
+            f"Separation of the classes in this plane (silhouette score, -1 to 1, higher is further apart): "
+            f"**{score:.2f}**; {counted(mistakes, 'mistake')} among the {count} images. Scrub the epochs to watch "
+            "the classes pull apart; click a point to look at that image."
+        )
+
+
 def _attention(seen: Seen) -> None:
     from visualizer.backend.attribution import grad_cam, saliency
 
@@ -537,6 +613,7 @@ SECTIONS = {
     "surgery": "Surgery",
     "probes": "Probes",
     "fragility": "Fragility",
+    "embedding": "Embedding",
 }
 # Each tab, in page order, and the function that fills it.
 TABS = {
@@ -547,8 +624,14 @@ TABS = {
     "Surgery": _surgery,
     "Probes": _probes,
     "Fragility": _fragility,
+    "Embedding": _embedding,
 }
-ANY_MODEL = ("feature_maps", "kernels", "probes")  # the sections that work on any model; the others need known layers
+ANY_MODEL = (
+    "feature_maps",
+    "kernels",
+    "probes",
+    "embedding",
+)  # the sections that work on any model; the others need known layers
 
 
 def _missing_views_note(info) -> str:
@@ -608,7 +691,8 @@ def render() -> None:
     if state.model_choice() == "untrained":
         st.page_link(PAGE_FILES["train"], label="Train it first for meaningful maps", icon=":material/model_training:")
     state.remember_image(x, where)
-    seen = Seen(model, info, x, class_names, probabilities)
+    final = source.run.model if source.run is not None else model
+    seen = Seen(model, info, x, class_names, probabilities, sample_source, final)
     _overview(seen)
     if not info.supported:
         st.info(_missing_views_note(info))

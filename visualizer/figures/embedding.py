@@ -1,0 +1,78 @@
+"""The embedding space: a set of images as points in the plane, coloured by class, mistakes marked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from visualizer.data.dataset import class_label
+
+CLASS_COLOURS = (
+    "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9",
+    "#d55e00", "#f0e442", "#000000", "#999999", "#882255",
+)  # fmt: skip
+"""Okabe and Ito's colour-blind-safe palette, then two more; it repeats after ten classes."""
+
+
+def embedding_figure(
+    points: np.ndarray,
+    labels: np.ndarray,
+    predicted: np.ndarray,
+    class_names: Sequence[str],
+    title: str = "",
+) -> go.Figure:
+    """Each image a dot at its 2-D position, one colour per true class; a cross where the network errs.
+
+    Args:
+        points: (N, 2) coordinates.
+        labels: (N,) true classes.
+        predicted: (N,) the network's answers.
+        class_names: The classes' names.
+        title: The plot's title.
+
+    Returns:
+        A figure whose points carry their image's index as ``customdata`` (a click picks the image).
+    """
+    data = np.asarray(points, dtype=np.float64)
+    truth = np.asarray(labels).astype(int)
+    answers = np.asarray(predicted).astype(int)
+    fig = go.Figure()
+    for index in np.unique(truth):
+        for wrong in (False, True):
+            chosen = np.flatnonzero((truth == index) & ((answers != truth) == wrong))
+            if not len(chosen):
+                continue
+            name = class_label(class_names, int(index))
+            fig.add_trace(
+                go.Scattergl(
+                    x=data[chosen, 0],
+                    y=data[chosen, 1],
+                    mode="markers",
+                    name=f"{name}, mistaken" if wrong else name,
+                    legendgroup=name,
+                    showlegend=not wrong,
+                    customdata=chosen,
+                    marker={
+                        "color": CLASS_COLOURS[int(index) % len(CLASS_COLOURS)],
+                        "size": 11 if wrong else 7,
+                        "symbol": "x" if wrong else "circle",
+                        "line": {"width": 0},
+                        "opacity": 1.0 if wrong else 0.75,
+                    },
+                    text=[f"test image {i}: {name}, answered {class_label(class_names, answers[i])}" for i in chosen],
+                    hovertemplate="%{text}<extra></extra>",
+                )
+            )
+    fig.update_xaxes(title_text="first axis", zeroline=False)
+    fig.update_yaxes(title_text="second axis", zeroline=False)
+    fig.update_layout(
+        title={"text": title, "font": {"size": 14}},
+        height=460,
+        margin={"l": 50, "r": 20, "t": 40, "b": 40},
+        legend={"title": {"text": "true class (x: mistaken)"}},
+        dragmode="select",
+        clickmode="event+select",
+    )
+    return fig
