@@ -25,6 +25,7 @@ from visualizer.ui import state
 from visualizer.ui.pages import PAGE_FILES
 from visualizer.ui.state import Inspect, Network
 
+ALL_TABS = ["Step by step", "Maps", "Kernels", "Where it looks", "Surgery", "Probes", "Fragility", "Embedding"]
 LENET_COLUMNS = ["input", "conv2d_1", "avgpool2d_1", "conv2d_2", "avgpool2d_2", "flatten_1", "dense_1", "dense_2"]
 
 
@@ -63,15 +64,7 @@ def test_the_overview_shows_every_layer_and_the_prediction(app):
     output = overview["columns"][-1]
     assert output["labels"] == [str(digit) for digit in range(10)] and int(np.argmax(output["bars"])) == 3
     assert overview["selected"] == {"column": 1, "item": 0}  # before any click: the first conv map
-    assert [tab.label for tab in app.tabs] == [
-        "Step by step",
-        "Maps",
-        "Kernels",
-        "Where it looks",
-        "Surgery",
-        "Probes",
-        "Fragility",
-    ]
+    assert [tab.label for tab in app.tabs] == ALL_TABS
 
 
 def test_the_step_explainer_walks_the_picked_map_and_fills_its_feature_map(app):
@@ -260,15 +253,7 @@ def test_a_branching_model_of_known_layers_gets_every_view_and_its_merge_point(a
     assert not app.exception
     assert not any("views" in i.value for i in app.info)  # no note on missing views: none are missing
     assert any(m.value.startswith("**Prediction:") for m in app.markdown)
-    assert [tab.label for tab in app.tabs] == [
-        "Step by step",
-        "Maps",
-        "Kernels",
-        "Where it looks",
-        "Surgery",
-        "Probes",
-        "Fragility",
-    ]
+    assert [tab.label for tab in app.tabs] == ALL_TABS
     overview = component_data(app, "network_overview")
     assert [column["name"] for column in overview["columns"]] == ["input", "left", "right", "add", "gap", "out"]
     assert overview["columns"][3]["merge"] == "add" and overview["columns"][3]["from"] == [1, 2]
@@ -297,7 +282,7 @@ def test_the_shipped_residual_network_opens_every_tab_with_its_merge_points(app)
     # The first block's addition reads its last batchnorm and the stem's output (the identity shortcut).
     assert [names[index] for index in merges[0]["from"]] == ["batchnorm_2", "conv2d_1"]
     assert [names[index] for index in merges[1]["from"]] == ["batchnorm_4", "residual_2_shortcut"]
-    for label in ["Step by step", "Maps", "Kernels", "Where it looks", "Surgery", "Probes", "Fragility", "Embedding"]:
+    for label in ALL_TABS:
         open_tab(app, label)
         assert not app.error, (label, [error.value for error in app.error])
 

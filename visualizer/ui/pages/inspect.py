@@ -319,7 +319,7 @@ def _surgery(seen: Seen) -> None:
     from visualizer.backend.forward import feature_maps, predict
     from visualizer.backend.surgery import with_filter
 
-    model, info, x, class_names, probabilities = seen
+    model, info, x, class_names, probabilities = seen[:5]
     names = info.names("conv2d")
     if not names:
         return
@@ -371,7 +371,7 @@ def _probes(seen: Seen) -> None:
     from visualizer.backend.attribution import occlusion_map
     from visualizer.backend.forward import predict
 
-    model, _, x, class_names, _ = seen
+    model, _, x, class_names, _ = seen[:5]
     st.caption("Move, turn, blur with noise or cover part of the image, and watch the probabilities.")
     height, width = x.shape[:2]
     dx_col, dy_col, angle_col, noise_col = st.columns(4)
@@ -430,7 +430,7 @@ def _probes(seen: Seen) -> None:
 def _fragility(seen: Seen) -> None:
     from visualizer.backend.adversarial import adversarial, smallest_flipping_epsilon
 
-    model, _, x, class_names, probabilities = seen
+    model, _, x, class_names, probabilities = seen[:5]
     st.caption(
         "Change every pixel by at most epsilon, in the direction that hurts the prediction most (the sign of the "
         "loss's gradient): a change too small to see can flip the answer. FGSM takes one step; PGD several, "
@@ -489,8 +489,7 @@ def _fragility(seen: Seen) -> None:
             )
 
 
-EMBEDDED_IMAGES = 500
-"""Test images the embedding shows at most."""
+EMBEDDED_IMAGES = 500  # test images the embedding shows at most
 
 
 def _pick_embedded_image() -> None:
@@ -563,7 +562,7 @@ def _embedding(seen: Seen) -> None:
 def _attention(seen: Seen) -> None:
     from visualizer.backend.attribution import grad_cam, saliency
 
-    model, info, x, class_names, probabilities = seen
+    model, info, x, class_names, probabilities = seen[:5]
     st.caption(
         "Grad-CAM colours the regions whose maps raise the class's score; saliency, the pixels whose change "
         "would move the score most."
