@@ -58,3 +58,13 @@ def test_bad_requests_are_input_errors(model):
         embedding(model, RNG.rand(1, 6, 6, 1))
     with pytest.raises(InputError, match="no layer called"):
         embedding(model, RNG.rand(4, 6, 6, 1), layer_name="nope")
+
+
+def test_the_projection_of_a_network_is_fitted_once_per_layer_and_images(model):
+    from visualizer.backend.embedding import projection_of
+
+    images = RNG.rand(20, 6, 6, 1).astype(np.float32)
+    first = projection_of(model, images)
+    assert projection_of(model, images.copy()) is first  # the same images: the same fitted projection
+    np.testing.assert_allclose(first.axes, fit_projection(features(model, images)).axes)
+    assert projection_of(model, images[:10]) is not first and projection_of(model, images, "flatten_1") is not first

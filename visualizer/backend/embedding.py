@@ -7,12 +7,13 @@ A layer's features for every image (the layer before the output by default), pro
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 
 from visualizer.backend.engine import keras
-from visualizer.backend.forward import sub_model
+from visualizer.backend.forward import FEATURE_LOCK, model_entry, sub_model
 from visualizer.backend.info import describe
 from visualizer.errors import InputError
 
@@ -74,6 +75,24 @@ def fit_projection(values: np.ndarray) -> EmbeddingProjection:
     pca = PCA(n_components=2).fit(np.asarray(values, dtype=np.float64))
     ratio = pca.explained_variance_ratio_
     return EmbeddingProjection(pca.mean_, pca.components_, (float(ratio[0]), float(ratio[1])))
+
+
+def projection_of(model: keras.Model, x_batch: np.ndarray, layer_name: str | None = None) -> EmbeddingProjection:
+    """The PCA projection fitted on ``model``'s features of ``x_batch``, computed once per model and images.
+
+    Kept in the model's forward cache (weakly keyed: a model that goes away takes it along), so scrubbing
+    the epochs of a network fits its final network's projection once.
+    """
+    layer = embedding_layer(model, layer_name)
+    batch = np.ascontiguousarray(np.asarray(x_batch, dtype=np.float32))
+    key = (layer, batch.shape, hashlib.blake2b(batch.tobytes(), digest_size=16).hexdigest())
+    entry = model_entry(model)
+    found = entry.get("projections", {}).get(key)
+    if found is None:
+        found = fit_projection(features(model, batch, layer))
+        with FEATURE_LOCK:
+            entry.setdefault("projections", {})[key] = found
+    return found
 
 
 def embedding(

@@ -500,7 +500,7 @@ def _pick_embedded_image() -> None:
 
 
 def _embedding(seen: Seen) -> None:
-    from visualizer.backend.embedding import embedding, embedding_layer, features, fit_projection, separation
+    from visualizer.backend.embedding import embedding, embedding_layer, features, projection_of, separation
     from visualizer.backend.forward import predict_many
 
     model, info, _, class_names, _ = seen[:5]
@@ -533,7 +533,7 @@ def _embedding(seen: Seen) -> None:
         horizontal=True,
     )
     if method == "pca":
-        projection = fit_projection(features(seen.final, images, layer))  # fitted once on the final network
+        projection = projection_of(seen.final, images, layer)  # fitted once on the final network, kept
         points = projection.apply(features(model, images, layer))
         how = f"PCA fitted on the final network's features ({sum(projection.explained):.0%} of their variance)"
     else:
