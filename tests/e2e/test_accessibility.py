@@ -11,7 +11,7 @@ pytestmark = pytest.mark.e2e
 
 PAGES = ["", "/build", "/train", "/inspect", "/compare", "/learn"]
 LEARN_TOPICS = [view for view in LEARN_VIEWS if view != "concepts"]  # the concepts are the Learn page itself
-INSPECT_TABS = ["Maps", "Kernels", "Where it looks", "Surgery", "Probes", "Fragility", "Embedding"]
+INSPECT_TABS = ["Maps", "Kernels", "Where it looks", "Surgery", "Probes", "Fragility", "Embedding", "Filters"]
 
 
 def serious(page) -> list[str]:

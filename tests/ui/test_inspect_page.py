@@ -25,7 +25,17 @@ from visualizer.ui import state
 from visualizer.ui.pages import PAGE_FILES
 from visualizer.ui.state import Inspect, Network
 
-ALL_TABS = ["Step by step", "Maps", "Kernels", "Where it looks", "Surgery", "Probes", "Fragility", "Embedding"]
+ALL_TABS = [
+    "Step by step",
+    "Maps",
+    "Kernels",
+    "Where it looks",
+    "Surgery",
+    "Probes",
+    "Fragility",
+    "Embedding",
+    "Filters",
+]
 LENET_COLUMNS = ["input", "conv2d_1", "avgpool2d_1", "conv2d_2", "avgpool2d_2", "flatten_1", "dense_1", "dense_2"]
 
 
@@ -268,7 +278,7 @@ def test_a_model_with_a_layer_the_app_does_not_know_gets_the_views_that_apply(ap
     app.file_uploader(key=Network.UPLOAD).set_value(("own.keras", model_to_bytes(model), "application/zip")).run()
     assert not app.exception
     assert any("own_relu (ReLU)" in i.value for i in app.info)
-    assert [tab.label for tab in app.tabs] == ["Maps", "Kernels", "Probes", "Embedding"]
+    assert [tab.label for tab in app.tabs] == ["Maps", "Kernels", "Probes", "Embedding", "Filters"]
 
 
 def test_the_shipped_residual_network_opens_every_tab_with_its_merge_points(app):
@@ -330,3 +340,19 @@ def test_a_click_on_an_embedded_point_picks_that_test_image():
     state.preset(Inspect.EMBEDDING_CHART, {"selection": {"points": [{"customdata": 7}]}})  # what a click leaves
     inspect._pick_embedded_image()  # the chart's on_select callback, run before the next script run
     assert state.value(Inspect.SAMPLE) == 7 and state.value(Inspect.SOURCE) == "Test image"
+
+
+def test_the_filters_tab_shows_what_each_filter_looks_for_beside_its_best_test_image(app):
+    from visualizer.backend.features import feature_visualization
+
+    open_tab(app, "Filters")
+    app.selectbox(key=Inspect.FILTERS_LAYER).set_value("conv2d_1").run()
+    app.toggle(key=Inspect.FILTERS_RUN).set_value(True).run()
+    assert not app.exception and not app.error
+    titles = [annotation["text"] for annotation in chart(app, Inspect.FILTERS_GRID)["layout"]["annotations"]]
+    assert len(titles) == 2 * 6  # LeNet-5's six first-layer filters, each beside its best test image
+    expected = feature_visualization(load_pretrained("lenet5_digits"), "conv2d_1", 2)
+    assert f"filter 2: {expected.activations[-1]:.2f}" in titles
+    found = float(titles[4].split(": ")[1])
+    best = float(titles[5].split(": ")[1])
+    assert titles[4].startswith("filter 2") and found > best  # the picture beats the best test image

@@ -35,6 +35,7 @@ INSPECT_SECTIONS = (
     "probes",
     "fragility",
     "embedding",
+    "filters",
 )
 """The Inspect page's sections, in page order."""
 LEARN_VIEWS = ("concepts", "activations", "kernels", "pooling", "dense", "dropout", "skips")

@@ -23,6 +23,7 @@ from visualizer.figures.explainer import conv_walk_payload, pool_walk_payload
 from visualizer.figures.maps import (
     enlarged_map,
     feature_map_grid,
+    image_grid,
     input_figure,
     kernel_colour_images,
     kernel_grid,
@@ -489,6 +490,50 @@ def _fragility(seen: Seen) -> None:
             )
 
 
+def _filters(seen: Seen) -> None:
+    from visualizer.backend.features import MAX_GRID_FILTERS, feature_grid, top_images
+
+    model, info = seen.model, seen.info
+    names = info.names("conv2d")
+    if not names:
+        st.info("This network has no convolution layer: no filters to look at.")
+        return
+    st.caption(
+        "For each filter, the picture that excites it most, found by gradient ascent from a grey start (each step "
+        "changes the picture where it raises the filter's mean activation, with a one-pixel jitter), beside the "
+        "test image that excites it most. The numbers are the filter's mean activation over its map."
+    )
+    layer = st.selectbox("Convolution layer", names, index=len(names) - 1, key=Inspect.FILTERS_LAYER)
+    if not st.toggle("Find what each filter looks for", key=Inspect.FILTERS_RUN):
+        return
+    bar = st.progress(0.0, text="Gradient ascent, filter by filter...")
+    grid = feature_grid(
+        model, layer, progress=lambda done, total: bar.progress(done / total, f"Filter {done} of {total}")
+    )
+    bar.empty()
+    dataset = seen.dataset
+    pictures, titles = [], []
+    best = None
+    if dataset is not None:
+        best, best_activation = top_images(model, layer, dataset.x_test[:EMBEDDED_IMAGES])
+    for result in grid:
+        pictures.append(result.image)
+        titles.append(f"filter {result.filter_index}: {result.activations[-1]:.2f}")
+        if best is not None:
+            index = int(best[result.filter_index])
+            pictures.append(dataset.x_test[index])
+            titles.append(f"test {index}: {best_activation[result.filter_index]:.2f}")
+    components.chart(
+        image_grid(np.stack(pictures), titles, columns=8),
+        Inspect.FILTERS_GRID,
+        alt=f"For each of the first {len(grid)} filters of {layer}: the picture that excites it most"
+        + (", beside the test image that excites it most" if best is not None else "")
+        + ", with the filter's mean activation for each.",
+    )
+    if len(grid) == MAX_GRID_FILTERS:
+        st.caption(f"The first {MAX_GRID_FILTERS} filters of {layer}.")
+
+
 EMBEDDED_IMAGES = 500  # test images the embedding shows at most
 
 
@@ -613,6 +658,7 @@ SECTIONS = {
     "probes": "Probes",
     "fragility": "Fragility",
     "embedding": "Embedding",
+    "filters": "Filters",
 }
 # Each tab, in page order, and the function that fills it.
 TABS = {
@@ -624,8 +670,10 @@ TABS = {
     "Probes": _probes,
     "Fragility": _fragility,
     "Embedding": _embedding,
+    "Filters": _filters,
 }
 ANY_MODEL = (
+    "filters",
     "feature_maps",
     "kernels",
     "probes",
