@@ -5,6 +5,9 @@ frame against predicting the same test images, FGSM and the bisection against pr
 The embedding's first frame fits the projection on the final network (and traces the feature model); a
 later frame (another epoch) finds it fitted and only applies it, as the Inspect page does when scrubbing.
 
+The filter grids (what each filter of a layer looks for, 64 gradient steps each) are timed once each,
+compiling included, against the goal of 10 s for Tiny VGG's last conv layer.
+
     python -m bench.insight --repeats 20
 """
 
@@ -67,6 +70,19 @@ def main(argv: list[str] | None = None) -> int:
     for label, value, base in rows:
         ratio = "" if base is None else f"{value / base:.1f}"
         print(f"{label:<58}{value:>10.1f}{ratio:>8}")
+    # The filter grids (each computed once per network and layer; the first includes compiling the step).
+    from visualizer.backend.features import feature_grid
+
+    tinyvgg = load_pretrained("tinyvgg_shapes")
+    for title, model, layer in (
+        ("LeNet-5, conv2d_1 (6 filters)", final, "conv2d_1"),
+        ("LeNet-5, conv2d_2 (16 filters)", final, "conv2d_2"),
+        ("Tiny VGG, conv2d_4, its last (10 filters, 64x64x3)", tinyvgg, "conv2d_4"),
+    ):
+        start = time.perf_counter()
+        grid = feature_grid(model, layer)
+        seconds = time.perf_counter() - start
+        print(f"filter grid, {title:<52}{seconds * 1000:>8.0f} ms ({len(grid)} x 64 steps; goal < 10 s)")
     return 0
 
 
