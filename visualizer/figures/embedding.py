@@ -8,12 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from visualizer.data.dataset import class_label
-
-CLASS_COLOURS = (
-    "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9",
-    "#d55e00", "#f0e442", "#000000", "#999999", "#882255",
-)  # fmt: skip
-"""Okabe and Ito's colour-blind-safe palette, then two more; it repeats after ten classes."""
+from visualizer.figures.style import CLASS_COLOURS
 
 
 def embedding_figure(

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from visualizer.data.dataset import class_labels
-from visualizer.figures.style import activation_colour
+from visualizer.figures.style import CLASS_COLOURS, activation_colour
 
 
 def activation_curves_figure(x: np.ndarray, curves: dict[str, tuple[np.ndarray, np.ndarray]]) -> go.Figure:
@@ -75,7 +75,7 @@ def layer_gradient_figure(series: dict[str, Sequence[tuple[str, float]]]) -> go.
         series: Network label -> (layer name, RMS gradient of its kernel) per conv and dense layer.
     """
     fig = go.Figure()
-    colours = ("#0072b2", "#d55e00", "#009e73")
+    colours = (CLASS_COLOURS[0], CLASS_COLOURS[5], CLASS_COLOURS[2])  # blue, vermillion, green
     for colour, (label, values) in zip(colours, series.items()):
         fig.add_trace(
             go.Bar(

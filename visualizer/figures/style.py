@@ -43,6 +43,13 @@ ACTIVATION_COLOURS: dict[str, str] = {
 """One colour per activation, the same in every chart (Okabe-Ito's colour-blind-safe set, then brown and olive)."""
 
 
+CLASS_COLOURS = (
+    "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9",
+    "#d55e00", "#f0e442", "#000000", "#999999", "#882255",
+)  # fmt: skip
+"""Okabe and Ito's colour-blind-safe palette, then two more; it repeats after ten classes."""
+
+
 def activation_colour(label: str) -> str:
     """The colour of an activation given by its name (``relu``) or title (``ReLU``); grey for anything else."""
     if label in ACTIVATION_COLOURS:

@@ -320,7 +320,7 @@ def _surgery(seen: Seen) -> None:
     from visualizer.backend.forward import feature_maps, predict
     from visualizer.backend.surgery import with_filter
 
-    model, info, x, class_names, probabilities = seen[:5]
+    model, info, x, class_names, probabilities = seen.model, seen.info, seen.x, seen.class_names, seen.probabilities
     names = info.names("conv2d")
     if not names:
         return
@@ -372,7 +372,7 @@ def _probes(seen: Seen) -> None:
     from visualizer.backend.attribution import occlusion_map
     from visualizer.backend.forward import predict
 
-    model, _, x, class_names, _ = seen[:5]
+    model, x, class_names = seen.model, seen.x, seen.class_names
     st.caption("Move, turn, blur with noise or cover part of the image, and watch the probabilities.")
     height, width = x.shape[:2]
     dx_col, dy_col, angle_col, noise_col = st.columns(4)
@@ -431,7 +431,7 @@ def _probes(seen: Seen) -> None:
 def _fragility(seen: Seen) -> None:
     from visualizer.backend.adversarial import adversarial, smallest_flipping_epsilon
 
-    model, _, x, class_names, probabilities = seen[:5]
+    model, x, class_names, probabilities = seen.model, seen.x, seen.class_names, seen.probabilities
     st.caption(
         "Change every pixel by at most epsilon, in the direction that hurts the prediction most (the sign of the "
         "loss's gradient): a change too small to see can flip the answer. FGSM takes one step; PGD several, "
@@ -548,7 +548,7 @@ def _embedding(seen: Seen) -> None:
     from visualizer.backend.embedding import embedding, embedding_layer, features, projection_of, separation
     from visualizer.backend.forward import predict_many
 
-    model, info, _, class_names, _ = seen[:5]
+    model, info, class_names = seen.model, seen.info, seen.class_names
     dataset = seen.dataset
     if dataset is None:
         st.info("The embedding places the test images of a dataset this network takes: none fits its input.")
@@ -607,7 +607,7 @@ def _embedding(seen: Seen) -> None:
 def _attention(seen: Seen) -> None:
     from visualizer.backend.attribution import grad_cam, saliency
 
-    model, info, x, class_names, probabilities = seen[:5]
+    model, info, x, class_names, probabilities = seen.model, seen.info, seen.x, seen.class_names, seen.probabilities
     st.caption(
         "Grad-CAM colours the regions whose maps raise the class's score; saliency, the pixels whose change "
         "would move the score most."
