@@ -13,7 +13,7 @@ import numpy as np
 
 from visualizer.backend.attribution import _logits, _to_logits_model
 from visualizer.backend.engine import keras, tf
-from visualizer.backend.forward import FEATURE_LOCK, as_batch, model_entry, predict
+from visualizer.backend.forward import as_batch, cached, predict
 from visualizer.backend.steps import output_layer
 from visualizer.errors import InputError
 
@@ -58,15 +58,14 @@ class AdversarialExample:
 
 def _loss_gradient_function(model: keras.Model):
     """D cross-entropy(logits(x), class) / dx, compiled once per model."""
-    entry = model_entry(model)
-    found = entry.get("loss_gradient")
-    if found is not None:
-        return found
-    function = tf.function(
-        functools.partial(_loss_gradient, _to_logits_model(model, None), output_layer(model)), reduce_retracing=True
+    return cached(
+        model,
+        ("loss_gradient",),
+        lambda: tf.function(
+            functools.partial(_loss_gradient, _to_logits_model(model, None), output_layer(model)),
+            reduce_retracing=True,
+        ),
     )
-    with FEATURE_LOCK:
-        return entry.setdefault("loss_gradient", function)
 
 
 def _loss_gradient(to_logits: keras.Model, last, inputs: tf.Tensor, class_index: tf.Tensor) -> tf.Tensor:

@@ -13,7 +13,7 @@ import functools
 import numpy as np
 
 from visualizer.backend.engine import keras, tf
-from visualizer.backend.forward import FEATURE_LOCK, as_batch, model_entry, predict, predict_many, sub_model
+from visualizer.backend.forward import as_batch, cached, predict, predict_many, sub_model
 from visualizer.backend.info import describe
 from visualizer.backend.steps import output_layer
 from visualizer.errors import InputError
@@ -48,18 +48,15 @@ def _last_conv(model: keras.Model, layer_name: str | None) -> str:
 
 def _gradient_function(model: keras.Model, kind: str, layer_name: str | None):
     """A compiled Grad-CAM or saliency computation, traced once per model and layer."""
-    entry = model_entry(model)
-    key = (kind, layer_name)
-    found = entry.get("gradients", {}).get(key)
-    if found is not None:
-        return found
-    # The sub-model and layer hold the model's weights, not the model: the weakly keyed cache stays weak.
     graph = _grad_cam_graph if kind == "grad_cam" else _saliency_graph
-    function = tf.function(
-        functools.partial(graph, _to_logits_model(model, layer_name), output_layer(model)), reduce_retracing=True
+    # The sub-model and layer hold the model's weights, not the model: the weakly keyed cache stays weak.
+    return cached(
+        model,
+        ("gradients", kind, layer_name),
+        lambda: tf.function(
+            functools.partial(graph, _to_logits_model(model, layer_name), output_layer(model)), reduce_retracing=True
+        ),
     )
-    with FEATURE_LOCK:
-        return entry.setdefault("gradients", {}).setdefault(key, function)
 
 
 def _class_score(logits: tf.Tensor, class_index: tf.Tensor) -> tf.Tensor:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from visualizer.backend.engine import keras
-from visualizer.backend.forward import FEATURE_LOCK, model_entry, sub_model
+from visualizer.backend.forward import cached, sub_model
 from visualizer.backend.info import describe
 from visualizer.errors import InputError
 
@@ -86,13 +86,7 @@ def projection_of(model: keras.Model, x_batch: np.ndarray, layer_name: str | Non
     layer = embedding_layer(model, layer_name)
     batch = np.ascontiguousarray(np.asarray(x_batch, dtype=np.float32))
     key = (layer, batch.shape, hashlib.blake2b(batch.tobytes(), digest_size=16).hexdigest())
-    entry = model_entry(model)
-    found = entry.get("projections", {}).get(key)
-    if found is None:
-        found = fit_projection(features(model, batch, layer))
-        with FEATURE_LOCK:
-            entry.setdefault("projections", {})[key] = found
-    return found
+    return cached(model, ("projection", *key), lambda: fit_projection(features(model, batch, layer)))
 
 
 def embedding(

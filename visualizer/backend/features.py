@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from visualizer.backend.engine import keras, tf
-from visualizer.backend.forward import FEATURE_LOCK, model_entry, sub_model
+from visualizer.backend.forward import cached, sub_model
 from visualizer.backend.info import describe
 from visualizer.errors import InputError
 
@@ -64,22 +64,19 @@ def _activation(features: keras.Model, image: tf.Tensor, filter_index: tf.Tensor
 
 def _functions(model: keras.Model, layer_name: str) -> tuple:
     """The compiled ascent step and activation of ``layer_name``, made once per model and layer."""
-    entry = model_entry(model)
-    key = ("feature_visualization", layer_name)
-    found = entry.get(key)
-    if found is None:
+
+    def build() -> tuple:
         features = sub_model(model, [layer_name])
         source = describe(model).layer(layer_name).inputs[0]
         layer = model.get_layer(layer_name)
         # The first layer reads the image itself.
         inputs = sub_model(model, [source]) if source in describe(model).names() else keras.layers.Identity()
-        found = (
+        return (
             tf.function(functools.partial(_ascent_step, inputs, layer), reduce_retracing=True),
             tf.function(functools.partial(_activation, features), reduce_retracing=True),
         )
-        with FEATURE_LOCK:
-            found = entry.setdefault(key, found)
-    return found
+
+    return cached(model, ("feature_visualization", layer_name), build)
 
 
 def _blur(image: np.ndarray) -> np.ndarray:
@@ -169,16 +166,14 @@ def feature_grid(
         seed: The starting noise.
         progress: Called as ``progress(done, total)`` after each filter, when given.
     """
-    entry = model_entry(model)
-    key = ("feature_grid", layer_name, steps, seed)
-    found = entry.get(key)
-    if found is None:
+
+    def build() -> list[FeatureVisualization]:
         filters = min(describe(model).layer(layer_name).output_shape[-1], MAX_GRID_FILTERS)
         found = []
         for index in range(filters):
             found.append(feature_visualization(model, layer_name, index, steps=steps, seed=seed))
             if progress is not None:
                 progress(index + 1, filters)
-        with FEATURE_LOCK:
-            found = entry.setdefault(key, found)
-    return found
+        return found
+
+    return cached(model, ("feature_grid", layer_name, steps, seed), build)

@@ -85,6 +85,21 @@ def model_entry(model: keras.Model) -> dict:
         return entry
 
 
+def cached(model: keras.Model, key: tuple, build):
+    """What ``build()`` makes for ``model`` under ``key``, made once and kept in the model's weakly keyed entry.
+
+    ``build`` runs outside the lock (it may trace or compute at length); if two threads build at once, the
+    first stored wins. What it returns must not hold the model itself, or the entry would keep it alive.
+    """
+    entry = model_entry(model)
+    found = entry.get(key)
+    if found is None:
+        made = build()
+        with FEATURE_LOCK:
+            found = entry.setdefault(key, made)
+    return found
+
+
 def _forward(model: keras.Model, batch: tf.Tensor, training: bool = False) -> tf.Tensor:
     return model(batch, training=training)
 
