@@ -279,3 +279,13 @@ def test_block_specs_round_trip_and_old_stacks_are_unchanged():
     }
     stack = PRESETS["lenet5"]
     assert not stack.is_graph and ModelSpec.from_dict(stack.to_dict()) == stack
+
+
+@pytest.mark.parametrize("block_type", ["residual", "branch"])
+def test_a_blocks_settings_and_inner_layers_split_and_join_back(block_type):
+    from visualizer.model.blocks import join_paths, new_block, split_paths
+
+    data = new_block(block_type)
+    settings, paths = split_paths(data)
+    assert "layers" not in settings and "branches" not in settings and all(isinstance(path, list) for path in paths)
+    assert join_paths(settings, paths) == data

@@ -325,6 +325,21 @@ def item_from_dict(data: Any, index: int) -> Item:
     return layer_from_dict(data, index)
 
 
+def split_paths(data: dict[str, Any]) -> tuple[dict[str, Any], list[list[Any]]]:
+    """A block's JSON form as (its own settings, its lists of inner layers): the one residual list, or each branch."""
+    settings = dict(data)
+    if settings["type"] == Residual.type:
+        return settings, [settings.pop("layers", [])]
+    return settings, list(settings.pop("branches", []))
+
+
+def join_paths(settings: dict[str, Any], paths: list[list[Any]]) -> dict[str, Any]:
+    """The inverse of ``split_paths``: a block's JSON form from its settings and its lists of inner layers."""
+    if settings["type"] == Residual.type:
+        return {**settings, "layers": paths[0]}
+    return {**settings, "branches": paths}
+
+
 def new_block(block_type: str) -> dict[str, Any]:
     """The JSON form of a newly added block of ``block_type``, every key spelled out."""
     return item_from_dict({"type": block_type, **BLOCKS[block_type].new}, 0).to_dict()

@@ -26,7 +26,7 @@ from typing import Any
 import streamlit as st
 
 from visualizer.errors import SpecError
-from visualizer.model.blocks import BLOCKS, MAX_BRANCHES, new_block
+from visualizer.model.blocks import BLOCKS, MAX_BRANCHES, join_paths, new_block, split_paths
 from visualizer.model.layers import new_layer
 from visualizer.model.presets import PRESETS
 from visualizer.model.spec import ModelSpec
@@ -503,24 +503,17 @@ def new_entry(layer: dict[str, Any]) -> dict[str, Any]:
     """
     uid = st.session_state[NEXT_UID]
     st.session_state[NEXT_UID] = uid + 1
-    data = dict(layer)
-    if data.get("type") == "residual":
-        paths = [data.pop("layers", [])]
-    elif data.get("type") == "branch":
-        paths = data.pop("branches", [])
-    else:
-        return {"uid": uid, "layer": data}
-    return {"uid": uid, "layer": data, "paths": [[new_entry(inner) for inner in path] for path in paths]}
+    if layer.get("type") not in BLOCKS:
+        return {"uid": uid, "layer": dict(layer)}
+    settings, paths = split_paths(layer)
+    return {"uid": uid, "layer": settings, "paths": [[new_entry(inner) for inner in path] for path in paths]}
 
 
 def entry_dict(entry: dict[str, Any]) -> dict[str, Any]:
     """An entry back in the spec's JSON form (a block with its inner layers)."""
     if "paths" not in entry:
         return entry["layer"]
-    paths = [[inner["layer"] for inner in path] for path in entry["paths"]]
-    if entry["layer"]["type"] == "residual":
-        return {**entry["layer"], "layers": paths[0]}
-    return {**entry["layer"], "branches": paths}
+    return join_paths(entry["layer"], [[inner["layer"] for inner in path] for path in entry["paths"]])
 
 
 def stack() -> list[dict[str, Any]]:
