@@ -11,7 +11,17 @@ pytestmark = pytest.mark.e2e
 
 PAGES = ["", "/build", "/train", "/inspect", "/compare", "/learn"]
 LEARN_TOPICS = [view for view in LEARN_VIEWS if view != "concepts"]  # the concepts are the Learn page itself
-INSPECT_TABS = ["Maps", "Kernels", "Where it looks", "Surgery", "Probes", "Fragility", "Embedding", "Filters"]
+INSPECT_TABS = [
+    "Maps",
+    "Kernels",
+    "Where it looks",
+    "Surgery",
+    "Probes",
+    "Fragility",
+    "Embedding",
+    "Filters",
+    "Weights",
+]
 
 
 def serious(page) -> list[str]:

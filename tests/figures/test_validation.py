@@ -52,6 +52,12 @@ BUILDERS = {
     "prediction_spread_figure": lambda: figures.prediction_spread_figure(
         np.full((4, 2), 0.5), np.array([0.5, 0.5]), ["a", "b"]
     ),
+    "embedding_figure": lambda: figures.embedding_figure(
+        RNG.rand(6, 2), np.array([0, 0, 1, 1, 2, 2]), np.array([0, 1, 1, 1, 2, 0]), ["a", "b", "c"], "points"
+    ),
+    "histogram_heatmap": lambda: figures.histogram_heatmap(
+        np.linspace(-1, 1, 6), RNG.randint(0, 50, (3, 5)), [0, 1, 2], "weights", "weight", marked_epoch=1
+    ),
 }
 
 

@@ -8,11 +8,12 @@ from visualizer.errors import InputError
 from visualizer.lessons import lesson_from_dict, lesson_from_json, lesson_ids, load_lesson
 from visualizer.model.presets import PRESETS
 from visualizer.model.variants import applicable_variants
+from visualizer.training.config import TRAINING_VARIANTS
 from visualizer.training.shipped import manifest
 
 
 def test_the_shipped_lessons_load_and_point_at_things_that_exist():
-    assert lesson_ids() == ["convolution", "pooling", "overfitting", "skip_connections"]
+    assert lesson_ids() == ["convolution", "pooling", "overfitting", "augmentation", "skip_connections"]
     shipped = {entry["name"] for entry in manifest()}
     titles = set()
     for lesson_id in lesson_ids():
@@ -21,11 +22,12 @@ def test_the_shipped_lessons_load_and_point_at_things_that_exist():
         assert lesson.id == lesson_id and lesson.steps and lesson.notes
         assert lesson.model is None or lesson.model in shipped
         if lesson.compare:
-            assert lesson.compare["variant"] in applicable_variants(lesson.spec)
+            assert lesson.compare["variant"] in [*applicable_variants(lesson.spec), *TRAINING_VARIANTS]
     assert titles == {
         "What does a convolution see?",
         "Why pooling?",
         "Overfitting and dropout",
+        "Augmentation against overfitting",
         "Why skip connections?",
     }
     convolution = load_lesson("convolution")
@@ -47,6 +49,8 @@ BASE = {"id": "x", "title": "X", "page": "inspect", "preset": "lenet5"}
         ({"locked": ["keyboard"]}, "'locked'"),
         ({"training": {"epochs": 0}}, "training"),
         ({"compare": {"dataset": "digits"}}, "'compare'"),
+        ({"compare": {"variant": "more_magic"}}, "unknown variant"),
+        ({"training": {"augmentation": ["blur"]}}, "augmentation"),
         ({"dataset": "imagenet"}, "'dataset'"),
         ({"title": ""}, "'title'"),
     ],

@@ -7,6 +7,7 @@ import threading
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from tests.helpers import ROOT, wait_until
 from visualizer.backend.evaluation import evaluate
@@ -172,6 +173,9 @@ def test_double_start_starts_one_thread(tiny):
         {"learning_rate": float("nan")},
         {"seed": -1},
         {"epochs": True},
+        {"augmentation": ("flip", "blur")},
+        {"augmentation": "flip"},
+        {"augmentation": (["flip"],)},
     ],
 )
 def test_bad_settings_are_input_errors(config):
@@ -282,3 +286,53 @@ def test_a_graph_trains_like_a_stack_with_checkpoints_and_every_epoch(tiny):
         np.testing.assert_array_equal(saved, weights)
     loss, _ = job.model.evaluate(tiny.x_test, tiny.y_test, verbose=0)
     assert job.status().history["val_loss"][-1] == pytest.approx(loss, rel=1e-4)
+
+
+def test_augmentation_names_are_kept_in_one_order_once():
+    config = TrainingConfig(augmentation=["zoom", "flip", "zoom"])
+    assert config.augmentation == ("flip", "zoom")
+    assert config == TrainingConfig(augmentation=("flip", "zoom"))
+
+
+def test_the_recorded_gradients_are_those_of_the_last_batch_the_optimizer_applied(tiny):
+    # One batch per epoch (the whole training set), plain SGD and no dropout: epoch 1's step starts from the
+    # epoch-0 checkpoint, so the oracle is GradientTape's gradient there, and the step it made is lr x it.
+    spec = ModelSpec.from_dict(
+        {
+            "input_shape": [28, 28, 1],
+            "num_classes": 10,
+            "layers": [{"type": "conv2d", "filters": 3, "strides": 2}, {"type": "flatten"}],
+        }
+    )
+    job = run(spec, tiny, epochs=2, batch_size=256, optimizer="sgd", learning_rate=0.1)
+    assert job.status().state == "finished"
+    assert len(job.gradients) == 2
+    recorded = job.gradients[0]
+    model = job.model_at(0)
+    with tf.GradientTape() as tape:
+        probabilities = model(tiny.x_train, training=True)
+        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(tiny.y_train, probabilities))
+    expected = tape.gradient(loss, model.trainable_weights)
+    assert [array.shape for array in recorded] == [tuple(variable.shape) for variable in model.trainable_weights]
+    for gradient, oracle in zip(recorded, expected, strict=True):
+        np.testing.assert_allclose(gradient, oracle.numpy(), rtol=1e-4, atol=1e-6)
+    for before, after, gradient in zip(job.checkpoints[0], job.checkpoints[1], recorded, strict=True):
+        np.testing.assert_allclose(after, before - 0.1 * gradient, rtol=1e-4, atol=1e-6)
+
+
+def test_augmented_training_changes_the_batches_and_is_as_repeatable_as_plain_training(tiny):
+    from visualizer.training.fit import shuffled_batches
+
+    plain = TrainingConfig(epochs=1, batch_size=50)
+    augmented = TrainingConfig(epochs=1, batch_size=50, augmentation=("rotate", "zoom", "translate", "contrast"))
+    first = [x.numpy() for x, _ in shuffled_batches(tiny, augmented)]
+    again = [x.numpy() for x, _ in shuffled_batches(tiny, augmented)]
+    unchanged = [x.numpy() for x, _ in shuffled_batches(tiny, plain)]
+    for a, b, c in zip(first, again, unchanged, strict=True):
+        np.testing.assert_array_equal(a, b)  # the seed fixes the changes
+        assert np.abs(a - c).mean() > 0.01  # the images really changed
+        assert a.min() >= 0.0 and a.max() <= 1.0
+    one = run(TINY_SPEC, tiny, epochs=2, batch_size=50, augmentation=("rotate", "translate"))
+    two = run(TINY_SPEC, tiny, epochs=2, batch_size=50, augmentation=("rotate", "translate"))
+    assert one.status().history == two.status().history
+    assert one.status().history != run(TINY_SPEC, tiny, epochs=2, batch_size=50).status().history

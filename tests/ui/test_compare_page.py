@@ -49,6 +49,24 @@ def test_train_with_and_without_dropout_side_by_side(app):
     assert len(app.get("plotly_chart")) == 3  # the curves and each network's first-layer kernels
 
 
+def test_the_same_network_with_augmentation_trains_on_changed_images(app):
+    from visualizer.training.config import VARIANT_AUGMENTATION
+
+    app.selectbox(key=Compare.VARIANT).set_value("augmentation")
+    app.slider(key=Compare.EPOCHS).set_value(1)
+    app.select_slider(key=Compare.SUBSET).set_value(100).run()
+    app.button(key=Compare.START).click().run()
+    assert not app.exception
+    runs = app.session_state[state.COMPARISON]
+    first, second = runs["jobs"]
+    assert first.spec == second.spec and first.config.augmentation == ()
+    assert second.config.augmentation == VARIANT_AUGMENTATION and second.config.seed == first.config.seed
+    assert runs["labels"][1].startswith("the same trained with augmentation")
+    for job in runs["jobs"]:
+        assert job.wait(300) and job.status().state == "finished"
+    assert first.status().history != second.status().history  # the same start and order, other images
+
+
 def test_a_network_with_other_classes_is_offered_the_datasets_classes():
     at = open_app("compare", spec=PRESETS["tinyvgg"].to_json(indent=None))
     at.selectbox(key=Compare.DATASET).set_value("shapes").run()

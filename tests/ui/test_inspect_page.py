@@ -35,6 +35,7 @@ ALL_TABS = [
     "Fragility",
     "Embedding",
     "Filters",
+    "Weights",
 ]
 LENET_COLUMNS = ["input", "conv2d_1", "avgpool2d_1", "conv2d_2", "avgpool2d_2", "flatten_1", "dense_1", "dense_2"]
 
@@ -143,6 +144,19 @@ def test_a_trained_model_can_be_scrubbed_through_its_epochs(tiny):
     assert [item["src"] for item in component_data(at, "network_overview")["columns"][1]["items"]] == [
         item["src"] for item in final
     ]
+    # The Weights tab: every checkpoint's weights, and the gradients the training recorded at each epoch's end.
+    open_tab(at, "Weights")
+    at.selectbox(key=Inspect.WEIGHTS_LAYER).set_value("conv2d_1").run()
+    assert not at.exception and not at.error
+    weights, gradients = chart(at, Inspect.WEIGHTS_CHART)["data"][0], chart(at, Inspect.GRADIENTS_CHART)["data"][0]
+    params = job.model.get_layer("conv2d_1").count_params()
+    assert list(weights["x"]) == [0, 1, 2] and list(gradients["x"]) == [1, 2]
+    assert (decode_typed_array(weights["customdata"]).sum(axis=0) == params).all()  # each epoch: every weight
+    counts = decode_typed_array(gradients["customdata"])
+    assert (counts.sum(axis=0) == params).all()  # conv2d_1's kernel and bias are all trainable
+    recorded = np.concatenate([array.ravel() for array in job.gradients[1][:2]])  # epoch 2: conv2d_1's two arrays
+    rms = float(np.sqrt(np.mean(np.square(recorded.astype(np.float64)))))
+    assert any(f"{rms:.3g} at epoch 2." in m.value for m in at.markdown)
 
 
 def test_play_starts_the_epochs_again_from_zero_and_pause_keeps_the_epoch(app):
@@ -278,7 +292,7 @@ def test_a_model_with_a_layer_the_app_does_not_know_gets_the_views_that_apply(ap
     app.file_uploader(key=Network.UPLOAD).set_value(("own.keras", model_to_bytes(model), "application/zip")).run()
     assert not app.exception
     assert any("own_relu (ReLU)" in i.value for i in app.info)
-    assert [tab.label for tab in app.tabs] == ["Maps", "Kernels", "Probes", "Embedding", "Filters"]
+    assert [tab.label for tab in app.tabs] == ["Maps", "Kernels", "Probes", "Embedding", "Filters", "Weights"]
 
 
 def test_the_shipped_residual_network_opens_every_tab_with_its_merge_points(app):
@@ -356,3 +370,26 @@ def test_the_filters_tab_shows_what_each_filter_looks_for_beside_its_best_test_i
     found = float(titles[4].split(": ")[1])
     best = float(titles[5].split(": ")[1])
     assert titles[4].startswith("filter 2") and found > best  # the picture beats the best test image
+
+
+def test_the_weights_tab_shows_a_shipped_network_s_weights_and_gradients_at_every_epoch(app):
+    from visualizer.backend.gradients import batch_gradients
+    from visualizer.training.shipped import load_checkpoints
+
+    open_tab(app, "Weights")
+    app.selectbox(key=Inspect.WEIGHTS_LAYER).set_value("dense_1").run()
+    assert not app.exception and not app.error
+    weights, gradients = chart(app, Inspect.WEIGHTS_CHART), chart(app, Inspect.GRADIENTS_CHART)
+    assert list(weights["data"][0]["x"]) == list(range(14)) == list(gradients["data"][0]["x"])
+    assert weights["layout"]["shapes"][0]["x0"] == 12.5  # the epoch the slider shows (13) is outlined
+    checkpoints = load_checkpoints("lenet5_digits")
+    model = load_pretrained("lenet5_digits")
+    position = [w.path for w in model.weights].index(model.get_layer("dense_1").kernel.path)
+    kernel = checkpoints[0][position]
+    counts = decode_typed_array(weights["data"][0]["customdata"])
+    assert counts.sum(axis=0).tolist() == [kernel.size + kernel.shape[1]] * 14  # kernel and bias, each epoch
+    dataset = load_dataset("digits")
+    final = batch_gradients(model, dataset.x_train[:64], dataset.y_train[:64])
+    trainable = [w.path for w in model.trainable_weights].index(model.get_layer("dense_1").kernel.path)
+    values = np.concatenate([final[trainable].ravel(), final[trainable + 1].ravel()]).astype(np.float64)
+    assert any(f"{np.sqrt(np.mean(values**2)):.3g} at epoch 13." in m.value for m in app.markdown)

@@ -130,3 +130,20 @@ def test_own_zip_builds_a_dataset_and_a_broken_one_gets_a_message(app):
     app.button(key=Train.BUILD_ZIP).click().run()
     assert any("Built a dataset of 2 classes" in s.value for s in app.success)
     assert any("classes: blue, red" in m.value for m in app.markdown)
+
+
+def test_augmentation_is_previewed_and_reaches_the_job(app):
+    from visualizer.ui import state
+
+    app.multiselect(key=Train.AUGMENTATION).set_value(["zoom", "rotate"]).run()
+    assert not app.exception
+    preview = next(c for c in app.get("plotly_chart") if c.proto.id.endswith(Train.AUGMENTED))
+    titles = [note["text"] for note in json.loads(preview.proto.spec)["layout"]["annotations"]]
+    assert titles[:5] == ["original", "changed 1", "changed 2", "changed 3", "changed 4"] and len(titles) == 30
+    app.number_input(key=Train.EPOCHS).set_value(1).run()
+    app.button(key=Train.START).click().run()
+    job = app.session_state[state.TRAIN_JOB]
+    assert job.config.augmentation == ("rotate", "zoom")  # in AUGMENTATIONS' order
+    assert job.wait(120) and job.status().state == "finished"
+    app.run()
+    assert any("augmented (rotate, zoom)" in expander.label for expander in app.expander)

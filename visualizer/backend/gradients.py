@@ -91,3 +91,28 @@ def skip_comparison(spec: ModelSpec, images: np.ndarray, labels: np.ndarray, see
         seed=seed,
         images=len(images),
     )
+
+
+def batch_gradients(model: keras.Model, images: np.ndarray, labels: np.ndarray) -> list[np.ndarray]:
+    """The gradient of the batch's mean cross-entropy with respect to every trainable weight (dropout off).
+
+    What a training step on this batch would apply (before the optimizer scales it), in the order of
+    ``model.trainable_weights`` (``LayerInfo.trainable`` points into it).
+
+    Raises:
+        InputError: an empty batch, or labels that do not match it.
+    """
+    batch = np.asarray(images, dtype=np.float32)
+    classes = np.asarray(labels).astype(np.int64)
+    if batch.ndim != 4 or len(batch) == 0 or classes.shape != (len(batch),):
+        raise InputError(f"Expected a batch of images and one label each, got {batch.shape} and {classes.shape}.")
+    variables = model.trainable_weights
+    with tf.GradientTape() as tape:
+        probabilities = model(tf.constant(batch), training=False)
+        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(tf.constant(classes), probabilities))
+    return [np.asarray(gradient, dtype=np.float32) for gradient in tape.gradient(loss, variables)]
+
+
+def gradients_by_epoch(models: list[keras.Model], images: np.ndarray, labels: np.ndarray) -> list[list[np.ndarray]]:
+    """``batch_gradients`` of each model (a network at each of its epochs) on the same batch."""
+    return [batch_gradients(model, images, labels) for model in models]

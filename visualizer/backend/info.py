@@ -10,6 +10,8 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 
+import numpy as np
+
 from visualizer.backend.engine import keras
 from visualizer.model.blocks import MERGE_LAYERS
 from visualizer.model.layers import LAYERS
@@ -33,6 +35,8 @@ class LayerInfo:
         strides: The window's step (height, width), for window layers.
         padding: ``valid`` or ``same``, for window layers.
         inputs: The names of the layers it reads, in order (the input layer's name for the first).
+        weights: Where its weights are in ``model.get_weights()`` (and in every checkpoint), in order.
+        trainable: Where its trainable weights are in ``model.trainable_weights`` (and in recorded gradients).
     """
 
     name: str
@@ -45,6 +49,8 @@ class LayerInfo:
     strides: tuple[int, int] | None = None
     padding: str | None = None
     inputs: tuple[str, ...] = ()
+    weights: tuple[int, ...] = ()
+    trainable: tuple[int, ...] = ()
 
     @property
     def is_merge(self) -> bool:
@@ -122,7 +128,13 @@ def inbound_names(layer: keras.layers.Layer) -> tuple[str, ...]:
     return tuple(tensor._keras_history.operation.name for tensor in nodes[0].input_tensors)
 
 
-def _layer_info(layer: keras.layers.Layer) -> LayerInfo:
+def _positions(variables: list, among: list) -> tuple[int, ...]:
+    """Where each of ``variables`` is in the list ``among`` (by identity)."""
+    where = {id(variable): index for index, variable in enumerate(among)}
+    return tuple(where[id(variable)] for variable in variables if id(variable) in where)
+
+
+def _layer_info(layer: keras.layers.Layer, model: keras.Model) -> LayerInfo:
     kind = _KINDS.get(type(layer), OTHER)
     window = getattr(layer, "kernel_size", None) or getattr(layer, "pool_size", None)
     return LayerInfo(
@@ -136,6 +148,8 @@ def _layer_info(layer: keras.layers.Layer) -> LayerInfo:
         strides=_pair(getattr(layer, "strides", None)) if window is not None else None,
         padding=getattr(layer, "padding", None) if window is not None else None,
         inputs=inbound_names(layer),
+        weights=_positions(layer.weights, model.weights),
+        trainable=_positions(layer.trainable_weights, model.trainable_weights),
     )
 
 
@@ -153,7 +167,7 @@ def describe(model: keras.Model) -> NetworkInfo:
     """The network as plain data (computed once per model and cached weakly: models are not kept alive)."""
     found = _CACHE.get(model)
     if found is None:
-        layers = tuple(_layer_info(layer) for layer in inspectable_layers(model))
+        layers = tuple(_layer_info(layer, model) for layer in inspectable_layers(model))
         readers = [source for item in layers for source in item.inputs]
         graph = any(item.is_merge for item in layers) or len(readers) != len(set(readers))
         supported = (
@@ -173,3 +187,8 @@ def describe(model: keras.Model) -> NetworkInfo:
         )
         _CACHE[model] = found
     return found
+
+
+def weights_of(model: keras.Model) -> list[np.ndarray]:
+    """A copy of every weight, in the order of a checkpoint (``LayerInfo.weights`` points into it)."""
+    return [np.array(weights) for weights in model.get_weights()]

@@ -3,6 +3,7 @@
 - ``architecture``: the network as blocks. ``curves``: loss and accuracy per epoch.
 - ``classes``: probabilities, per-class accuracy, the confusion matrix.
 - ``maps``: images, feature maps, kernels, number grids, overlays, clickable maps.
+- ``embedding``: images as points. ``histograms``: distributions over epochs.
 - ``animation``: the sliding window. ``learn``: the Learn page's charts.
 - ``encoding``: typed arrays, PNG data URIs, colour scales. ``style``: the shared colours.
 
@@ -13,7 +14,9 @@ from visualizer.figures.animation import sliding_window_animation
 from visualizer.figures.architecture import architecture_figure
 from visualizer.figures.classes import confusion_matrix_figure, per_class_accuracy_figure, probabilities_figure
 from visualizer.figures.curves import comparison_curves, training_curves
+from visualizer.figures.embedding import embedding_figure
 from visualizer.figures.encoding import cell_outline, decode_typed_array, typed_array, unvalidated_figure
+from visualizer.figures.histograms import histogram_heatmap
 from visualizer.figures.learn import (
     activation_curves_figure,
     contributions_figure,
@@ -50,9 +53,11 @@ __all__ = [
     "contributions_figure",
     "decode_typed_array",
     "dropout_figure",
+    "embedding_figure",
     "enlarged_map",
     "feature_map_grid",
     "gradient_depth_figure",
+    "histogram_heatmap",
     "image_grid",
     "input_figure",
     "kernel_colour_images",

@@ -17,7 +17,8 @@ from visualizer.data.catalog import DATASET_TITLES
 from visualizer.errors import InputError, SpecError
 from visualizer.model.presets import PRESETS
 from visualizer.model.spec import ModelSpec
-from visualizer.training.config import TrainingConfig
+from visualizer.model.variants import VARIANTS
+from visualizer.training.config import TRAINING_VARIANTS, TrainingConfig
 
 LESSONS_DIR = Path(__file__).resolve().parent
 
@@ -36,6 +37,7 @@ INSPECT_SECTIONS = (
     "fragility",
     "embedding",
     "filters",
+    "weights",
 )
 """The Inspect page's sections, in page order."""
 LEARN_VIEWS = ("concepts", "activations", "kernels", "pooling", "dense", "dropout", "skips")
@@ -140,6 +142,11 @@ def lesson_from_dict(data: dict) -> Lesson:
         not isinstance(compare, dict) or not set(compare) <= COMPARE_KEYS or "variant" not in compare
     ):
         raise InputError(f"Lesson field 'compare' takes a variant and optionally {sorted(COMPARE_KEYS)}.")
+    if compare is not None and compare["variant"] not in (*VARIANTS, *TRAINING_VARIANTS):
+        raise InputError(
+            f"Lesson field 'compare': unknown variant {str(compare['variant'])[:40]!r}; choose from "
+            f"{', '.join((*VARIANTS, *TRAINING_VARIANTS))}."
+        )
     model = data.get("model")
     if model is not None and not isinstance(model, str):
         raise InputError("Lesson field 'model' names a shipped model.")
@@ -181,7 +188,7 @@ def lesson_from_json(text: str | bytes) -> Lesson:
 
 def lesson_ids() -> list[str]:
     """The shipped lessons, in teaching order."""
-    order = ["convolution", "pooling", "overfitting", "skip_connections"]
+    order = ["convolution", "pooling", "overfitting", "augmentation", "skip_connections"]
     found = sorted(path.stem for path in LESSONS_DIR.glob("*.json"))
     return [name for name in order if name in found] + [name for name in found if name not in order]
 

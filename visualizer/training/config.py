@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from visualizer.errors import InputError
 
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
 MAX_EPOCHS = 200
 MAX_BATCH_SIZE = 4096
+AUGMENTATIONS: dict[str, str] = {
+    "flip": "mirror left to right",
+    "rotate": "turn by up to 30 degrees",
+    "zoom": "zoom in or out by up to 15%",
+    "translate": "shift by up to a tenth of the side",
+    "contrast": "change the contrast by up to 30%",
+}
+"""Random changes to training images, by name: what each does to an image."""
+
+TRAINING_VARIANTS: dict[str, str] = {
+    "augmentation": "trained with augmentation (random turns, zooms and shifts of its training images)",
+}
+"""Compare-page variants that change how the network trains rather than the network, as they read after
+"the same network ..." (the network's own variants are ``model.variants.VARIANTS``)."""
+VARIANT_AUGMENTATION = ("rotate", "zoom", "translate")
+"""The changes of the "augmentation" variant: they keep a digit a digit and a shape a shape (a flip would not)."""
 
 
 @dataclass(frozen=True)
@@ -23,6 +39,8 @@ class TrainingConfig:
         learning_rate: Step size of the optimizer (> 0).
         seed: Seeds the starting weights, the order of the data and dropout:
             the same seed gives the same run.
+        augmentation: Names from ``AUGMENTATIONS``: random changes made to every training batch (never to
+            the test images, nor when the network is evaluated or used), in ``AUGMENTATIONS`` order.
     """
 
     epochs: int = 10
@@ -30,6 +48,7 @@ class TrainingConfig:
     optimizer: str = "adam"
     learning_rate: float = 1e-3
     seed: int = 0
+    augmentation: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if isinstance(self.epochs, bool) or not isinstance(self.epochs, int) or not 1 <= self.epochs <= MAX_EPOCHS:
@@ -44,3 +63,24 @@ class TrainingConfig:
             raise InputError(f"learning_rate must be a positive number such as 0.001, not {rate!r}.")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**31:
             raise InputError(f"seed must be a whole number from 0 to 2147483647, not {self.seed!r}.")
+        names = self.augmentation
+        if isinstance(names, str) or not isinstance(names, (tuple, list)):
+            raise InputError(
+                f"augmentation must be a list of names from {', '.join(AUGMENTATIONS)}, not {str(names)[:40]!r}."
+            )
+        unknown = [name for name in names if not isinstance(name, str) or name not in AUGMENTATIONS]
+        if unknown:
+            raise InputError(f"Unknown augmentation {str(unknown[0])[:40]!r}: choose from {', '.join(AUGMENTATIONS)}.")
+        # One order, each name once: the same choice is the same config (and the same run).
+        object.__setattr__(self, "augmentation", tuple(name for name in AUGMENTATIONS if name in names))
+
+
+def config_variant(config: TrainingConfig, name: str) -> TrainingConfig:
+    """``config`` with the one change ``name`` (a key of ``TRAINING_VARIANTS``).
+
+    Raises:
+        InputError: an unknown variant.
+    """
+    if name not in TRAINING_VARIANTS:
+        raise InputError(f"Unknown training variant {str(name)[:40]!r}: choose one of {', '.join(TRAINING_VARIANTS)}.")
+    return replace(config, augmentation=VARIANT_AUGMENTATION)

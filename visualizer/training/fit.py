@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from visualizer.backend.augmentation import augmentation_layers
 from visualizer.backend.building import build_model
 from visualizer.backend.engine import keras, tf
 from visualizer.data.dataset import Dataset
@@ -31,13 +32,14 @@ class Hooks:
     Attributes:
         built: Called once with the compiled model, before the first batch.
         batch_done: Called with (batch index in the epoch, running logs) after every batch.
-        epoch_done: Called with (epoch index, logs, a copy of every weight) after every epoch.
+        epoch_done: Called with (epoch index, logs, a copy of every weight, the gradients of the epoch's last
+            batch, one per trainable weight) after every epoch.
         stop_requested: Polled after every batch; True ends the run at once.
     """
 
     built: Callable[[keras.Model], None]
     batch_done: Callable[[int, dict], None]
-    epoch_done: Callable[[int, dict, list[np.ndarray]], None]
+    epoch_done: Callable[[int, dict, list[np.ndarray], list[np.ndarray]], None]
     stop_requested: Callable[[], bool]
 
 
@@ -57,7 +59,11 @@ def compile_model(model: keras.Model, config: TrainingConfig) -> None:
 
 
 def shuffled_batches(dataset: Dataset, config: TrainingConfig) -> tf.data.Dataset:
-    """A tf.data pipeline over all epochs: the order of each epoch comes from the seed alone."""
+    """A tf.data pipeline over all epochs: the order of each epoch comes from the seed alone.
+
+    With ``config.augmentation``, each batch passes through the random layers (seeded too) on its way to
+    the network: training sees changed images, the network never holds the layers.
+    """
     count = len(dataset.y_train)
     rng = np.random.RandomState(config.seed)
     orders = np.stack([rng.permutation(count) for _ in range(config.epochs)]).astype(np.int64)
@@ -66,11 +72,48 @@ def shuffled_batches(dataset: Dataset, config: TrainingConfig) -> tf.data.Datase
     batch_size = config.batch_size
     epochs = tf.data.Dataset.from_tensor_slices(orders)
     batches = epochs.flat_map(lambda order: tf.data.Dataset.from_tensor_slices(order).batch(batch_size))
-    return batches.map(
+    pipeline = batches.map(
         lambda indices: (tf.gather(images, indices), tf.gather(labels, indices)),
         num_parallel_calls=1,
         deterministic=True,
-    ).prefetch(2)
+    )
+    augment = augmentation_layers(config.augmentation, config.seed)
+    if augment is not None:
+        pipeline = pipeline.map(
+            lambda x, y: (tf.clip_by_value(augment(x, training=True), 0.0, 1.0), y),
+            num_parallel_calls=1,
+            deterministic=True,
+        )
+    return pipeline.prefetch(2)
+
+
+class GradientRecord:
+    """Keeps the gradients of the last batch the optimizer applied, as it applies them.
+
+    The optimizer's ``apply_gradients`` (which Keras' training step calls once per batch inside its compiled
+    function) first copies each gradient into a variable of its own: one assignment per weight and batch,
+    no second forward or backward pass. The optimizer stays the class it was (a saved model still loads).
+
+    Args:
+        optimizer: The compiled model's optimizer.
+        variables: The model's trainable weights, in the order Keras passes their gradients.
+    """
+
+    def __init__(self, optimizer: keras.optimizers.Optimizer, variables: list) -> None:
+        self.slots = [tf.Variable(tf.zeros(variable.shape, variable.dtype), trainable=False) for variable in variables]
+        apply = optimizer.apply_gradients
+
+        def recording(grads_and_vars):
+            pairs = list(grads_and_vars)
+            for slot, (gradient, _) in zip(self.slots, pairs, strict=True):
+                slot.assign(gradient)
+            return apply(pairs)
+
+        optimizer.apply_gradients = recording
+
+    def values(self) -> list[np.ndarray]:
+        """The last applied batch's gradients, one copy per trainable weight."""
+        return [slot.numpy() for slot in self.slots]
 
 
 def _divergence_message(epoch: int, batch: int, what: str, learning_rate: float) -> str:
@@ -93,11 +136,20 @@ class ProgressCallback(keras.callbacks.Callback):
         num_classes: The network's outputs (cross-entropy starts near ln of it).
         batches_per_epoch: Gradient steps in one epoch.
         learning_rate: Named in the divergence message.
+        gradients: Where the last batch's gradients are kept, reported with each epoch (none without it).
     """
 
-    def __init__(self, hooks: Hooks, num_classes: int, batches_per_epoch: int, learning_rate: float) -> None:
+    def __init__(
+        self,
+        hooks: Hooks,
+        num_classes: int,
+        batches_per_epoch: int,
+        learning_rate: float,
+        gradients: GradientRecord | None = None,
+    ) -> None:
         super().__init__()
         self.hooks = hooks
+        self.gradients = gradients
         self.num_classes = num_classes
         self.batches_per_epoch = batches_per_epoch
         self.learning_rate = learning_rate
@@ -136,7 +188,8 @@ class ProgressCallback(keras.callbacks.Callback):
         if not _all_finite(weights):
             self._diverged(self.batches_per_epoch - 1, "the weights became NaN")
             return
-        self.hooks.epoch_done(epoch, logs or {}, weights)
+        gradients = self.gradients.values() if self.gradients is not None else []
+        self.hooks.epoch_done(epoch, logs or {}, weights, gradients)
 
     def _diverged(self, batch: int, what: str) -> None:
         if self.divergence is None:
@@ -159,7 +212,8 @@ def train(
     hooks.built(model)
     if hooks.stop_requested():
         return None
-    callback = ProgressCallback(hooks, spec.num_classes, batches_per_epoch, config.learning_rate)
+    record = GradientRecord(model.optimizer, model.trainable_weights)
+    callback = ProgressCallback(hooks, spec.num_classes, batches_per_epoch, config.learning_rate, record)
     model.fit(
         shuffled_batches(dataset, config),
         epochs=config.epochs,

@@ -73,6 +73,7 @@ class TrainingJob:
         self._ended: float | None = None
         self._model = None
         self._checkpoints: list[list[np.ndarray]] = []
+        self._gradients: list[list[np.ndarray]] = []
         self._abandon_timer: threading.Timer | None = None
         self._copies_lock = threading.Lock()
         self._scrub_copy = None
@@ -156,6 +157,12 @@ class TrainingJob:
         """Weights at epoch 0 (before training) and after every completed epoch."""
         with self._lock:
             return list(self._checkpoints)
+
+    @property
+    def gradients(self) -> list[list[np.ndarray]]:
+        """The gradients of each completed epoch's last batch (one per trainable weight): ``[e - 1]`` is epoch e's."""
+        with self._lock:
+            return list(self._gradients)
 
     def model_at(self, epoch: int):
         """The trained network after ``epoch`` epochs (0 = before training), or None while the job is active.
@@ -247,8 +254,9 @@ class TrainingJob:
             self._batch = batch + 1
             self._batch_logs = {key: float(value) for key, value in logs.items() if key in ("loss", "accuracy")}
 
-    def _on_epoch(self, epoch: int, logs: dict, weights: list[np.ndarray]) -> None:
+    def _on_epoch(self, epoch: int, logs: dict, weights: list[np.ndarray], gradients: list[np.ndarray]) -> None:
         with self._lock:
+            self._gradients.append(gradients)
             for key in HISTORY_KEYS:
                 self._history[key].append(float(logs.get(key, float("nan"))))
             self._checkpoints.append(weights)

@@ -119,6 +119,7 @@ class ShippedRun:
         dataset: The data it learned.
         model: The trained network.
         checkpoints: Its weights at every epoch, from epoch 0.
+        gradients: Empty: its training's gradients were not recorded (a job records them).
     """
 
     shipped = True
@@ -139,6 +140,7 @@ class ShippedRun:
         self.dataset = dataset
         self.model = model
         self.checkpoints = checkpoints
+        self.gradients: list[list[np.ndarray]] = []
         self._epoch_models: dict[int, Any] = {}
         self._lock = threading.Lock()
 

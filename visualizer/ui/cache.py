@@ -64,6 +64,40 @@ def sample_grid(_dataset: Dataset, dataset_key: str):  # noqa: ARG001 - dataset_
     return image_grid(_dataset.x_train[picks], titles, scale=2)
 
 
+GRADIENT_IMAGES = 64
+"""Training images a shipped network's gradients are measured on, at every epoch (its training did not record them)."""
+
+
+@st.cache_resource(show_spinner="Measuring the gradients at every epoch...", max_entries=4)
+def shipped_gradients(name: str) -> list[list]:
+    """A shipped network's gradients on its first training images at each epoch, from 0: shared by every session."""
+    from visualizer.backend.gradients import gradients_by_epoch
+
+    run = shipped_run(name)
+    images, labels = run.dataset.x_train[:GRADIENT_IMAGES], run.dataset.y_train[:GRADIENT_IMAGES]
+    return gradients_by_epoch([run.model_at(epoch) for epoch in range(len(run.checkpoints))], images, labels)
+
+
+AUGMENTED_IMAGES = 6
+AUGMENTED_COPIES = 4
+
+
+@st.cache_resource(show_spinner="Changing a few training images...", max_entries=8)
+def augmentation_preview(_dataset: Dataset, dataset_key: str, names: tuple[str, ...], seed: int):  # noqa: ARG001
+    """A grid of a few training images, each beside random versions of it as training would see them."""
+    import numpy as np
+
+    from visualizer.backend.augmentation import augmented_examples
+    from visualizer.figures.maps import image_grid
+
+    picks = _dataset.samples_per_class(1)[:AUGMENTED_IMAGES]
+    originals = _dataset.x_train[picks]
+    changed = augmented_examples(originals, names, copies=AUGMENTED_COPIES, seed=seed)
+    images = np.concatenate([originals[:, None], changed], axis=1).reshape(-1, *originals.shape[1:])
+    titles = [title for _ in picks for title in ["original", *[f"changed {n + 1}" for n in range(AUGMENTED_COPIES)]]]
+    return image_grid(images, titles, columns=1 + AUGMENTED_COPIES, scale=max(1, 64 // _dataset.image_shape[0]))
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def data_reference(_dataset: Dataset, dataset_key: str):  # noqa: ARG001 - dataset_key is the cache key
     """What a dataset's images look like (``data.familiarity.Reference``), built once per dataset."""

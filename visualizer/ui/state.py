@@ -120,6 +120,8 @@ class Train:
     OPTIMIZER = "train_optimizer"
     LEARNING_RATE = "train_learning_rate"
     SEED = "train_seed"
+    AUGMENTATION = "train_augmentation"
+    AUGMENTED = "train_augmented"
     OWN_SIDE = "train_own_side"
     OWN_COLOUR = "train_own_colour"
     ZIP = "train_zip"
@@ -155,6 +157,7 @@ TRAIN_SETTINGS: dict[str, str] = {
     "optimizer": Train.OPTIMIZER,
     "learning_rate": Train.LEARNING_RATE,
     "seed": Train.SEED,
+    "augmentation": Train.AUGMENTATION,
 }
 """``TrainingConfig`` field -> the Train page widget that sets it (lessons preset them)."""
 
@@ -212,6 +215,9 @@ class Inspect:
     FILTERS_LAYER = "inspect_filters_layer"
     FILTERS_RUN = "inspect_filters_run"
     FILTERS_GRID = "inspect_filters_grid"
+    WEIGHTS_LAYER = "inspect_weights_layer"
+    WEIGHTS_CHART = "inspect_weights_chart"
+    GRADIENTS_CHART = "inspect_gradients_chart"
     EXPLAIN_CLASS = "inspect_explain_class"
     GRAD_CAM = "inspect_gradcam"
     SALIENCY = "inspect_saliency"
@@ -777,7 +783,8 @@ def apply_lesson(chosen: Any) -> None:
         preset(Train.DATASET, chosen.dataset)
     if chosen.training is not None:
         for field_name, key in TRAIN_SETTINGS.items():
-            preset(key, getattr(chosen.training, field_name))
+            setting = getattr(chosen.training, field_name)
+            preset(key, list(setting) if isinstance(setting, tuple) else setting)  # a multiselect holds a list
     for field_name, setting in (chosen.compare or {}).items():
         preset(COMPARE_SETTINGS[field_name], setting)
     if chosen.learn_view and chosen.page == "learn":

@@ -11,13 +11,14 @@ from visualizer.figures.curves import comparison_curves
 from visualizer.figures.maps import kernel_grid
 from visualizer.model.plan import summarize_until_error
 from visualizer.model.variants import VARIANTS, applicable_variants, variant
-from visualizer.training.config import TrainingConfig
+from visualizer.training.config import TRAINING_VARIANTS, TrainingConfig, config_variant
 from visualizer.training.job import TrainingJob
 from visualizer.ui import cache, components, state
 from visualizer.ui.pages import PAGE_FILES
 from visualizer.ui.state import Compare
 
 SUBSETS = [100, 200, 400, 800, "all"]
+CHOICES = {**VARIANTS, **TRAINING_VARIANTS}  # every comparison: what the second network changes
 MAX_COMPARE_EPOCHS = 40
 
 
@@ -26,15 +27,18 @@ def _start(spec, variant_name: str, dataset_name: str, epochs: int, seed: int, s
         dataset = cache.named_dataset(dataset_name)
         if subset:
             dataset = training_subset(dataset, subset, seed)
-        changed = variant(spec, variant_name)
         config = TrainingConfig(epochs=epochs, seed=seed)
-        jobs = [TrainingJob(spec, dataset, config), TrainingJob(changed, dataset, config)]
+        if variant_name in TRAINING_VARIANTS:  # the same network, trained another way
+            changed, changed_config = spec, config_variant(config, variant_name)
+        else:
+            changed, changed_config = variant(spec, variant_name), config
+        jobs = [TrainingJob(spec, dataset, config), TrainingJob(changed, dataset, changed_config)]
     except InputError as error:
         state.set_notice("error", str(error))
         return
     for job in jobs:
         job.start()
-    labels = ["your network", f"the same {VARIANTS[variant_name]}"]
+    labels = ["your network", f"the same {CHOICES[variant_name]}"]
     state.set_comparison({"labels": labels, "jobs": jobs, "variant": variant_name})
     cache.session_jobs().track_extra(jobs)
 
@@ -46,18 +50,15 @@ def _stop() -> None:
             job.stop()
 
 
-def _settings(spec, active: bool) -> tuple | None:
-    choices = applicable_variants(spec)
-    if not choices:
-        st.info("Nothing to compare for this stack: add a conv or dense layer on the Build page.")
-        return None
+def _settings(spec, active: bool) -> tuple:
+    choices = [*applicable_variants(spec), *TRAINING_VARIANTS]  # never empty: any network can be augmented
     if state.value(Compare.VARIANT) not in (None, *choices):
         state.preset(Compare.VARIANT, choices[0])  # the stack changed: its variants did too
     kept = {"persist_state": state.PERSIST, "disabled": active}
     variant_name = st.selectbox(
         "Compare your network with the same network ...",
         choices,
-        format_func=VARIANTS.get,
+        format_func=CHOICES.get,
         key=Compare.VARIANT,
         **kept,
     )
@@ -144,7 +145,7 @@ def _results(labels: list[str], jobs: list) -> None:
         st.caption(
             "Both accuracies of the final networks, measured the same way (dropout off). A large gap between "
             "them is overfitting: the network remembers its training images instead of learning what makes a "
-            "class. Dropout usually narrows the gap but learns more slowly: give it more epochs."
+            "class. Dropout and augmentation usually narrow the gap but learn more slowly: give them more epochs."
         )
     st.subheader("First-layer kernels")
     for position, (column, label, job) in enumerate(zip(st.columns(2), labels, jobs, strict=True)):
@@ -179,8 +180,6 @@ def render() -> None:
     jobs = comparison["jobs"] if comparison else []
     active = any(job.status().active for job in jobs)
     settings = _settings(spec, active)
-    if settings is None:
-        return
     try:
         dataset = cache.named_dataset(settings[1])
     except InputError as problem:

@@ -20,6 +20,7 @@ from visualizer.data.images import from_drawing, looks_dark_on_light, perturb, t
 from visualizer.figures.classes import probabilities_figure
 from visualizer.figures.embedding import embedding_figure
 from visualizer.figures.explainer import conv_walk_payload, pool_walk_payload
+from visualizer.figures.histograms import histogram_heatmap
 from visualizer.figures.maps import (
     enlarged_map,
     feature_map_grid,
@@ -136,6 +137,8 @@ class Seen(NamedTuple):
         probabilities: The network's prediction for ``x``.
         dataset: The data its test images come from (for the whole-set views), or None.
         final: The network at its last epoch (the embedding's projection is fitted on it).
+        run: The training job or shipped run it comes from (its epochs), or None.
+        epoch: The epoch shown, for a network with epochs.
     """
 
     model: Any
@@ -145,6 +148,8 @@ class Seen(NamedTuple):
     probabilities: np.ndarray
     dataset: Any = None
     final: Any = None
+    run: Any = None
+    epoch: int | None = None
 
 
 def _familiarity(x: np.ndarray, dataset) -> Any:
@@ -604,6 +609,107 @@ def _embedding(seen: Seen) -> None:
         )
 
 
+def _gradient_series(seen: Seen) -> tuple[list, list[int], str] | None:
+    """The gradients per epoch the Weights tab shows, their epochs and where they come from (None: no labels)."""
+    from visualizer.backend.gradients import batch_gradients
+
+    run = seen.run
+    if run is not None and run.gradients:
+        return (
+            run.gradients,
+            list(range(1, len(run.gradients) + 1)),
+            ("each epoch's last training batch, as the optimizer applied them"),
+        )
+    if run is not None and getattr(run, "shipped", False):
+        count = min(cache.GRADIENT_IMAGES, len(run.dataset.y_train))
+        return (
+            cache.shipped_gradients(run.name),
+            list(range(len(run.checkpoints))),
+            (
+                f"the first {count} training images at each epoch's weights (dropout off): its training did not "
+                "record them"
+            ),
+        )
+    dataset = seen.dataset
+    if dataset is None or dataset.num_classes != len(seen.probabilities):
+        return None
+    images, labels = dataset.x_train[: cache.GRADIENT_IMAGES], dataset.y_train[: cache.GRADIENT_IMAGES]
+    return [batch_gradients(seen.model, images, labels)], [0], f"{len(labels)} training images of {dataset.name}"
+
+
+def _weights(seen: Seen) -> None:
+    from visualizer.backend.info import weights_of
+    from visualizer.numerics.histograms import gather, histograms_over_epochs
+
+    layers = [item for item in seen.info.layers if item.weights]
+    if not layers:
+        st.info("This network has no weights: nothing to look at.")
+        return
+    by_name = {item.name: item for item in layers}
+    name = st.selectbox(
+        "Layer",
+        list(by_name),
+        key=Inspect.WEIGHTS_LAYER,
+        format_func=lambda layer: f"{layer} ({by_name[layer].params:,} weights)",
+    )
+    layer = by_name[name]
+    run = seen.run
+    checkpoints = run.checkpoints if run is not None else [weights_of(seen.model)]
+    weights = histograms_over_epochs(
+        [gather(checkpoint, layer.weights) for checkpoint in checkpoints], range(len(checkpoints))
+    )
+    series = _gradient_series(seen)
+    gradients = None
+    if series is not None and layer.trainable:
+        values, epochs, where = series
+        gradients = histograms_over_epochs([gather(epoch, layer.trainable) for epoch in values], epochs)
+    st.caption(
+        "Each column is one epoch: the colour counts the layer's values near each height (a log scale, so the "
+        "few large ones show too). Weights spread out as the layer learns; gradients shrink as the loss falls."
+    )
+    left, right = st.columns(2)
+    marked = seen.epoch if run is not None else None
+    first, last = weights.epochs[0], weights.epochs[-1]
+    components.chart(
+        histogram_heatmap(
+            weights.edges, weights.counts, weights.epochs, f"Weights of {name}", "weight", marked_epoch=marked
+        ),
+        Inspect.WEIGHTS_CHART,
+        alt=f"The distribution of the {layer.params:,} weights of {name} at each epoch from {first} to {last}; "
+        f"their root mean square goes from {weights.rms[0]:.3g} to {weights.rms[-1]:.3g}.",
+        container=left,
+    )
+    if gradients is None:
+        right.info(
+            "No gradients here: they need labelled training images of this network's classes."
+            if layer.trainable
+            else "This layer has no trainable weights (a normalisation layer's running statistics): no gradients."
+        )
+    else:
+        components.chart(
+            histogram_heatmap(
+                gradients.edges,
+                gradients.counts,
+                gradients.epochs,
+                f"Gradients of {name}",
+                "gradient",
+                marked_epoch=marked,
+            ),
+            Inspect.GRADIENTS_CHART,
+            alt=f"The distribution of the gradients of {name}'s trainable weights at each epoch from "
+            f"{gradients.epochs[0]} to {gradients.epochs[-1]}; their root mean square goes from "
+            f"{gradients.rms[0]:.3g} to {gradients.rms[-1]:.3g}.",
+            container=right,
+        )
+    text = f"Weights: root mean square {weights.rms[0]:.3g} at epoch {first}"
+    text += f", {weights.rms[-1]:.3g} at epoch {last}." if last != first else "."
+    if gradients is not None:
+        text += f" Gradients ({where}): root mean square {gradients.rms[0]:.3g} at epoch {gradients.epochs[0]}" + (
+            f", {gradients.rms[-1]:.3g} at epoch {gradients.epochs[-1]}." if len(gradients.epochs) > 1 else "."
+        )
+    st.markdown(text)
+
+
 def _attention(seen: Seen) -> None:
     from visualizer.backend.attribution import grad_cam, saliency
 
@@ -659,6 +765,7 @@ SECTIONS = {
     "fragility": "Fragility",
     "embedding": "Embedding",
     "filters": "Filters",
+    "weights": "Weights",
 }
 # Each tab, in page order, and the function that fills it.
 TABS = {
@@ -671,6 +778,7 @@ TABS = {
     "Fragility": _fragility,
     "Embedding": _embedding,
     "Filters": _filters,
+    "Weights": _weights,
 }
 ANY_MODEL = (
     "filters",
@@ -678,6 +786,7 @@ ANY_MODEL = (
     "kernels",
     "probes",
     "embedding",
+    "weights",
 )  # the sections that work on any model; the others need known layers
 
 
@@ -739,7 +848,8 @@ def render() -> None:
         st.page_link(PAGE_FILES["train"], label="Train it first for meaningful maps", icon=":material/model_training:")
     state.remember_image(x, where)
     final = source.run.model if source.run is not None else model
-    seen = Seen(model, info, x, class_names, probabilities, sample_source, final)
+    shown_epoch = state.value(Inspect.EPOCH) if source.run is not None else None
+    seen = Seen(model, info, x, class_names, probabilities, sample_source, final, source.run, shown_epoch)
     _overview(seen)
     if not info.supported:
         st.info(_missing_views_note(info))

@@ -14,7 +14,7 @@ from visualizer.figures.curves import training_curves
 from visualizer.figures.maps import image_grid
 from visualizer.model.checks import counted, format_shape
 from visualizer.model.plan import summarize_until_error
-from visualizer.training.config import MAX_EPOCHS, OPTIMIZERS, TrainingConfig
+from visualizer.training.config import AUGMENTATIONS, MAX_EPOCHS, OPTIMIZERS, TrainingConfig
 from visualizer.training.job import TrainingJob
 from visualizer.training.status import history_csv
 from visualizer.ui import cache, components, state, timing
@@ -60,6 +60,7 @@ def _config() -> TrainingConfig:
         optimizer=state.value(Train.OPTIMIZER, defaults.optimizer),
         learning_rate=float(state.value(Train.LEARNING_RATE, defaults.learning_rate)),
         seed=int(state.value(Train.SEED, defaults.seed)),
+        augmentation=tuple(state.value(Train.AUGMENTATION, defaults.augmentation) or ()),
     )
 
 
@@ -180,9 +181,10 @@ def _data_title() -> str:
 def _settings_title() -> str:
     """The folded settings' title: what they are set to."""
     config = _config()
+    augmented = f", augmented ({', '.join(config.augmentation)})" if config.augmentation else ""
     return (
         f"Settings: {counted(config.epochs, 'epoch')}, batch {config.batch_size}, {config.optimizer}, "
-        f"learning rate {config.learning_rate:g}"
+        f"learning rate {config.learning_rate:g}{augmented}"
     )
 
 
@@ -212,6 +214,29 @@ def _compatibility(dataset: Dataset) -> bool:
         st.page_link(PAGE_FILES["build"], label="Fix it on the Build page", icon=":material/construction:")
         return False
     return components.fits_dataset(spec, dataset, Train.ADOPT)
+
+
+def _augmentation(disabled: bool, dataset: Dataset | None) -> None:
+    names = st.multiselect(
+        "Augmentation: random changes to the training images",
+        list(AUGMENTATIONS),
+        key=Train.AUGMENTATION,
+        persist_state=state.PERSIST,
+        disabled=disabled,
+        format_func=lambda name: f"{name}: {AUGMENTATIONS[name]}",
+        placeholder="None: training sees its images as they are",
+        help="Each batch is changed anew, so the network never sees the same picture twice; the test images and "
+        "every view stay unchanged. Against overfitting on few images: flip only where a mirror image is the same "
+        "class (not for digits).",
+    )
+    if names and dataset is not None:
+        config = _config()
+        components.chart(
+            cache.augmentation_preview(dataset, f"{dataset.name}-{id(dataset)}", config.augmentation, config.seed),
+            Train.AUGMENTED,
+            alt=f"{cache.AUGMENTED_IMAGES} training images, each followed by {cache.AUGMENTED_COPIES} random "
+            f"versions of it ({', '.join(config.augmentation)}) as training would see them.",
+        )
 
 
 def _settings(disabled: bool) -> None:
@@ -456,6 +481,7 @@ def render() -> None:
         st.subheader("Training")
     with st.expander(_settings_title(), expanded=False) if folded else st.container():
         _settings(disabled=active or state.is_locked("training"))
+        _augmentation(active or state.is_locked("training"), dataset)
     if folded and dataset is not None and not ready:
         st.warning("The data does not fit the network yet: open the data above.", icon=":material/warning:")
     _controls(active, ready)
