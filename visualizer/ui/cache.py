@@ -95,7 +95,7 @@ def augmentation_preview(_dataset: Dataset, dataset_key: str, names: tuple[str, 
     changed = augmented_examples(originals, names, copies=AUGMENTED_COPIES, seed=seed)
     images = np.concatenate([originals[:, None], changed], axis=1).reshape(-1, *originals.shape[1:])
     titles = [title for _ in picks for title in ["original", *[f"changed {n + 1}" for n in range(AUGMENTED_COPIES)]]]
-    return image_grid(images, titles, columns=1 + AUGMENTED_COPIES, scale=max(1, 64 // _dataset.image_shape[0]))
+    return image_grid(images, titles, columns=2 * (1 + AUGMENTED_COPIES), scale=max(1, 64 // _dataset.image_shape[0]))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

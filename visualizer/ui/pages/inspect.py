@@ -665,7 +665,8 @@ def _weights(seen: Seen) -> None:
         gradients = histograms_over_epochs([gather(epoch, layer.trainable) for epoch in values], epochs)
     st.caption(
         "Each column is one epoch: the colour counts the layer's values near each height (a log scale, so the "
-        "few large ones show too). Weights spread out as the layer learns; gradients shrink as the loss falls."
+        "few large ones show too). Weights spread out as the layer learns; the gradients show how hard each epoch "
+        "pushed them, and in which direction."
     )
     left, right = st.columns(2)
     marked = seen.epoch if run is not None else None
