@@ -43,7 +43,8 @@ def imports(path: Path, module_level_only: bool) -> set[str]:
     nodes = tree.body if module_level_only else list(ast.walk(tree))
     if module_level_only:  # module level includes imports under if/try at the top
         nodes = [node for top in tree.body for node in ast.walk(top) if not isinstance(top, ast.FunctionDef)]
-        nodes = [node for node in nodes if not _inside_function(tree, node)]
+        inside = _inside_functions(tree)
+        nodes = [node for node in nodes if id(node) not in inside]
     found = set()
     for node in nodes:
         if isinstance(node, ast.Import):
@@ -54,11 +55,10 @@ def imports(path: Path, module_level_only: bool) -> set[str]:
     return found
 
 
-def _inside_function(tree: ast.Module, target: ast.AST) -> bool:
+def _inside_functions(tree: ast.Module) -> set[int]:
+    """The ids of every node inside a function or lambda (one walk per function, not one per node)."""
     functions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-    return any(
-        isinstance(node, functions) and any(child is target for child in ast.walk(node)) for node in ast.walk(tree)
-    )
+    return {id(child) for node in ast.walk(tree) if isinstance(node, functions) for child in ast.walk(node)}
 
 
 def roots(names: set[str]) -> set[str]:
