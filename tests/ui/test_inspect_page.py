@@ -370,6 +370,16 @@ def test_the_filters_tab_shows_what_each_filter_looks_for_beside_its_best_test_i
     found = float(titles[4].split(": ")[1])
     best = float(titles[5].split(": ")[1])
     assert titles[4].startswith("filter 2") and found > best  # the picture beats the best test image
+    # At another epoch of the scrubber, the grid is that network's: epoch 0's filters look for other things.
+    app.slider(key=Inspect.EPOCH).set_value(0).run()
+    assert not app.exception
+    untrained = [annotation["text"] for annotation in chart(app, Inspect.FILTERS_GRID)["layout"]["annotations"]]
+    from visualizer.backend.surgery import model_at
+    from visualizer.training.shipped import load_checkpoints
+
+    first = model_at(load_pretrained("lenet5_digits"), load_checkpoints("lenet5_digits")[0])
+    assert f"filter 2: {feature_visualization(first, 'conv2d_1', 2).activations[-1]:.2f}" in untrained
+    assert untrained != titles
 
 
 def test_the_weights_tab_shows_a_shipped_network_s_weights_and_gradients_at_every_epoch(app):
