@@ -1,5 +1,7 @@
 """The background runner on tiny data: finish, stop, divergence, errors, determinism, the queue, abandonment."""
 
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -139,11 +141,10 @@ def test_queue_positions_and_limit(tiny):
 
 
 def test_abandoned_session_stops_its_job_unless_it_comes_back(tiny):
-    job = TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=200, batch_size=8), pool=TrainingPool(1)).start()
-    extra = TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=200, batch_size=8), pool=TrainingPool(1)).start()
+    job = TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=200, batch_size=8), pool=TrainingPool(1))
+    extra = TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=200, batch_size=8), pool=TrainingPool(1))
     holder = SessionJobs(grace_seconds=0.3)
-    holder.track(job)
-    holder.track_extra([extra])
+    holder.start([job, extra], comparison=True)
     release(holder)  # the hook Streamlit calls when the session's resource is released (ui/cache.py)
     holder.track(None)
     holder.track(job)  # the tab reconnected in time: the job is adopted again
@@ -336,3 +337,61 @@ def test_augmented_training_changes_the_batches_and_is_as_repeatable_as_plain_tr
     two = run(TINY_SPEC, tiny, epochs=2, batch_size=50, augmentation=("rotate", "translate"))
     assert one.status().history == two.status().history
     assert one.status().history != run(TINY_SPEC, tiny, epochs=2, batch_size=50).status().history
+
+
+def test_a_killed_worker_fails_its_job_with_a_message_and_the_next_job_trains(tiny):
+    job = TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=200, batch_size=8), pool=TrainingPool(1)).start()
+    wait_until(lambda: job.status().epoch >= 1 and job.worker_pid is not None, 120, "the job to train an epoch")
+    server_threads = threading.active_count()
+    os.kill(job.worker_pid, signal.SIGKILL)
+    assert job.wait(30), "the job did not end after its worker was killed"
+    status = job.status()
+    assert status.state == "failed" and "ended unexpectedly (killed by signal 9)" in status.error
+    assert job.model is not None and len(job.checkpoints) >= 2  # the epochs it finished are kept
+    assert threading.active_count() <= server_threads  # this process goes on, nothing left behind
+    assert run(TINY_SPEC, tiny, epochs=1).status().state == "finished"  # and the next job trains
+
+
+def test_a_worker_over_its_memory_limit_is_ended_with_a_message(tiny, monkeypatch):
+    monkeypatch.setenv("CNN_VISUALIZER_WORKER_MEMORY_MB", "256")  # less than TensorFlow itself needs
+    job = run(TINY_SPEC, tiny, epochs=1)
+    status = job.status()
+    assert status.state == "failed" and "more than 0.2 GB of memory" in status.error
+    assert "Lower the batch size" in status.error
+
+
+def test_a_job_over_its_time_limit_stops_with_a_note_and_keeps_its_epochs(tiny, monkeypatch):
+    monkeypatch.setenv("CNN_VISUALIZER_JOB_MINUTES", "0.05")  # 3 seconds
+    job = run(TINY_SPEC, tiny, epochs=200, batch_size=8)
+    status = job.status()
+    assert status.state == "stopped" and status.epoch < 200
+    assert status.note == "Stopped at the limit of 0.05 minutes for one training on this server."
+
+
+def test_a_session_runs_one_thing_at_a_time_however_it_clicks(tiny):
+    holder = SessionJobs()
+    pool = TrainingPool(1)
+    first = TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=200, batch_size=8), pool=pool)
+    holder.start([first])
+    for _ in range(5):  # a crafted client pressing Train again and again
+        with pytest.raises(InputError, match="still queued or running"):
+            holder.start([TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=1), pool=pool)])
+    assert holder.active() == [first] and pool.running + len(holder.active()) <= 2
+    holder.stop_all()
+    assert first.wait(30) and first.status().state == "stopped"
+    second = TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=1), pool=pool)
+    holder.start([second])  # once it has ended, the next run starts
+    assert second.wait(120) and second.status().state == "finished"
+
+
+def test_a_full_class_queue_refuses_with_the_wait_to_expect(tiny):
+    pool = TrainingPool(1, max_queue=1)
+    running = TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=200, batch_size=8), pool=pool).start()
+    waiting = TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=1), pool=pool).start()
+    pair = [TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=1), pool=pool) for _ in range(2)]
+    with pytest.raises(InputError, match=r"The class queue is full: 1 training is waiting .* about 2 minutes"):
+        SessionJobs().start(pair, comparison=True)
+    assert all(job.status().state == "queued" and job._thread is None for job in pair)  # nothing started
+    running.stop()
+    waiting.stop()
+    assert running.wait(30) and waiting.wait(30)

@@ -12,6 +12,8 @@ from streamlit.testing.v1 import AppTest
 from tests.helpers import open_app, rerun_until
 from visualizer.data import downloads
 from visualizer.model.presets import PRESETS
+from visualizer.ui import state
+from visualizer.ui.pages import PAGE_FILES
 from visualizer.ui.state import Train
 
 
@@ -64,13 +66,21 @@ def test_stop_ends_the_run(app):
         "Data: Digits (embedded, 1,797 real handwritten digits, 28x28)",
         "Settings: 100 epochs, batch 64, adam, learning rate 0.001",
     ]
+    until(app, lambda at: at.session_state[state.TRAIN_JOB].status().epoch >= 1)
     app.button(key=Train.STOP).click().run()
     until(app, lambda at: any("Stopped after" in str(p.proto) for p in at.get("progress")), timeout=60)
+    # A stopped run is kept under its own name and replaces nothing.
+    job = app.session_state[state.TRAIN_JOB]
+    assert app.session_state[state.STOPPED_JOB] is job and state.TRAINED_JOB not in app.session_state
+    assert any("kept as your stopped run" in info.value for info in app.info)
     assert not app.button(key=Train.START).disabled
     stopped = next(str(p.proto) for p in app.get("progress") if "Stopped after" in str(p.proto))
     trained = int(re.search(r"Stopped after (\d+) epoch", stopped).group(1))
     curves = json.loads(app.get("plotly_chart")[0].proto.spec)
     assert curves["layout"]["xaxis"]["range"] == [0.5, max(1, trained) + 0.5]  # what was trained, not 100
+    app.switch_page(PAGE_FILES["inspect"]).run()
+    assert not app.exception
+    assert any(f"your stopped run ({job.status().epoch} epochs on digits" in c.value for c in app.caption)
 
 
 def test_a_dataset_of_another_shape_offers_to_adopt_it(app):
@@ -133,8 +143,6 @@ def test_own_zip_builds_a_dataset_and_a_broken_one_gets_a_message(app):
 
 
 def test_augmentation_is_previewed_and_reaches_the_job(app):
-    from visualizer.ui import state
-
     app.multiselect(key=Train.AUGMENTATION).set_value(["zoom", "rotate"]).run()
     assert not app.exception
     preview = next(c for c in app.get("plotly_chart") if c.proto.id.endswith(Train.AUGMENTED))

@@ -1,10 +1,13 @@
 """Background training: a job object a page can poll, stop at any batch, and read from.
 
-A ``TrainingJob`` trains one spec on one dataset in its own thread. The page
+A ``TrainingJob`` trains one spec on one dataset in a worker process
+(``training.worker``), followed by a thread of its own in the server. The page
 never waits on it: it polls ``status()`` from a fragment. Jobs wait for a slot
 in a process-wide ``TrainingPool``, so a classroom of sessions shares the
-machine fairly; a queued job knows its position. Nothing here imports Streamlit,
-and TensorFlow is imported by the job's thread (``fit``), not by this module.
+machine fairly; a queued job knows its position. The worker runs under a memory
+limit and the job under a time limit. Nothing here imports Streamlit, and
+TensorFlow trains in the worker, never in this process (the finished network
+is rebuilt here from its last weights, for the views).
 """
 
 from __future__ import annotations
@@ -33,8 +36,17 @@ def _next_job_id() -> int:
         return next(_job_ids)
 
 
+def _died_message(exit_code: int | None) -> str:
+    """What a person reads when the training process ended without a word (killed, out of memory)."""
+    how = f"killed by signal {-exit_code}" if exit_code is not None and exit_code < 0 else f"exit code {exit_code}"
+    return (
+        f"The training process ended unexpectedly ({how}): the machine may have run out of memory, or someone "
+        "stopped it. Nothing else was affected. Lower the batch size or make the network smaller, and train again."
+    )
+
+
 class TrainingJob:
-    """Trains ``spec`` on ``dataset`` in a background thread.
+    """Trains ``spec`` on ``dataset`` in a worker process, followed by a background thread.
 
     Args:
         spec: The architecture.
@@ -72,6 +84,8 @@ class TrainingJob:
         self._started_running: float | None = None
         self._ended: float | None = None
         self._model = None
+        self._note: str | None = None
+        self._worker = None
         self._checkpoints: list[list[np.ndarray]] = []
         self._gradients: list[list[np.ndarray]] = []
         self._abandon_timer: threading.Timer | None = None
@@ -84,10 +98,15 @@ class TrainingJob:
     # Control.
 
     def start(self) -> TrainingJob:
-        """Starts the job's thread (once); returns the job."""
+        """Starts the job's thread (once); returns the job.
+
+        Raises:
+            InputError: the pool's queue is full (nothing starts; the message says how long to wait).
+        """
         with self._lock:
             if self._thread is not None:
                 return self
+            self.pool.admit()
             self._thread = threading.Thread(target=self._run, name=f"training-job-{self.id}", daemon=True)
             self._thread.start()
         return self
@@ -144,6 +163,7 @@ class TrainingJob:
                 seconds_left=seconds_left,
                 batch_loss=self._batch_logs.get("loss"),
                 batch_accuracy=self._batch_logs.get("accuracy"),
+                note=self._note,
             )
 
     @property
@@ -157,6 +177,12 @@ class TrainingJob:
         """Weights at epoch 0 (before training) and after every completed epoch."""
         with self._lock:
             return list(self._checkpoints)
+
+    @property
+    def worker_pid(self) -> int | None:
+        """The process id of the worker training this job, while it trains (for measurements and tests)."""
+        worker = self._worker
+        return worker.process.pid if worker is not None else None
 
     @property
     def gradients(self) -> list[list[np.ndarray]]:
@@ -220,6 +246,7 @@ class TrainingJob:
         try:
             self._set(state="running", started_running=time.monotonic())
             self._train()
+            self._set(model=self._final_model())
         except InputError as error:
             self._fail(str(error))
         except Exception as error:
@@ -236,18 +263,88 @@ class TrainingJob:
     def _fail(self, message: str) -> None:
         self._set(state="failed", error=message)
 
+    def _final_model(self):
+        """The trained network, built in the server from the last weights the worker sent (None without any)."""
+        checkpoints = self.checkpoints
+        if not checkpoints or (self.status().state == "failed" and len(checkpoints) == 1):
+            return None
+        from visualizer.backend.building import build_model
+        from visualizer.training.fit import compile_model
+
+        model = build_model(self.spec, seed=self.config.seed)
+        model.set_weights(checkpoints[-1])
+        compile_model(model, self.config)
+        model.optimizer.build(model.trainable_variables)  # so a saved copy loads without a warning
+        return model
+
     def _train(self) -> None:
-        from visualizer.training.fit import Hooks, train  # TensorFlow loads here, in the job's thread
+        """Trains in a worker process and follows it: progress in, stop out, memory and time watched."""
+        from visualizer.training import worker as workers
 
-        hooks = Hooks(self._on_built, self._on_batch, self._on_epoch, self._stop.is_set)
-        divergence = train(self.spec, self.dataset, self.config, self.batches_per_epoch, hooks)
-        if divergence is not None:
-            self._fail(divergence)
+        limit_mb, seconds = workers.memory_limit_mb(), workers.job_minutes() * 60
+        with workers.dataset_files(self.dataset) as folder:
+            worker = workers.take_worker()
+            self._worker = worker
+            worker.send_job(
+                self.spec.to_json(indent=None), folder, workers.config_message(self.config), self.batches_per_epoch
+            )
+            deadline = time.monotonic() + seconds
+            clean = False
+            try:
+                clean = self._follow(worker, limit_mb, deadline, seconds)
+            finally:
+                self._worker = None
+                if clean:
+                    workers.give_back(worker)
+                else:
+                    worker.kill()
 
-    def _on_built(self, model) -> None:
+    def _follow(self, worker, limit_mb: int, deadline: float, seconds: float) -> bool:
+        """Reads the worker's messages until the job ends; returns whether the worker can take another job."""
+        while True:
+            if self._stop.is_set():
+                worker.stop_event.set()
+            if time.monotonic() > deadline and not worker.stop_event.is_set():
+                self._set(note=f"Stopped at the limit of {seconds / 60:g} minutes for one training on this server.")
+                self._stop.set()
+                worker.stop_event.set()
+            used = worker.resident_mb()
+            if used is not None and used > limit_mb:
+                self._fail(
+                    f"Training used more than {limit_mb / 1024:.1f} GB of memory, the limit for one training on "
+                    "this server, and was ended. Lower the batch size, or use fewer filters, smaller images or "
+                    "fewer layers."
+                )
+                return False
+            try:
+                if not worker.connection.poll(0.1):
+                    if not worker.alive:
+                        self._fail(_died_message(worker.exit_code))
+                        return False
+                    continue
+                message = worker.connection.recv()
+            except (EOFError, OSError):
+                worker.process.join(timeout=2)
+                self._fail(_died_message(worker.exit_code))
+                return False
+            kind = message[0]
+            if kind == "built":
+                self._on_built(message[1])
+            elif kind == "batch":
+                self._on_batch(message[1], message[2])
+            elif kind == "epoch":
+                self._on_epoch(*message[1:])
+            elif kind == "done":
+                if message[1] is not None:
+                    self._fail(message[1])
+                return True
+            elif kind == "failed":
+                self._fail(message[1])
+                return True
+
+    def _on_built(self, weights: list[np.ndarray]) -> None:
         with self._lock:
-            self._model = model
-            self._checkpoints.append([weights.copy() for weights in model.get_weights()])
+            self._checkpoints.append(weights)
 
     def _on_batch(self, batch: int, logs: dict) -> None:
         with self._lock:

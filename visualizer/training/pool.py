@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import math
 import os
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
+
+from visualizer.errors import InputError
+from visualizer.model.checks import counted
+
+QUEUE_VARIABLE = "CNN_VISUALIZER_MAX_QUEUE"
+DEFAULT_MAX_QUEUE = 20
+ASSUMED_RUN_SECONDS = 60.0
+"""How long a run is taken to last before the pool has seen one end (for the wait a full queue announces)."""
+
+
+def default_max_queue() -> int:
+    """How many jobs may wait at once: ``CNN_VISUALIZER_MAX_QUEUE``, else 20."""
+    configured = os.environ.get(QUEUE_VARIABLE)
+    return max(0, int(configured)) if configured else DEFAULT_MAX_QUEUE
 
 
 class TrainingPool:
@@ -12,17 +29,41 @@ class TrainingPool:
 
     Args:
         max_concurrent: How many jobs may train at once.
+        max_queue: How many may wait for a slot; more are refused (``admit``). ``default_max_queue()`` if None.
     """
 
-    def __init__(self, max_concurrent: int) -> None:
+    def __init__(self, max_concurrent: int, max_queue: int | None = None) -> None:
         self.max_concurrent = max(1, int(max_concurrent))
+        self.max_queue = default_max_queue() if max_queue is None else max(0, int(max_queue))
         self._condition = threading.Condition()
         self._running: set[int] = set()
         self._waiting: list[int] = []
+        self._admitted = 0
+        self._started: dict[int, float] = {}
+        self._durations: deque[float] = deque(maxlen=10)
+
+    def admit(self) -> None:
+        """Reserves a place for a job about to start (its ``acquire`` takes it); refuses when the queue is full.
+
+        Raises:
+            InputError: as many jobs wait as the queue holds, with the wait to expect.
+        """
+        with self._condition:
+            waiting = len(self._waiting) + self._admitted
+            if len(self._running) + waiting >= self.max_concurrent + self.max_queue:
+                typical = sum(self._durations) / len(self._durations) if self._durations else ASSUMED_RUN_SECONDS
+                minutes = max(1, math.ceil(typical * (waiting / self.max_concurrent + 1) / 60))
+                raise InputError(
+                    f"The class queue is full: {counted(waiting, 'training')} {'is' if waiting == 1 else 'are'} "
+                    "waiting for a free core. "
+                    f"Try again in about {minutes} minute{'s' if minutes != 1 else ''}."
+                )
+            self._admitted += 1
 
     def acquire(self, job_id: int, cancelled: Callable[[], bool]) -> bool:
         """Waits for a slot; returns False if ``cancelled()`` turns true first."""
         with self._condition:
+            self._admitted = max(0, self._admitted - 1)
             self._waiting.append(job_id)
             try:
                 while True:
@@ -31,6 +72,7 @@ class TrainingPool:
                     first = self._waiting[0] == job_id
                     if first and len(self._running) < self.max_concurrent:
                         self._running.add(job_id)
+                        self._started[job_id] = time.monotonic()
                         return True
                     self._condition.wait(timeout=0.2)
             finally:
@@ -41,6 +83,9 @@ class TrainingPool:
         """Frees the slot of a job that has ended."""
         with self._condition:
             self._running.discard(job_id)
+            started = self._started.pop(job_id, None)
+            if started is not None:
+                self._durations.append(time.monotonic() - started)
             self._condition.notify_all()
 
     def position(self, job_id: int) -> int | None:

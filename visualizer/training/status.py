@@ -27,6 +27,7 @@ class TrainingStatus:
         seconds_left: Estimated seconds to the end, once it can be estimated.
         batch_loss: Running mean loss of the current epoch.
         batch_accuracy: Running mean accuracy of the current epoch.
+        note: Why a job ended early without failing (the server's time limit for one training), if it did.
     """
 
     state: str
@@ -41,6 +42,7 @@ class TrainingStatus:
     seconds_left: float | None = None
     batch_loss: float | None = None
     batch_accuracy: float | None = None
+    note: str | None = None
 
     @property
     def active(self) -> bool:

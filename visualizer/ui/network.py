@@ -55,6 +55,9 @@ def _options() -> dict[str, str]:
     options: dict[str, str] = {}
     if state.trained_job() is not None:
         options["trained"] = "Your trained network"
+    stopped = state.stopped_job()
+    if stopped is not None:
+        options["stopped"] = f"Your stopped run (after {stopped.status().epoch} epochs)"
     uploaded = state.uploaded_model()
     if uploaded is not None:
         options["uploaded"] = f"Your model: {uploaded[1]}"
@@ -130,10 +133,11 @@ def pick(selector: bool = True) -> Source:
             "every epoch of its training.",
         )
     choice = state.model_choice()
-    if choice == "trained":
-        job = state.trained_job()
+    if choice in ("trained", "stopped"):
+        job = state.trained_job() if choice == "trained" else state.stopped_job()
         status = job.status()
-        return Source(job, None, job.dataset, f"your trained network ({status.epoch} epochs on {job.dataset.name})")
+        what = "your trained network" if choice == "trained" else "your stopped run"
+        return Source(job, None, job.dataset, f"{what} ({status.epoch} epochs on {job.dataset.name})")
     if choice == "uploaded":
         model, name = state.uploaded_model()
         return Source(None, model, None, f"your model {name}")

@@ -52,6 +52,7 @@ JUST_REPLACED = "build_just_replaced"
 NOTICE = "app_notice"
 TRAIN_JOB = "train_job"
 TRAINED_JOB = "trained_job"
+STOPPED_JOB = "stopped_job"
 USER_DATASET = "train_user_dataset"
 RESULTS = "train_results"
 MODEL_CHOICE = "network_choice"
@@ -631,11 +632,21 @@ def training_job() -> Any:
 
 
 def trained_job() -> Any:
-    """The session's latest job that produced a model (finished, or stopped after an epoch), or None.
+    """The session's latest finished job, or None.
 
-    A job that fails never replaces it: what a person had is not lost.
+    Only a finished run replaces it: a failed or stopped one never does, so what a person had is not lost.
     """
     return st.session_state.get(TRAINED_JOB)
+
+
+def stopped_job() -> Any:
+    """The session's latest run stopped after at least one epoch (kept under its own name), or None."""
+    return st.session_state.get(STOPPED_JOB)
+
+
+def set_stopped_job(job: Any) -> None:
+    """Keeps a stopped run's network beside the finished one."""
+    st.session_state[STOPPED_JOB] = job
 
 
 def set_training_job(job: Any) -> None:
@@ -671,7 +682,7 @@ def results_cache(job_id: Any) -> dict:
 
 
 def model_choice() -> str:
-    """Which network the views show: ``trained``, ``uploaded``, ``shipped:<name>`` or ``untrained``."""
+    """Which network the views show: ``trained``, ``stopped``, ``uploaded``, ``shipped:<name>`` or ``untrained``."""
     return st.session_state.get(MODEL_CHOICE, DEFAULT_MODEL_CHOICE)
 
 

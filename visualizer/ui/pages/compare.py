@@ -33,14 +33,12 @@ def _start(spec, variant_name: str, dataset_name: str, epochs: int, seed: int, s
         else:
             changed, changed_config = variant(spec, variant_name), config
         jobs = [TrainingJob(spec, dataset, config), TrainingJob(changed, dataset, changed_config)]
+        cache.session_jobs().start(jobs, comparison=True)  # one run per session; refused when the queue is full
     except InputError as error:
         state.set_notice("error", str(error))
         return
-    for job in jobs:
-        job.start()
     labels = ["your network", f"the same {CHOICES[variant_name]}"]
     state.set_comparison({"labels": labels, "jobs": jobs, "variant": variant_name})
-    cache.session_jobs().track_extra(jobs)
 
 
 def _stop() -> None:
@@ -48,6 +46,7 @@ def _stop() -> None:
     if comparison:
         for job in comparison["jobs"]:
             job.stop()
+    cache.session_jobs().stop_all()
 
 
 def _settings(spec, active: bool) -> tuple:

@@ -85,18 +85,18 @@ def _start_training() -> None:
         return
     try:
         job = TrainingJob(spec, dataset, _config())  # refuses data of another shape or other classes
+        cache.session_jobs().start([job])  # one run per session; refused when the class queue is full
     except InputError as problem:
         state.set_notice("error", str(problem))
         return
-    job.start()
     state.set_training_job(job)
-    cache.session_jobs().track(job)
 
 
 def _stop_training() -> None:
     job = state.training_job()
     if job is not None:
         job.stop()
+    cache.session_jobs().stop_all()  # and anything else this session started
 
 
 def _build_zip_dataset() -> None:
@@ -319,6 +319,8 @@ def _live_view(job: TrainingJob, was_active: bool) -> None:
     status = job.status()
     if status.state == "failed":
         st.error(status.error or "Training failed.", icon=":material/error:")
+    if status.note:
+        st.warning(status.note, icon=":material/timer:")
     st.progress(status.progress, text=_status_line(status))
     partial = None
     if status.state == "running" and status.batch and status.batch_loss is not None:
@@ -339,13 +341,21 @@ def _live_view(job: TrainingJob, was_active: bool) -> None:
 
 
 def _promote_finished(job: TrainingJob | None) -> None:
-    """Keeps the model of a job that ended with at least one trained epoch."""
-    if job is None or job is state.trained_job():
+    """Keeps the model of a job that ended with at least one trained epoch.
+
+    A finished run becomes the session's trained network; a stopped one is kept under its own name and
+    replaces nothing (a failed one neither).
+    """
+    if job is None or job is state.trained_job() or job is state.stopped_job():
         return
     status = job.status()
-    if status.state == "finished" or (status.state == "stopped" and status.epoch > 0):
+    if status.state == "finished":
         state.set_trained_job(job)
         state.set_model_choice("trained")  # Inspect and Learn now show the network just trained
+    elif status.state == "stopped" and status.epoch > 0:
+        state.set_stopped_job(job)
+        if state.trained_job() is None:
+            state.set_model_choice("stopped")
 
 
 def _evaluation(job: TrainingJob):
@@ -495,11 +505,18 @@ def render() -> None:
 
         live()
 
-    trained = state.trained_job()
-    if trained is not None and trained.model is not None:
-        if trained is not job:
+    trained, stopped = state.trained_job(), state.stopped_job()
+    if stopped is job and stopped is not None:
+        kept = f"Its network after {counted(stopped.status().epoch, 'epoch')} is kept as your stopped run"
+        if trained is not None:
+            st.info(f"{kept}; your finished network stays as it was. Pick either on Inspect.")
+        else:
+            st.info(f"{kept}: pick it on Inspect. A finished run will become your trained network.")
+    shown = trained if trained is not None and trained.model is not None else stopped
+    if shown is not None and shown.model is not None:
+        if shown is not job:
             st.caption("Results of your last trained model (the run above did not replace it).")
-        _results(trained)
+        _results(shown)
 
 
 if __name__ == "__main__":

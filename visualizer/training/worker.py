@@ -1,0 +1,271 @@
+"""Training in worker processes: one student's network cannot take the server down.
+
+Each job trains in a process of its own, spawned (a fresh interpreter, TensorFlow's threads set there by
+``runtime.configure``), never in the server's interpreter: the server's pages do not share its
+interpreter lock, a worker that runs out of memory or is killed ends its job and nothing else, and the
+memory a training leaves behind goes when the worker goes.
+
+The server side (``Worker``) sends a job's spec, settings and the path of its data; the worker streams
+back what the pages show: the starting weights, each batch's running numbers, and at each epoch's end
+the logs, a copy of every weight and the last batch's gradients. Workers are kept warm between jobs (a
+new one costs seconds: Python and TensorFlow start) and recycled: after ``MAX_JOBS_PER_WORKER`` jobs or
+once its memory has grown ``RECYCLE_GROWTH_MB`` past what it held after its first job, a worker is
+closed and the next job gets a fresh one.
+
+Nothing here imports TensorFlow in the server; the worker imports it when it starts.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import multiprocessing
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from visualizer.data.dataset import Dataset
+from visualizer.errors import InputError
+
+SPAWN = multiprocessing.get_context("spawn")
+MEMORY_VARIABLE = "CNN_VISUALIZER_WORKER_MEMORY_MB"
+MINUTES_VARIABLE = "CNN_VISUALIZER_JOB_MINUTES"
+DEFAULT_JOB_MINUTES = 30.0
+MAX_JOBS_PER_WORKER = 25
+RECYCLE_GROWTH_MB = 200
+ARRAYS = ("x_train", "y_train", "x_test", "y_test")
+
+
+def _physical_memory_mb() -> int:
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20)
+    except (ValueError, OSError, AttributeError):
+        return 8192
+
+
+def memory_limit_mb() -> int:
+    """The most resident memory one worker may hold, in MB.
+
+    ``CNN_VISUALIZER_WORKER_MEMORY_MB``, else a quarter of the machine's memory between 1 GB and 6 GB
+    (6 GB on a 24 GB machine, 2 GB on an 8 GB laptop).
+    """
+    configured = os.environ.get(MEMORY_VARIABLE)
+    if configured:
+        return max(256, int(configured))
+    return int(min(6144, max(1024, _physical_memory_mb() // 4)))
+
+
+def job_minutes() -> float:
+    """The longest one job may train: ``CNN_VISUALIZER_JOB_MINUTES``, else 30 minutes."""
+    configured = os.environ.get(MINUTES_VARIABLE)
+    return max(0.01, float(configured)) if configured else DEFAULT_JOB_MINUTES
+
+
+def resident_mb(pid: int) -> float | None:
+    """A process's resident memory in MB (from ``/proc``), or None where that cannot be read."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+# The worker process.
+
+
+def _numbers(logs: dict) -> dict[str, float]:
+    return {key: float(value) for key, value in (logs or {}).items() if isinstance(value, (int, float, np.number))}
+
+
+def _load(folder: str) -> Dataset:
+    arrays = {name: np.load(Path(folder) / f"{name}.npy", mmap_mode="r") for name in ARRAYS}
+    names = tuple(json.loads((Path(folder) / "classes.json").read_text()))
+    return Dataset("worker", arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"], names)
+
+
+def worker_main(connection, stop_event) -> None:
+    """The worker process: imports TensorFlow once, then trains one job per ``train`` message until told to quit.
+
+    Messages to the server: ``("ready",)``; per job ``("built", weights)``, ``("batch", index, logs)``,
+    ``("epoch", index, logs, weights, gradients)``, then ``("done", divergence message or None)`` or
+    ``("failed", message)``.
+    """
+    from visualizer import runtime
+
+    runtime.configure()
+    from visualizer.model.spec import ModelSpec
+    from visualizer.training.config import TrainingConfig
+    from visualizer.training.fit import Hooks, train
+
+    connection.send(("ready",))
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return  # the server went away
+        if message[0] != "train":
+            return
+        _, spec_json, folder, config, batches_per_epoch = message
+        hooks = Hooks(
+            built=lambda model: connection.send(("built", [np.array(w) for w in model.get_weights()])),
+            batch_done=lambda batch, logs: connection.send(("batch", batch, _numbers(logs))),
+            epoch_done=lambda epoch, logs, weights, gradients: connection.send(
+                ("epoch", epoch, _numbers(logs), weights, gradients)
+            ),
+            stop_requested=stop_event.is_set,
+        )
+        try:
+            spec = ModelSpec.from_json(spec_json)
+            divergence = train(spec, _load(folder), TrainingConfig(**config), batches_per_epoch, hooks)
+            connection.send(("done", divergence))
+        except InputError as error:
+            connection.send(("failed", str(error)))
+        except Exception as error:  # one job's failure, not the worker's
+            connection.send(("failed", f"Training stopped with an error: {type(error).__name__}: {error}"))
+
+
+# The server side.
+
+
+class Worker:
+    """One worker process and the pipe to it (see the module's docstring)."""
+
+    def __init__(self) -> None:
+        self.connection, child = SPAWN.Pipe()
+        self.stop_event = SPAWN.Event()
+        self.process = SPAWN.Process(target=worker_main, args=(child, self.stop_event), daemon=True)
+        self.process.start()
+        child.close()
+        self.jobs = 0
+        self.baseline_mb: float | None = None
+
+    @property
+    def alive(self) -> bool:
+        """Whether the process is still running."""
+        return self.process.is_alive()
+
+    @property
+    def exit_code(self) -> int | None:
+        """The process's exit code once it has ended (negative: the signal that ended it)."""
+        return self.process.exitcode
+
+    def resident_mb(self) -> float | None:
+        """The process's resident memory in MB, when it can be read."""
+        return resident_mb(self.process.pid) if self.process.pid else None
+
+    def send_job(self, spec_json: str, folder: str, config: dict, batches_per_epoch: int) -> None:
+        """Starts a job in the worker (its stop flag cleared first)."""
+        self.stop_event.clear()
+        self.connection.send(("train", spec_json, folder, config, batches_per_epoch))
+        self.jobs += 1
+
+    def kill(self) -> None:
+        """Ends the process at once (SIGKILL) and waits for it."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=10)
+        self.connection.close()
+
+    def close(self) -> None:
+        """Asks the process to end, and kills it if it does not within a few seconds."""
+        with suppress(OSError, ValueError):
+            self.connection.send(("quit",))
+        self.process.join(timeout=5)
+        self.kill()
+
+    def reusable(self) -> bool:
+        """Whether it may take another job: alive, not too old, and its memory not grown past the recycle mark."""
+        if not self.alive or self.jobs >= MAX_JOBS_PER_WORKER:
+            return False
+        now = self.resident_mb()
+        if now is None:
+            return True
+        if self.baseline_mb is None:
+            self.baseline_mb = now  # what a worker holds once TensorFlow has trained one network
+            return True
+        return now - self.baseline_mb <= RECYCLE_GROWTH_MB
+
+
+_IDLE: list[Worker] = []
+_IDLE_LOCK = threading.Lock()
+
+
+def max_idle() -> int:
+    """How many warm workers wait for the next jobs: as many as may train at once, at least two."""
+    from visualizer.training.pool import default_trainings
+
+    return max(2, default_trainings())
+
+
+def take_worker() -> Worker:
+    """A warm worker if one waits, else a new one (it starts in the background; messages queue meanwhile)."""
+    with _IDLE_LOCK:
+        while _IDLE:
+            worker = _IDLE.pop()
+            if worker.alive:
+                return worker
+            worker.kill()
+    return Worker()
+
+
+def give_back(worker: Worker) -> None:
+    """Keeps a worker that ended its job cleanly for the next job, or closes it when it should be recycled."""
+    if worker.reusable():
+        with _IDLE_LOCK:
+            if len(_IDLE) < max_idle():
+                _IDLE.append(worker)
+                return
+    worker.close()
+
+
+def idle_workers() -> list[Worker]:
+    """The warm workers waiting now (for tests and measurements)."""
+    with _IDLE_LOCK:
+        return list(_IDLE)
+
+
+@atexit.register
+def close_idle_workers() -> None:
+    """Ends every waiting worker (at exit, and for tests)."""
+    with _IDLE_LOCK:
+        waiting = list(_IDLE)
+        _IDLE.clear()
+    for worker in waiting:
+        worker.close()
+
+
+def _data_root() -> str | None:
+    shared = Path("/dev/shm")
+    return str(shared) if shared.is_dir() and os.access(shared, os.W_OK) else None
+
+
+@contextmanager
+def dataset_files(dataset: Dataset) -> Iterator[str]:
+    """The dataset's arrays as .npy files in a temporary folder, removed afterwards.
+
+    In memory where the system has ``/dev/shm``; a worker maps them instead of receiving a copy through the pipe.
+    """
+    folder = tempfile.mkdtemp(prefix="cnn-visualizer-job-", dir=_data_root())
+    try:
+        for name in ARRAYS:
+            np.save(Path(folder) / f"{name}.npy", np.ascontiguousarray(getattr(dataset, name)))
+        (Path(folder) / "classes.json").write_text(json.dumps([str(name) for name in dataset.class_names]))
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def config_message(config: Any) -> dict:
+    """A ``TrainingConfig`` as the plain dict the worker rebuilds it from."""
+    return asdict(config)
