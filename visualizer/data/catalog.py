@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from visualizer.data import downloads
 from visualizer.errors import InputError
+from visualizer.model.checks import shown
 
 if TYPE_CHECKING:
     from visualizer.data.dataset import Dataset
@@ -42,4 +43,4 @@ def load_dataset(name: str) -> Dataset:
 
         return load_keras_dataset(name)
     known = ", ".join(DATASET_TITLES)
-    raise InputError(f"There is no dataset called {name!r}: choose one of {known}.")
+    raise InputError(f"There is no dataset called {shown(name, 40)!r}: choose one of {known}.")

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from visualizer.data.dataset import class_labels
-from visualizer.figures.encoding import typed_array, unvalidated_figure
+from visualizer.figures.encoding import figure_labels, typed_array, unvalidated_figure
 from visualizer.figures.style import TRAIN_COLOUR, VALIDATION_COLOUR
 
 
@@ -18,7 +17,7 @@ def probabilities_figure(probabilities: np.ndarray, class_names: Sequence[str]) 
     top = int(values.argmax()) if len(values) else -1
     colours = [VALIDATION_COLOUR if index == top else "#94a3b8" for index in range(len(values))]
     return _percent_bars(
-        class_labels(class_names, len(values)),
+        figure_labels(class_names, len(values)),
         values,
         colours,
         "probability",
@@ -39,7 +38,7 @@ def per_class_accuracy_figure(per_class_accuracy: np.ndarray, class_names: Seque
     missing = ~np.isfinite(values)
     texts = [NO_IMAGES if absent else f"{value:.0%}" for value, absent in zip(values, missing)]
     return _percent_bars(
-        class_labels(class_names, len(values)),
+        figure_labels(class_names, len(values)),
         np.where(missing, 0.0, values),
         TRAIN_COLOUR,
         "test accuracy",
@@ -94,7 +93,7 @@ def confusion_matrix_figure(confusion: np.ndarray, class_names: Sequence[str]) -
     """
     counts = np.asarray(confusion, dtype=np.int32)
     size = counts.shape[0]
-    names = class_labels(class_names, size)
+    names = figure_labels(class_names, size)
     rows, cols = np.meshgrid(np.arange(size), np.arange(size), indexing="ij")
     right = np.where(rows == cols, counts, np.nan).astype(np.float32)
     wrong = np.where((rows != cols) & (counts > 0), counts, np.nan).astype(np.float32)

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from visualizer.data.dataset import class_label
+from visualizer.figures.encoding import figure_text
 from visualizer.figures.style import CLASS_COLOURS
 
 
@@ -39,7 +40,7 @@ def embedding_figure(
             chosen = np.flatnonzero((truth == index) & ((answers != truth) == wrong))
             if not len(chosen):
                 continue
-            name = class_label(class_names, int(index))
+            name = figure_text(class_label(class_names, int(index)))
             fig.add_trace(
                 go.Scattergl(
                     x=data[chosen, 0],
@@ -56,7 +57,10 @@ def embedding_figure(
                         "line": {"width": 0},
                         "opacity": 1.0 if wrong else 0.75,
                     },
-                    text=[f"test image {i}: {name}, answered {class_label(class_names, answers[i])}" for i in chosen],
+                    text=[
+                        f"test image {i}: {name}, answered {figure_text(class_label(class_names, answers[i]))}"
+                        for i in chosen
+                    ],
                     hovertemplate="%{text}<extra></extra>",
                 )
             )

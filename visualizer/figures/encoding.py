@@ -124,3 +124,20 @@ def scaled(figure: go.Figure, factor: float) -> go.Figure:
             if isinstance(margin.get(side), (int, float)):
                 margin[side] = round(margin[side] * factor)
     return unvalidated_figure(spec.get("data", []), layout, spec.get("frames"))
+
+
+def figure_text(value: object, limit: int = 40) -> str:
+    """Text a person gave (a class name), safe in a Plotly label, cut to ``limit`` characters.
+
+    Plotly draws a few HTML tags in its texts (links among them), so ``&``, ``<`` and ``>`` are escaped.
+    """
+    text = str(value)
+    text = text if len(text) <= limit else text[: limit - 3] + "..."
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def figure_labels(class_names, count: int) -> list[str]:
+    """``class_labels`` for a figure: each name as ``figure_text``."""
+    from visualizer.data.dataset import class_labels
+
+    return [figure_text(name) for name in class_labels(class_names, count)]

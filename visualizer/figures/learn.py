@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from visualizer.data.dataset import class_labels
+from visualizer.figures.encoding import figure_labels
 from visualizer.figures.style import CLASS_COLOURS, activation_colour
 
 
@@ -175,7 +175,7 @@ def contributions_figure(contributions: np.ndarray, bias: float, title: str = ""
 
 def logits_figure(logits: np.ndarray, probabilities: np.ndarray, class_names: Sequence[str]) -> go.Figure:
     """Logits (any real number, left) and the softmax probabilities they become (right), per class."""
-    names = class_labels(class_names, len(logits))
+    names = figure_labels(class_names, len(logits))
     titles = ("logits z (weights x inputs + bias)", "softmax(z): probabilities")
     fig = make_subplots(rows=1, cols=2, subplot_titles=titles)
     fig.add_trace(
@@ -245,7 +245,7 @@ def dropout_figure(values: np.ndarray, kept: np.ndarray, scale: float) -> go.Fig
 def prediction_spread_figure(samples: np.ndarray, inference: np.ndarray, class_names: Sequence[str]) -> go.Figure:
     """The spread of class probabilities over many dropout masks (boxes) and without dropout (diamonds)."""
     data = np.asarray(samples, dtype=np.float32)
-    names = class_labels(class_names, data.shape[1])
+    names = figure_labels(class_names, data.shape[1])
     fig = go.Figure()
     for index, name in enumerate(names):
         fig.add_trace(

@@ -7,7 +7,14 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from visualizer.figures.encoding import cell_outline, explicit_scale, png_data_uri, typed_array, unvalidated_figure
+from visualizer.figures.encoding import (
+    cell_outline,
+    explicit_scale,
+    figure_text,
+    png_data_uri,
+    typed_array,
+    unvalidated_figure,
+)
 from visualizer.figures.style import DIVERGING_COLOURS, HEAT_COLOURS, TRAIN_COLOUR
 
 
@@ -38,7 +45,7 @@ def image_grid(images: np.ndarray, titles: Sequence[str], columns: int = 8, scal
             {
                 "x": left + width * scale / 2,
                 "y": top + height * scale + label / 2,
-                "text": str(title),
+                "text": figure_text(title, 60),
                 "showarrow": False,
                 "font": {"size": 11},
             }

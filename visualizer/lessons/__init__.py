@@ -15,6 +15,7 @@ from typing import Any
 
 from visualizer.data.catalog import DATASET_TITLES
 from visualizer.errors import InputError, SpecError
+from visualizer.model.checks import shown
 from visualizer.model.presets import PRESETS
 from visualizer.model.spec import ModelSpec
 from visualizer.model.variants import VARIANTS
@@ -98,7 +99,9 @@ def _choice(data: dict, key: str, allowed, optional: bool = True) -> Any:
     if value is None and optional:
         return None
     if value not in allowed:
-        raise InputError(f"Lesson field {key!r} must be one of {', '.join(map(str, allowed))}, not {value!r}.")
+        raise InputError(
+            f"Lesson field {key!r} must be one of {', '.join(map(str, allowed))}, not {shown(value, 40)!r}."
+        )
     return value
 
 
@@ -109,7 +112,9 @@ def _strings(data: dict, key: str, allowed=None) -> tuple[str, ...]:
     if allowed is not None:
         unknown = [value for value in values if value not in allowed]
         if unknown:
-            raise InputError(f"Lesson field {key!r}: unknown {unknown[0]!r}; choose from {', '.join(allowed)}.")
+            raise InputError(
+                f"Lesson field {key!r}: unknown {shown(unknown[0], 40)!r}; choose from {', '.join(allowed)}."
+            )
     return tuple(values)
 
 
@@ -200,5 +205,5 @@ def load_lesson(lesson_id: str) -> Lesson:
         InputError: no such lesson.
     """
     if lesson_id not in lesson_ids():
-        raise InputError(f"No lesson called {lesson_id!r}: the lessons are {', '.join(lesson_ids())}.")
+        raise InputError(f"No lesson called {shown(lesson_id, 40)!r}: the lessons are {', '.join(lesson_ids())}.")
     return lesson_from_json((LESSONS_DIR / f"{lesson_id}.json").read_text())

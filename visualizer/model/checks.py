@@ -107,3 +107,12 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
     if plural is None:
         plural = noun + ("es" if noun.endswith(("s", "x", "sh")) else "s")
     return f"{count:,} {plural}"
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """Text a person gave (a name, a key, an id), fit to be quoted in a message.
+
+    Control characters become spaces, and at most ``limit`` characters are kept (the rest cut to "...").
+    """
+    text = "".join(character if character.isprintable() else " " for character in str(value))
+    return text if len(text) <= limit else text[: max(0, limit - 3)] + "..."

@@ -21,6 +21,7 @@ import numpy as np
 
 from visualizer.data.dataset import Dataset
 from visualizer.errors import InputError
+from visualizer.model.checks import shown
 from visualizer.model.spec import ModelSpec
 from visualizer.training.config import TrainingConfig
 from visualizer.training.status import TrainingStatus
@@ -61,7 +62,7 @@ def manifest_entry(name: str, root: Path = PRETRAINED_DIR) -> dict:
         if entry["name"] == name:
             return entry
     names = ", ".join(entry["name"] for entry in entries)
-    raise InputError(f"No shipped model called {name!r}: the shipped models are {names}.")
+    raise InputError(f"No shipped model called {shown(name, 40)!r}: the shipped models are {names}.")
 
 
 def _file(name: str, kind: str, root: Path) -> Path:

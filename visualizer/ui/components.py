@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from visualizer.errors import InputError
-from visualizer.model.checks import MAX_WINDOW, counted, format_shape
+from visualizer.model.checks import MAX_WINDOW, counted, format_shape, shown
 from visualizer.model.layers import editor_fields
 from visualizer.model.plan import summarize_until_error
 from visualizer.model.presets import preset_title
 from visualizer.model.spec import ModelSpec
 from visualizer.ui import state
 from visualizer.ui.pages import PAGE_FILES
+from visualizer.ui.text import say
 
 if TYPE_CHECKING:  # the first page draws none of these widgets: it need not load NumPy for them
     from visualizer.data.dataset import Dataset
@@ -124,7 +125,7 @@ def pending_notice() -> None:
     notice = state.pop_notice()
     if notice is not None:
         kind, text = notice
-        {"success": st.success, "info": st.info}.get(kind, st.error)(text)
+        say(kind if kind in ("success", "info") else "error", text)
 
 
 NUMBER_WIDTH = 220
@@ -220,7 +221,7 @@ def fits_dataset(spec: ModelSpec, dataset: Dataset, adopt_key: str) -> bool:
     try:
         check_compatible(spec, dataset)
     except InputError as problem:
-        st.warning(str(problem))
+        say("warning", problem)
         st.button(_adopt_label(spec, dataset), key=adopt_key, on_click=_adopt, args=(dataset,), type="primary")
         return False
     return True
@@ -330,5 +331,5 @@ def image_upload(key: str) -> tuple[Any, str]:
     try:
         return load_image(uploaded.getvalue()), uploaded.name
     except InputError as error:
-        st.error(f"{uploaded.name}: {error}")
+        say("error", f"{shown(uploaded.name)}: {error}")
         return None, ""

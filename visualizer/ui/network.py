@@ -17,6 +17,7 @@ import streamlit as st
 from visualizer.errors import InputError
 from visualizer.model.plan import summarize_until_error
 from visualizer.ui import cache, state
+from visualizer.ui.text import plain
 
 SAMPLE_DATASETS = {(28, 28, 1): "digits", (64, 64, 3): "shapes"}
 """The embedded dataset whose test images fit a model of this input shape."""
@@ -140,7 +141,7 @@ def pick(selector: bool = True) -> Source:
         return Source(job, None, job.dataset, f"{what} ({status.epoch} epochs on {job.dataset.name})")
     if choice == "uploaded":
         model, name = state.uploaded_model()
-        return Source(None, model, None, f"your model {name}")
+        return Source(None, model, None, f"your model {plain(name, 60)}")
     if choice.startswith("shipped:"):
         name = choice.split(":", 1)[1]
         try:

@@ -15,6 +15,7 @@ from visualizer.model.presets import PRESET_TITLES, PRESETS
 from visualizer.model.spec import ModelSpec
 from visualizer.ui import components, state
 from visualizer.ui.state import Build
+from visualizer.ui.text import say
 
 MAX_SPEC_FILE_BYTES = 1_000_000
 MERGE_TITLES = {"concatenate": "stacking their channels (concatenate)", "add": "adding them (add)"}
@@ -373,7 +374,7 @@ def render() -> None:
         st.subheader("Summary")
         if error is not None:
             where = "" if error.layer_index is None else f" (layer {error.layer_index + 1})"
-            st.error(f"This stack can't be built yet{where}: {error}", icon=":material/error:")
+            say("error", f"This stack can't be built yet{where}: {error}", icon=":material/error:")
         if spec is not None:
             total, count = st.columns(2)
             total.metric("Parameters", f"{sum(row.params for row in rows):,}" if error is None else "–")

@@ -16,6 +16,7 @@ from visualizer.training.job import TrainingJob
 from visualizer.ui import cache, components, state
 from visualizer.ui.pages import PAGE_FILES
 from visualizer.ui.state import Compare
+from visualizer.ui.text import say
 
 SUBSETS = [100, 200, 400, 800, "all"]
 CHOICES = {**VARIANTS, **TRAINING_VARIANTS}  # every comparison: what the second network changes
@@ -89,7 +90,7 @@ def _progress(labels: list[str], jobs: list) -> None:
         status = job.status()
         histories[label] = status.history
         if status.state == "failed":
-            st.error(f"{label}: {status.error}")
+            say("error", f"{label}: {status.error}")
         elif status.state == "queued":
             st.caption(f"{label}: waiting for a free core (position {status.queue_position}).")
         else:
@@ -171,7 +172,7 @@ def render() -> None:
     spec, error = state.current_spec()
     shape_error = summarize_until_error(spec)[1] if spec is not None else None
     if spec is None or shape_error is not None:
-        st.error(f"The stack on the Build page can't be built yet: {error or shape_error}")
+        say("error", f"The stack on the Build page can't be built yet: {error or shape_error}")
         st.page_link(PAGE_FILES["build"], label="Fix it on the Build page", icon=":material/construction:")
         return
     components.network_line()
@@ -182,7 +183,7 @@ def render() -> None:
     try:
         dataset = cache.named_dataset(settings[1])
     except InputError as problem:
-        st.error(str(problem))
+        say("error", problem)
         return
     ready = components.fits_dataset(spec, dataset, Compare.ADOPT)
     left, right = st.columns([1, 4])

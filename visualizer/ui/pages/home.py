@@ -15,6 +15,7 @@ from visualizer.model.plan import summarize_until_error
 from visualizer.model.presets import preset_title
 from visualizer.ui import components, state
 from visualizer.ui.pages import PAGE_FILES
+from visualizer.ui.text import say
 
 STEPS = [
     (
@@ -48,14 +49,14 @@ def _current_network() -> None:
     with st.container(border=True):
         st.markdown("#### Your network")
         if spec is None:
-            st.warning(f"The stack in the Build page cannot be read: {error}")
+            say("warning", f"The stack in the Build page cannot be read: {error}")
             return
         rows, shape_error = summarize_until_error(spec)
         name = preset_title(spec) or "Your own stack"
         layers = len(spec.layers)
         if shape_error is not None:
             st.markdown(f"**{name}** · {layers} layers · input {format_shape(spec.input_shape)}")
-            st.warning(f"It can't be built yet: {shape_error}")
+            say("warning", f"It can't be built yet: {shape_error}")
         else:
             params = sum(row.params for row in rows)
             path = " → ".join(format_shape(row.output_shape) for row in rows)

@@ -38,6 +38,7 @@ from visualizer.numerics.kernels import CLASSIC_KERNELS, KERNEL_TITLES, kernels_
 from visualizer.ui import cache, components, network, overview, state
 from visualizer.ui.pages import PAGE_FILES
 from visualizer.ui.state import Inspect
+from visualizer.ui.text import plain, say
 
 SOURCES = ["Test image", "Upload", "Draw"]
 FITS = {"crop": "crop the centre", "pad": "fit whole, pad the edges", "stretch": "stretch"}
@@ -74,7 +75,7 @@ def _image_input(input_shape, dataset, chooser) -> tuple[np.ndarray | None, str]
             help=f"From 0 to {len(dataset.y_test) - 1}: the test images of {dataset.name}, never seen in training.",
         )
         label = dataset.class_names[int(dataset.y_test[index])]
-        return dataset.x_test[int(index)], f"test image {index} of {dataset.name} (a {label})"
+        return dataset.x_test[int(index)], f"test image {index} of {plain(dataset.name, 60)} (a {plain(label, 40)})"
     if source == SOURCES[1]:
         image, name = components.image_upload(Inspect.UPLOAD)
         return (None, "") if image is None else _prepared(image, input_shape, name)
@@ -97,7 +98,7 @@ def _prepared(image, input_shape, name: str) -> tuple[np.ndarray, str]:
         key=Inspect.FIT,
     )
     colour = "grayscale" if input_shape[2] == 1 else "colour"
-    caption = f"{name}: {image.width}x{image.height} {image.mode}, {FITS[fit]}, {colour}" + (
+    caption = f"{plain(name, 60)}: {image.width}x{image.height} {image.mode}, {FITS[fit]}, {colour}" + (
         ", inverted" if invert else ""
     )
     return to_model_input(image, input_shape, invert=invert, fit=fit), caption
@@ -172,8 +173,10 @@ def _pinned_prediction(
     )
     top = int(probabilities.argmax())
     runner_up = np.argsort(-probabilities)[1:3]
-    others = ", ".join(f"{class_label(class_names, int(i))} ({probabilities[int(i)]:.0%})" for i in runner_up)
-    verdict.markdown(f"**Prediction: {class_label(class_names, top)}** ({probabilities[top]:.0%})")
+    others = ", ".join(
+        f"{plain(class_label(class_names, int(i)), 40)} ({probabilities[int(i)]:.0%})" for i in runner_up
+    )
+    verdict.markdown(f"**Prediction: {plain(class_label(class_names, top), 40)}** ({probabilities[top]:.0%})")
     verdict.caption(f"Next: {others}. The model sees {where}.")
     if known is not None and known.unusual:
         verdict.caption(
@@ -355,14 +358,14 @@ def _surgery(seen: Seen) -> None:
     )
     before_col, after_col = st.columns(2)
     with before_col:
-        st.markdown(f"**Before: {class_label(class_names, top_before)}** ({probabilities[top_before]:.0%})")
+        st.markdown(f"**Before: {plain(class_label(class_names, top_before), 40)}** ({probabilities[top_before]:.0%})")
         components.chart(
             probabilities_figure(probabilities, class_names),
             Inspect.SURGERY_BEFORE,
             alt="The class probabilities before the change.",
         )
     with after_col:
-        st.markdown(f"**After: {class_label(class_names, top_after)}** ({after[top_after]:.0%})")
+        st.markdown(f"**After: {plain(class_label(class_names, top_after), 40)}** ({after[top_after]:.0%})")
         components.chart(
             probabilities_figure(after, class_names), Inspect.SURGERY_AFTER, alt="The class probabilities after it."
         )
@@ -403,7 +406,7 @@ def _probes(seen: Seen) -> None:
     after = predict(model, probed)
     top = int(after.argmax())
     with bars_col:
-        st.markdown(f"**Now: {class_label(class_names, top)}** ({after[top]:.0%})")
+        st.markdown(f"**Now: {plain(class_label(class_names, top), 40)}** ({after[top]:.0%})")
         components.chart(
             probabilities_figure(after, class_names),
             Inspect.PROBE_BARS,
@@ -793,7 +796,9 @@ ANY_MODEL = (
 
 def _missing_views_note(info) -> str:
     """Why some views are not shown for a network the app cannot follow layer by layer."""
-    unknown = [f"{layer.name} ({layer.keras_class})" for layer in info.layers if layer.kind == "other"]
+    unknown = [
+        f"{plain(layer.name, 40)} ({plain(layer.keras_class, 40)})" for layer in info.layers if layer.kind == "other"
+    ]
     if unknown:
         why = "it has layers the app does not know: " + ", ".join(unknown[:4]) + ("..." if len(unknown) > 4 else "")
     else:
@@ -826,7 +831,7 @@ def render() -> None:
     with choice:
         source = network.pick(selector=not locked)
     if not source.found:
-        st.error(source.what)
+        say("error", source.what)
         st.page_link(PAGE_FILES["build"], label="Fix it on the Build page", icon=":material/construction:")
         return
     sample_source = network.sample_dataset(source.dataset, network.input_shape(source))

@@ -37,6 +37,7 @@ from visualizer.numerics.softmax import softmax, softmax_terms
 from visualizer.ui import cache, components, network, state
 from visualizer.ui.pages import PAGE_FILES
 from visualizer.ui.state import Compare, Learn
+from visualizer.ui.text import say
 
 # Topic slug (as in ``?view=``, ``lessons.LEARN_VIEWS``) -> its title.
 # (Comments, not docstrings: a page script shows bare strings.)
@@ -241,7 +242,7 @@ def _activations_in_model() -> None:
         return
     model, info, dataset, what = network.choose(Learn.EPOCH)
     if model is None:
-        st.warning(what)
+        say("warning", what)
         return
     _histograms(model, info.input_shape, dataset, what)
 
@@ -271,7 +272,7 @@ def _histograms(model, input_shape, dataset, what: str) -> None:
     try:
         layers = pre_activations(model, batch)
     except InputError as error:
-        st.info(str(error))
+        say("info", error)
         return
     st.caption(f"{what}, on {where}.")
     if not layers:
@@ -517,7 +518,7 @@ def _dense() -> None:
     )
     model, info, dataset, what = network.choose(Learn.EPOCH)
     if model is None:
-        st.warning(what)
+        say("warning", what)
         return
     x, where, class_names = _model_image(info.input_shape, dataset)
     if x is None:
@@ -525,7 +526,7 @@ def _dense() -> None:
     try:
         step = dense_step(model, x)
     except InputError as error:
-        st.info(str(error))
+        say("info", error)
         return
     st.caption(f"{what}; {where}. Layer {step.layer_name}: {len(step.inputs)} inputs x {len(step.bias)} classes.")
     names = class_labels(class_names, len(step.bias))
@@ -580,7 +581,7 @@ def _dropout() -> None:
     mask_seed = second.number_input("Mask number (a new random mask each)", 0, 9999, 0, key=Learn.DROPOUT_SEED)
     model, info, dataset, what = network.choose(Learn.EPOCH)
     if model is None:
-        st.warning(what)
+        say("warning", what)
         return
     x, where, class_names = _model_image(info.input_shape, dataset)
     if x is None:
@@ -620,7 +621,7 @@ def _dropout() -> None:
             )
             samples = dropout_predictions(model, x, samples=50, rate=rate, seed=int(mask_seed))
     except InputError as error:
-        st.info(str(error))
+        say("info", error)
         return
     reference = predict(model, x)
     labels = class_labels(class_names, samples.shape[1])

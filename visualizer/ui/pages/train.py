@@ -20,6 +20,7 @@ from visualizer.training.status import history_csv
 from visualizer.ui import cache, components, state, timing
 from visualizer.ui.pages import PAGE_FILES
 from visualizer.ui.state import Train
+from visualizer.ui.text import plain, say
 
 OWN_ZIP = "own_zip"
 OWN_CLASSES = "own_classes"
@@ -190,11 +191,12 @@ def _settings_title() -> str:
 
 def _dataset_overview(dataset: Dataset) -> None:
     st.markdown(
-        f"**{dataset.name}** · {len(dataset.y_train):,} training and {counted(len(dataset.y_test), 'test image')} of "
-        f"{format_shape(dataset.image_shape)} · {dataset.num_classes} classes: {', '.join(dataset.class_names)}"
+        f"**{plain(dataset.name, 60)}** · {len(dataset.y_train):,} training and "
+        f"{counted(len(dataset.y_test), 'test image')} of {format_shape(dataset.image_shape)} · "
+        f"{dataset.num_classes} classes: {', '.join(plain(name, 40) for name in dataset.class_names)}"
     )
     for note in dataset.notes:
-        st.info(note)
+        say("info", note)
     if st.toggle("Show sample images", key=Train.SHOW_SAMPLES):
         components.chart(
             cache.sample_grid(dataset, f"{dataset.name}-{id(dataset)}"),
@@ -206,11 +208,11 @@ def _dataset_overview(dataset: Dataset) -> None:
 def _compatibility(dataset: Dataset) -> bool:
     spec, error = state.current_spec()
     if spec is None:
-        st.error(f"The stack can't be read: {error}")
+        say("error", f"The stack can't be read: {error}")
         return False
     _, shape_error = summarize_until_error(spec)
     if shape_error is not None:
-        st.error(f"The stack can't be built yet: {shape_error}", icon=":material/error:")
+        say("error", f"The stack can't be built yet: {shape_error}", icon=":material/error:")
         st.page_link(PAGE_FILES["build"], label="Fix it on the Build page", icon=":material/construction:")
         return False
     return components.fits_dataset(spec, dataset, Train.ADOPT)
@@ -318,7 +320,7 @@ def _curves_text(history: dict[str, list[float]]) -> str:
 def _live_view(job: TrainingJob, was_active: bool) -> None:
     status = job.status()
     if status.state == "failed":
-        st.error(status.error or "Training failed.", icon=":material/error:")
+        say("error", status.error or "Training failed.", icon=":material/error:")
     if status.note:
         st.warning(status.note, icon=":material/timer:")
     st.progress(status.progress, text=_status_line(status))
@@ -439,8 +441,8 @@ def _gallery(dataset: Dataset, result, cell: tuple[int, int] | None) -> None:
     else:
         true, predicted = cell
         title = (
-            f"{counted(len(picked), 'test image')} of {class_label(names, true)} predicted as "
-            f"{class_label(names, predicted)}"
+            f"{counted(len(picked), 'test image')} of {plain(class_label(names, true), 40)} predicted as "
+            f"{plain(class_label(names, predicted), 40)}"
         )
     st.markdown(f"**{title}**" + (f" (first {GALLERY_LIMIT})" if len(picked) > GALLERY_LIMIT else ""))
     if len(picked) == 0:
@@ -483,7 +485,7 @@ def render() -> None:
         dataset, message = _selected_dataset()
         ready = False
         if dataset is None:
-            st.info(message)
+            say("info", message)
         else:
             _dataset_overview(dataset)
             ready = _compatibility(dataset)
