@@ -108,7 +108,7 @@ async def trainer(url: str, seconds: float, epochs: int, log: list, trained: lis
     try:
         await client.connect()
         await client.run(page="train")
-        client.set_value("train_epochs", "double_value", float(epochs))
+        client.set_value("train_epochs", "int_value", int(epochs))  # an int number_input
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             result = await client.run(trigger="train_start")
