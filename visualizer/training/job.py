@@ -22,6 +22,7 @@ import numpy as np
 from visualizer.data.dataset import Dataset
 from visualizer.errors import InputError
 from visualizer.model.spec import ModelSpec
+from visualizer.training.budget import check_budget
 from visualizer.training.compatibility import check_compatible
 from visualizer.training.config import TrainingConfig
 from visualizer.training.pool import DEFAULT_POOL, TrainingPool
@@ -56,7 +57,8 @@ class TrainingJob:
 
     Raises:
         InputError: the dataset cannot train this network (another image shape, or another number of
-            classes, in either direction): no job is made, so nothing a person had is replaced.
+            classes, in either direction), or the training is over this server's memory or time budget
+            (``training.budget``): no job is made, so nothing a person had is replaced.
     """
 
     def __init__(
@@ -70,6 +72,7 @@ class TrainingJob:
         self.spec = spec
         self.dataset = dataset
         self.config = config or TrainingConfig()
+        self.budget = check_budget(spec, len(dataset.y_train), len(dataset.y_test), self.config)
         self.pool = pool or DEFAULT_POOL
         self.id = _next_job_id()
         self._lock = threading.Lock()

@@ -13,6 +13,7 @@ from visualizer.model.layers import ACTIVATIONS, LAYERS
 from visualizer.model.plan import LayerSummary, receptive_fields, summarize_until_error
 from visualizer.model.presets import PRESET_TITLES, PRESETS
 from visualizer.model.spec import ModelSpec
+from visualizer.training.config import TrainingConfig
 from visualizer.ui import components, state
 from visualizer.ui.state import Build
 from visualizer.ui.text import say
@@ -330,6 +331,27 @@ def _share_link() -> None:
         st.query_params[state.SHARED_SPEC_PARAM] = compact
 
 
+def _training_cost(spec) -> None:
+    """The estimate of what training it costs here, against this server's limits (``training.budget``)."""
+    from visualizer.training.budget import budget, duration
+
+    batch = int(state.value(state.Train.BATCH_SIZE, TrainingConfig().batch_size))
+    found = budget(spec, 1000, 0, batch)
+    memory, limit = found.memory_bytes / 2**20, found.memory_limit_bytes / 2**20
+    text = (
+        f"Training here, estimated: about **{memory:,.0f} MB** of memory at batch {batch} (one training may use "
+        f"{limit / 1024:.1f} GB) and **{duration(found.seconds_per_epoch)}** per epoch for every 1,000 training "
+        f"images ({found.cost.epoch_flops(1000) / 1e9:,.1f} GFLOP)."
+    )
+    if found.memory_bytes > found.memory_limit_bytes:
+        st.warning(
+            text
+            + f" Too much memory: the largest batch that fits is {found.cost.largest_batch(found.memory_limit_bytes)}."
+        )
+    else:
+        st.caption(text)
+
+
 def render() -> None:
     st.title("Build a network")
     st.caption(
@@ -379,6 +401,8 @@ def render() -> None:
             total, count = st.columns(2)
             total.metric("Parameters", f"{sum(row.params for row in rows):,}" if error is None else "–")
             count.metric("Keras layers", len(rows) if error is None else "–")
+            if error is None:
+                _training_cost(spec)
             _summary_table(spec, rows, error)
             with diagram:
                 components.chart(
