@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import zipfile
 from typing import Any
 
@@ -153,6 +154,124 @@ def check_model_config(config: dict) -> None:
             raise InputError("The model stores a Python function in its config, which this app refuses.")
 
 
+MAX_UPLOAD_LAYERS = 300
+MAX_UPLOAD_SIDE = 512
+MAX_UPLOAD_UNITS = 8192
+MAX_UPLOAD_FILTERS = 2048
+MAX_UPLOAD_KERNEL = 31
+MAX_UPLOAD_PADDING = 64
+MAX_UPLOAD_PARAMS = 20_000_000
+MAX_DECLARED_BYTES = 100 * 2**20
+"""What an uploaded model may ask for, checked in its config and its weight file's headers before Keras builds
+anything: a 102 KB file declaring Dense(100_000) or ZeroPadding2D(5000) must not cost gigabytes."""
+
+
+def _numbers(value: Any) -> list[int]:
+    """Every whole number in a config value (an int, or nested lists of them)."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [number for item in value for number in _numbers(item)]
+    return []
+
+
+def _too_big(what: str, value: int, limit: int, node: dict) -> InputError:
+    return InputError(
+        f"The model's {_layer_label(node)} asks for {what} {value:,}; this app takes at most {limit:,}, "
+        "enough for any network it teaches. A model this size would cost the whole class's server."
+    )
+
+
+def check_model_cost(config: dict) -> None:
+    """Refuses a model whose config asks for more than a classroom server should build.
+
+    Checked before Keras reads anything: the number of layers, the input's sides, units, filters, kernel
+    sizes, padding and cropping amounts.
+
+    Raises:
+        InputError: naming the layer and the number that is too big.
+    """
+    layers = [node for node in _walk(config) if node.get("class_name") in ALLOWED_LAYERS]
+    if len(layers) > MAX_UPLOAD_LAYERS:
+        raise InputError(
+            f"The model has {len(layers):,} layers; this app takes at most {MAX_UPLOAD_LAYERS}, more than any "
+            "network it teaches."
+        )
+    for node in layers:
+        settings = node.get("config")
+        if not isinstance(settings, dict):
+            continue
+        for key in ("batch_shape", "batch_input_shape"):
+            sides = _numbers(settings.get(key))[1:3] if settings.get(key) else []
+            for side in sides:
+                if side > MAX_UPLOAD_SIDE:
+                    raise _too_big("an input side of", side, MAX_UPLOAD_SIDE, node)
+        for key, limit in (
+            ("units", MAX_UPLOAD_UNITS),
+            ("filters", MAX_UPLOAD_FILTERS),
+            ("kernel_size", MAX_UPLOAD_KERNEL),
+            ("pool_size", MAX_UPLOAD_KERNEL),
+            ("padding", MAX_UPLOAD_PADDING),
+            ("cropping", MAX_UPLOAD_SIDE),
+            ("depth_multiplier", 64),
+            ("target_shape", MAX_UPLOAD_SIDE * MAX_UPLOAD_SIDE),
+        ):
+            for number in _numbers(settings.get(key)):
+                if number > limit:
+                    raise _too_big(f"a {key.replace('_', ' ')} of", number, limit, node)
+
+
+def check_model_weights(data: bytes) -> None:
+    """Refuses a weight file whose headers declare more than a small model holds, or links elsewhere.
+
+    Read with h5py from the archive's ``model.weights.h5`` before Keras opens it: every dataset's declared
+    shape is summed (a dataset may declare a gigabyte while storing a few bytes), and soft, external links
+    and virtual datasets (which read other files) are refused.
+
+    Raises:
+        InputError: the declared size, a link or a virtual dataset, or a damaged file.
+    """
+    import h5py
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if "model.weights.h5" not in archive.namelist():
+            return
+        raw = archive.read("model.weights.h5")
+    declared = 0
+    values = 0
+
+    def walk(group) -> None:
+        nonlocal declared, values
+        for name in group:
+            link = group.get(name, getlink=True)
+            if not isinstance(link, h5py.HardLink):
+                raise InputError("The model's weight file links to other data, which this app refuses.")
+            item = group[name]
+            if isinstance(item, h5py.Group):
+                walk(item)
+            elif isinstance(item, h5py.Dataset):
+                if item.is_virtual:
+                    raise InputError("The model's weight file has a virtual dataset (it reads other files): refused.")
+                count = math.prod(item.shape or ())
+                values += count
+                declared += count * item.dtype.itemsize
+                if declared > MAX_DECLARED_BYTES or values > MAX_UPLOAD_PARAMS:
+                    raise InputError(
+                        f"The model's weight file declares more than {MAX_DECLARED_BYTES // 2**20} MB of weights "
+                        f"(or {MAX_UPLOAD_PARAMS:,} values): more than any network this app teaches."
+                    )
+
+    try:
+        with h5py.File(io.BytesIO(raw), "r") as weights:
+            walk(weights)
+    except InputError:
+        raise
+    except Exception as error:
+        raise InputError(f"The model's weight file is damaged ({type(error).__name__}).") from None
+
+
 def read_model_config(data: bytes) -> dict:
     """The ``config.json`` of a ``.keras`` archive, after checking the archive itself.
 
@@ -205,7 +324,10 @@ def load_user_model(data: bytes) -> keras.Model:
     Raises:
         InputError: the archive is refused (naming the offending layer) or cannot be loaded.
     """
-    check_model_config(read_model_config(data))
+    config = read_model_config(data)
+    check_model_config(config)
+    check_model_cost(config)
+    check_model_weights(data)
     try:
         model = load_archive_bytes(data)
     except Exception as error:  # any failure of a hostile or broken file is the person's to read

@@ -49,12 +49,15 @@ class Budget:
     seconds_limit: float
 
 
-def budget(spec: ModelSpec, training_images: int, test_images: int, batch_size: int) -> Budget:
-    """The estimate for training ``spec`` on that many images at ``batch_size`` (raises ``SpecError`` as the plan)."""
+def budget(spec: ModelSpec, training_images: int, test_images: int, batch_size: int, data_bytes: int = 0) -> Budget:
+    """The estimate for training ``spec`` on that many images at ``batch_size`` (raises ``SpecError`` as the plan).
+
+    ``data_bytes``: the dataset's own size, which the training process holds a copy of.
+    """
     cost = estimate(spec)
     return Budget(
         cost=cost,
-        memory_bytes=cost.training_bytes(batch_size),
+        memory_bytes=cost.training_bytes(batch_size) + data_bytes,
         memory_limit_bytes=memory_limit_mb() * 2**20,
         seconds_per_epoch=cost.epoch_flops(training_images, test_images) / machine_flops(),
         seconds_limit=job_minutes() * 60,
@@ -74,15 +77,17 @@ def duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} hours"
 
 
-def check_budget(spec: ModelSpec, training_images: int, test_images: int, config: TrainingConfig) -> Budget:
+def check_budget(
+    spec: ModelSpec, training_images: int, test_images: int, config: TrainingConfig, data_bytes: int = 0
+) -> Budget:
     """The training's budget, or a refusal that says which number is too big and what to change.
 
     Raises:
         InputError: the memory at this batch size, or the time of all the epochs, is over this server's limit.
     """
-    found = budget(spec, training_images, test_images, config.batch_size)
+    found = budget(spec, training_images, test_images, config.batch_size, data_bytes)
     if found.memory_bytes > found.memory_limit_bytes:
-        largest = found.cost.largest_batch(found.memory_limit_bytes)
+        largest = found.cost.largest_batch(found.memory_limit_bytes - data_bytes)
         fix = (
             f"lower the batch size to {largest} or fewer"
             if largest >= 1

@@ -72,7 +72,8 @@ class TrainingJob:
         self.spec = spec
         self.dataset = dataset
         self.config = config or TrainingConfig()
-        self.budget = check_budget(spec, len(dataset.y_train), len(dataset.y_test), self.config)
+        data_bytes = sum(array.nbytes for array in (dataset.x_train, dataset.y_train, dataset.x_test, dataset.y_test))
+        self.budget = check_budget(spec, len(dataset.y_train), len(dataset.y_test), self.config, data_bytes)
         self.pool = pool or DEFAULT_POOL
         self.id = _next_job_id()
         self._lock = threading.Lock()

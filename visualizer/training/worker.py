@@ -70,11 +70,14 @@ def job_minutes() -> float:
 
 
 def resident_mb(pid: int) -> float | None:
-    """A process's resident memory in MB (from ``/proc``), or None where that cannot be read."""
+    """The memory a process allocated itself and holds, in MB, or None where that cannot be read.
+
+    ``/proc``'s ``RssAnon``: the dataset files a worker maps from the server's shared memory are not its own.
+    """
     try:
         with open(f"/proc/{pid}/status") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
+                if line.startswith("RssAnon:"):
                     return int(line.split()[1]) / 1024
     except (OSError, ValueError, IndexError):
         return None
