@@ -403,3 +403,18 @@ def test_the_weights_tab_shows_a_shipped_network_s_weights_and_gradients_at_ever
     trainable = [w.path for w in model.trainable_weights].index(model.get_layer("dense_1").kernel.path)
     values = np.concatenate([final[trainable].ravel(), final[trainable + 1].ravel()]).astype(np.float64)
     assert any(f"{np.sqrt(np.mean(values**2)):.3g} at epoch 13." in m.value for m in app.markdown)
+
+
+def test_an_uploaded_image_is_decoded_once_not_on_every_rerun(app, monkeypatch):
+    import visualizer.data.images as images
+
+    calls = []
+    real = images.load_image
+    monkeypatch.setattr(images, "load_image", lambda data: calls.append(1) or real(data))
+    buffer = io.BytesIO()
+    Image.new("L", (40, 30), 200).save(buffer, format="PNG")
+    app.radio(key=Inspect.SOURCE).set_value("Upload").run()
+    app.file_uploader(key=Inspect.UPLOAD).set_value(("one.png", buffer.getvalue(), "image/png")).run()
+    for _ in range(3):
+        app.run()
+    assert not app.exception and len(calls) == 1

@@ -75,6 +75,16 @@ def load_image(data: bytes) -> Image.Image:
         ) from None
 
 
+def declared_pixels(data: bytes) -> int:
+    """Width x height from an image's header, without decoding it (0 when it is not a readable image)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except Exception:
+        return 0
+    return int(width) * int(height)
+
+
 def _decode(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     if image.format not in ALLOWED_FORMATS:
@@ -87,9 +97,7 @@ def _decode(data: bytes) -> Image.Image:
             f"This image is {width}x{height} = {width * height:,} pixels; the limit is "
             f"{MAX_IMAGE_PIXELS:,}. Use a smaller image."
         )
-    if getattr(image, "n_frames", 1) > 1:
-        image.seek(0)
-    image.load()
+    image.load()  # the first frame only: a multi-page file is never walked (counting TIFF pages is quadratic)
     with contextlib.suppress(Exception):
         image = ImageOps.exif_transpose(image) or image
     return _normalise_mode(image)

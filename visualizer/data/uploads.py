@@ -8,6 +8,7 @@ anything is decompressed, reads are bounded, and every image goes through
 from __future__ import annotations
 
 import io
+import math
 import stat
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -16,7 +17,7 @@ from pathlib import PurePosixPath
 import numpy as np
 
 from visualizer.data.dataset import Dataset, from_arrays
-from visualizer.data.images import IMAGE_TYPES, load_image, to_model_input
+from visualizer.data.images import IMAGE_TYPES, declared_pixels, load_image, to_model_input
 from visualizer.errors import InputError
 from visualizer.model.checks import counted
 
@@ -26,7 +27,41 @@ MAX_ZIP_MEMBERS = 5_000
 MAX_MEMBER_BYTES = 20 * 1024 * 1024
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 MAX_CLASSES = 100
+MAX_DECLARED_PIXELS = 250_000_000
+"""The most pixels a set of uploaded images may declare in their headers, summed, before any is decoded
+(1,000 one-bit PNGs of 5000x5000 fit in a 190 KB zip and would cost minutes of decoding)."""
+MAX_DATASET_BYTES = 200 * 2**20
+"""The most a decoded dataset may hold (float32 pixels), checked from the image count before decoding."""
 IMAGE_SUFFIXES = {f".{extension}" for extension in IMAGE_TYPES}
+
+
+def check_decoding_cost(
+    images_by_class: Mapping[str, Sequence[tuple[str, bytes]]], shape: tuple[int, int, int]
+) -> None:
+    """Refuses, before decoding anything, too many pixels declared in all, or too big a dataset once decoded.
+
+    The pixels come from each image's header; the dataset's size from the image count at ``shape``.
+
+    Raises:
+        InputError: saying which total is too big, the limit, and what to change.
+    """
+    files = [data for items in images_by_class.values() for _, data in items]
+    size = len(files) * math.prod(shape) * 4
+    if size > MAX_DATASET_BYTES:
+        fits = MAX_DATASET_BYTES // (math.prod(shape) * 4)
+        raise InputError(
+            f"{len(files):,} images of {shape[0]}x{shape[1]}x{shape[2]} would make a dataset of "
+            f"{size / 2**20:,.0f} MB; the limit is {MAX_DATASET_BYTES // 2**20} MB. Use at most {fits:,} images, "
+            "or a smaller image size or grayscale."
+        )
+    declared = 0
+    for data in files:
+        declared += declared_pixels(data)
+        if declared > MAX_DECLARED_PIXELS:
+            raise InputError(
+                f"These images declare more than {MAX_DECLARED_PIXELS:,} pixels in all; decoding them would take "
+                "this server minutes. Use fewer or smaller images (a few hundred pixels per side is plenty)."
+            )
 
 
 def dataset_from_images(
@@ -54,6 +89,7 @@ def dataset_from_images(
     if not (1 <= height <= 256 and 1 <= width <= 256):
         raise InputError(f"image_size must be between 1x1 and 256x256, not {height}x{width}.")
     channels = 1 if color_mode == "grayscale" else 3
+    check_decoding_cost(images_by_class, (height, width, channels))
     notes = list(notes)
     arrays: list[np.ndarray] = []
     labels: list[int] = []

@@ -329,7 +329,8 @@ def image_upload(key: str) -> tuple[Any, str]:
     if uploaded is None:
         return None, ""
     try:
-        return load_image(uploaded.getvalue()), uploaded.name
+        file_id = getattr(uploaded, "file_id", None) or f"{uploaded.name}:{uploaded.size}"
+        return state.decoded_upload(key, file_id, lambda: load_image(uploaded.getvalue())), uploaded.name
     except InputError as error:
         say("error", f"{shown(uploaded.name)}: {error}")
         return None, ""

@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -52,6 +53,7 @@ JUST_REPLACED = "build_just_replaced"
 NOTICE = "app_notice"
 TRAIN_JOB = "train_job"
 TRAINED_JOB = "trained_job"
+DECODED_UPLOADS = "decoded_uploads"
 STOPPED_JOB = "stopped_job"
 USER_DATASET = "train_user_dataset"
 RESULTS = "train_results"
@@ -667,6 +669,18 @@ def user_dataset() -> Any:
 def set_user_dataset(dataset: Any) -> None:
     """Keeps the person's own dataset for this session."""
     st.session_state[USER_DATASET] = dataset
+
+
+def decoded_upload(key: str, file_id: str, decode: Callable[[], Any]) -> Any:
+    """What ``decode()`` made of the file now in the uploader ``key``, decoded once per file and session.
+
+    Not on every rerun: the last file of each uploader is kept (an error is raised again each time, not kept).
+    """
+    kept = st.session_state.setdefault(DECODED_UPLOADS, {})
+    found = kept.get(key)
+    if found is None or found[0] != file_id:
+        kept[key] = (file_id, decode())
+    return kept[key][1]
 
 
 def results_cache(job_id: Any) -> dict:
