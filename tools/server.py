@@ -27,6 +27,8 @@ CHROMIUM_ARGS = [
 
 
 SERVER_PIDS: dict[str, int] = {}
+SERVER_PROCESSES: dict[str, subprocess.Popen] = {}
+"""The running servers' processes, by URL (a test that stops one itself waits on it)."""
 
 
 def free_port() -> int:
@@ -77,9 +79,11 @@ def streamlit_server(
                 raise RuntimeError("streamlit did not become healthy in time")
             time.sleep(0.2)
         SERVER_PIDS[url] = process.pid
+        SERVER_PROCESSES[url] = process
         yield url
     finally:
         SERVER_PIDS.pop(url, None)
+        SERVER_PROCESSES.pop(url, None)
         process.terminate()
         try:
             process.wait(timeout=10)

@@ -12,6 +12,7 @@ import shutil
 import string
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -34,7 +35,7 @@ def nginx_path() -> str | None:
 
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory):
-    """Two `streamlit run app.py` replicas and nginx in front of them; yields (proxy URL, replica URLs)."""
+    """Two `streamlit run app.py` replicas and nginx in front of them; yields (proxy URL, replica URLs, its log)."""
     executable = nginx_path()
     if executable is None:
         if os.environ.get("CI") == "true":
@@ -56,7 +57,8 @@ pid {folder}/nginx.pid;
 error_log {folder}/error.log;
 events {{ worker_connections 1024; }}
 http {{
-    access_log {folder}/access.log;
+    log_format routed '$upstream_addr $request_uri';
+    access_log {folder}/access.log routed;
     client_body_temp_path {folder}/body;
     proxy_temp_path {folder}/proxy;
     fastcgi_temp_path {folder}/fastcgi;
@@ -83,38 +85,49 @@ http {{
                     pytest.fail("nginx did not answer in time")
                 time.sleep(0.2)
         try:
-            yield url, replicas
+            yield url, replicas, folder / "access.log"
         finally:
             process.terminate()
             process.wait(10)
 
 
-def served_by(opener, url: str) -> str:
-    with opener.open(url, timeout=10) as response:
+def served_by(opener, url: str, path: str, log: Path) -> str:
+    """Which replica answered a request for ``path``: from nginx's access log (the responses do not say)."""
+    logged = len(log.read_text().splitlines()) if log.exists() else 0
+    with opener.open(url + path, timeout=10) as response:
         assert response.status == 200
-        return response.headers["X-Served-By"]
+        assert "X-Served-By" not in response.headers
+        assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+        assert response.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+    deadline = time.monotonic() + 5
+    while True:
+        lines = log.read_text().splitlines()
+        if len(lines) > logged and lines[-1].endswith(" " + path):
+            return lines[-1].split(" ", 1)[0]
+        assert time.monotonic() < deadline, f"nginx did not log {path}"
+        time.sleep(0.05)
 
 
 def test_each_browser_sticks_to_one_replica_and_browsers_spread(proxy):
-    url, replicas = proxy
+    url, replicas, log = proxy
     addresses = {replica.removeprefix("http://") for replica in replicas}
     seen = set()
     for _ in range(16):
         jar = CookieJar()
         browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        first = served_by(browser, url + "/")
+        first = served_by(browser, url, "/", log)
         assert any(cookie.name == "cnnviz_route" for cookie in jar)
         for path in ("/_stcore/health", "/build", "/_stcore/host-config", "/"):
-            assert served_by(browser, url + path) == first  # every request of this browser: same replica
+            assert served_by(browser, url, path, log) == first  # every request of this browser: same replica
         seen.add(first)
     assert seen == addresses  # 16 browsers use both replicas (all on one: probability 2 ** -15)
 
 
 def test_the_websocket_session_runs_through_the_proxy(proxy):
-    url, _ = proxy
+    url, _, log = proxy
     jar = CookieJar()
     browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    served_by(browser, url + "/")
+    served_by(browser, url, "/", log)
     cookie = "; ".join(f"{item.name}={item.value}" for item in jar)
 
     async def session() -> list[str]:
@@ -131,7 +144,7 @@ def test_the_websocket_session_runs_through_the_proxy(proxy):
 
 
 def test_the_app_works_in_a_browser_through_the_proxy(proxy, page):
-    url, _ = proxy
+    url, _, _ = proxy
     page.goto(url + "/build")
     wait_for_app(page)
     page.get_by_text("Parameters").first.wait_for(timeout=60_000)
@@ -140,3 +153,23 @@ def test_the_app_works_in_a_browser_through_the_proxy(proxy, page):
     page.get_by_text("Seven ideas are enough").wait_for(timeout=60_000)
     assert_no_exception(page)
     screenshot(page, "through-nginx")
+
+
+def test_one_browser_flooding_the_server_is_slowed_down_by_nginx(proxy):
+    url, _, log = proxy
+    jar = CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    served_by(browser, url, "/", log)
+
+    def status(_index: int) -> int:
+        try:
+            with browser.open(url + "/_stcore/health", timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(status, range(500)))
+    assert codes.count(429) > 0 and codes.count(200) >= 300  # the burst passes, the flood does not
+    other = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    assert served_by(other, url, "/", log)  # another browser is not slowed down
