@@ -152,3 +152,16 @@ def test_refusing_them_all_costs_little_time_and_memory_in_a_child_process():
     assert "LOADED" not in lines, result.stdout
     assert float(lines["SECONDS"]) < 10  # the probes: 37-100 s and +0.4 to +3.9 GB each before the checks
     assert float(lines["GROWTH_MB"]) < 100, result.stdout
+
+
+def test_a_model_is_tried_in_a_worker_first_and_one_that_explodes_there_is_refused(monkeypatch):
+    from visualizer.training.worker import trial_load
+
+    assert trial_load(small_archive()) > 0  # a plain model loads in the worker: its parameters come back
+    with pytest.raises(InputError, match="units of 100,000"):
+        trial_load(hostile("Dense with 100,000 units"))  # the worker's own checks refuse it, by name
+    monkeypatch.setenv("CNN_VISUALIZER_WORKER_MEMORY_MB", "256")  # less than the worker itself holds
+    with pytest.raises(InputError, match=r"needed more than 0\.2 GB of memory"):
+        trial_load(small_archive())
+    monkeypatch.delenv("CNN_VISUALIZER_WORKER_MEMORY_MB")
+    assert trial_load(small_archive()) > 0  # a fresh worker took the killed one's place

@@ -354,8 +354,9 @@ def test_a_killed_worker_fails_its_job_with_a_message_and_the_next_job_trains(ti
 
 
 def test_a_worker_over_its_memory_limit_is_ended_with_a_message(tiny, monkeypatch):
-    monkeypatch.setenv("CNN_VISUALIZER_WORKER_MEMORY_MB", "256")  # less than TensorFlow itself needs
-    job = run(TINY_SPEC, tiny, epochs=1)
+    job = TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=1), pool=TrainingPool(1))  # within the budget
+    monkeypatch.setenv("CNN_VISUALIZER_WORKER_MEMORY_MB", "256")  # then less than TensorFlow itself needs
+    assert job.start().wait(120)
     status = job.status()
     assert status.state == "failed" and "more than 0.2 GB of memory" in status.error
     assert "Lower the batch size" in status.error
@@ -414,3 +415,15 @@ def test_trainings_in_a_row_leave_this_process_s_memory_flat(tiny):
         gc.collect()
         after[count] = resident_mb()
     assert after[6] - after[2] < 25, after  # the training itself happens in the worker, not here
+
+
+def test_the_first_worker_measures_the_machine_s_speed_for_the_budgets(tiny, monkeypatch):
+    from visualizer.training.budget import machine_flops
+    from visualizer.training.worker import measured_flops
+
+    run(TINY_SPEC, tiny, epochs=1)
+    monkeypatch.delenv("CNN_VISUALIZER_GFLOPS", raising=False)
+    assert measured_flops() is not None and 1e9 < measured_flops() < 1e13  # a training conv step, timed
+    assert machine_flops() == measured_flops()
+    monkeypatch.setenv("CNN_VISUALIZER_GFLOPS", "7")
+    assert machine_flops() == 7e9

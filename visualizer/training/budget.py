@@ -3,9 +3,10 @@
 The refusal says which number is too big and what to change. No TensorFlow here.
 
 The estimate is ``model.cost``'s; the limits are the worker's (``training.worker.memory_limit_mb`` and
-``job_minutes``); the machine's speed is ``CNN_VISUALIZER_GFLOPS`` or, by default, what a training
-convolution reached on this 2-core machine (100 GFLOP/s: four 'same' convolutions of 64 filters on
-32x32 images, batch 64, timed through Keras' ``train_on_batch``).
+``job_minutes``); the machine's speed is measured once, by the first training worker when it starts
+(``worker.measure_flops``: four 'same' convolutions of 64 filters on 32x32 images, batch 64, through
+Keras' ``train_on_batch``), ``CNN_VISUALIZER_GFLOPS`` overrides it, and until a worker has measured it
+is taken as 100 GFLOP/s (what that reached on this 2-core machine).
 """
 
 from __future__ import annotations
@@ -18,16 +19,22 @@ from visualizer.model.checks import counted
 from visualizer.model.cost import Cost, estimate
 from visualizer.model.spec import ModelSpec
 from visualizer.training.config import TrainingConfig
-from visualizer.training.worker import job_minutes, memory_limit_mb
+from visualizer.training.worker import job_minutes, measured_flops, memory_limit_mb
 
 SPEED_VARIABLE = "CNN_VISUALIZER_GFLOPS"
 DEFAULT_GFLOPS = 100.0
 
 
 def machine_flops() -> float:
-    """Floating-point operations per second a training reaches here (``CNN_VISUALIZER_GFLOPS`` overrides)."""
+    """Floating-point operations per second a training reaches here.
+
+    ``CNN_VISUALIZER_GFLOPS`` if set; else what the first training worker measured when it started
+    (``worker.measure_flops``); else, before any worker has, ``DEFAULT_GFLOPS`` (measured so on this machine).
+    """
     configured = os.environ.get(SPEED_VARIABLE)
-    return max(0.1, float(configured) if configured else DEFAULT_GFLOPS) * 1e9
+    if configured:
+        return max(0.1, float(configured)) * 1e9
+    return measured_flops() or DEFAULT_GFLOPS * 1e9
 
 
 @dataclass(frozen=True)

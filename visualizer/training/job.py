@@ -332,7 +332,11 @@ class TrainingJob:
                 self._fail(_died_message(worker.exit_code))
                 return False
             kind = message[0]
-            if kind == "built":
+            if kind == "ready":
+                from visualizer.training.worker import note_ready
+
+                note_ready(message)
+            elif kind == "built":
                 self._on_built(message[1])
             elif kind == "batch":
                 self._on_batch(message[1], message[2])

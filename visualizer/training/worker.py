@@ -18,12 +18,14 @@ Nothing here imports TensorFlow in the server; the worker imports it when it sta
 from __future__ import annotations
 
 import atexit
+import gc
 import json
 import multiprocessing
 import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict
@@ -97,7 +99,32 @@ def _load(folder: str) -> Dataset:
     return Dataset("worker", arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"], names)
 
 
-def worker_main(connection, stop_event) -> None:
+def measure_flops() -> float:
+    """Floating-point operations per second a training step reaches here.
+
+    Four 'same' convolutions of 64 filters on 32x32x3 images, batch 64, through Keras' ``train_on_batch``
+    (three steps timed after one).
+    """
+    from visualizer.backend.engine import keras
+
+    model = keras.Sequential(
+        [keras.Input((32, 32, 3))]
+        + [keras.layers.Conv2D(64, 3, padding="same", activation="relu") for _ in range(4)]
+        + [keras.layers.GlobalAveragePooling2D(), keras.layers.Dense(10, activation="softmax")]
+    )
+    model.compile("adam", "sparse_categorical_crossentropy")
+    images = np.random.RandomState(0).rand(64, 32, 32, 3).astype(np.float32)
+    labels = np.zeros(64, dtype=np.int64)
+    model.train_on_batch(images, labels)
+    started = time.perf_counter()
+    for _ in range(3):
+        model.train_on_batch(images, labels)
+    step = (time.perf_counter() - started) / 3
+    forward = 2 * 32 * 32 * 64 * 27 + 3 * 2 * 32 * 32 * 64 * 576  # multiply-adds of the four convolutions
+    return 3 * forward * 64 / step
+
+
+def worker_main(connection, stop_event, measure: bool = False) -> None:
     """The worker process: imports TensorFlow once, then trains one job per ``train`` message until told to quit.
 
     Messages to the server: ``("ready",)``; per job ``("built", weights)``, ``("batch", index, logs)``,
@@ -111,12 +138,15 @@ def worker_main(connection, stop_event) -> None:
     from visualizer.training.config import TrainingConfig
     from visualizer.training.fit import Hooks, train
 
-    connection.send(("ready",))
+    connection.send(("ready", measure_flops() if measure else None))
     while True:
         try:
             message = connection.recv()
         except (EOFError, OSError):
             return  # the server went away
+        if message[0] == "load":
+            connection.send(_trial_load(message[1]))
+            continue
         if message[0] != "train":
             return
         _, spec_json, folder, config, batches_per_epoch = message
@@ -138,6 +168,20 @@ def worker_main(connection, stop_event) -> None:
             connection.send(("failed", f"Training stopped with an error: {type(error).__name__}: {error}"))
 
 
+def _trial_load(data: bytes) -> tuple:
+    """Loads an uploaded model here, in the worker: ``("loaded", parameters)`` or ``("failed", message)``."""
+    from visualizer.backend.uploads import load_user_model
+
+    try:
+        return ("loaded", int(load_user_model(data).count_params()))
+    except InputError as error:
+        return ("failed", str(error))
+    except Exception as error:
+        return ("failed", f"The model could not be loaded: {type(error).__name__}: {str(error)[:300]}")
+    finally:
+        gc.collect()
+
+
 # The server side.
 
 
@@ -147,7 +191,9 @@ class Worker:
     def __init__(self) -> None:
         self.connection, child = SPAWN.Pipe()
         self.stop_event = SPAWN.Event()
-        self.process = SPAWN.Process(target=worker_main, args=(child, self.stop_event), daemon=True)
+        measure = _MEASURED["flops"] is None and not _MEASURED["asked"]
+        _MEASURED["asked"] = _MEASURED["asked"] or measure
+        self.process = SPAWN.Process(target=worker_main, args=(child, self.stop_event, measure), daemon=True)
         self.process.start()
         child.close()
         self.jobs = 0
@@ -198,6 +244,21 @@ class Worker:
             self.baseline_mb = now  # what a worker holds once TensorFlow has trained one network
             return True
         return now - self.baseline_mb <= RECYCLE_GROWTH_MB
+
+
+_MEASURED: dict[str, Any] = {"flops": None, "asked": False}
+"""The machine's training speed, measured once by the first worker this process starts."""
+
+
+def measured_flops() -> float | None:
+    """Operations per second the first worker measured at its start, once it has (else None)."""
+    return _MEASURED["flops"]
+
+
+def note_ready(message: tuple) -> None:
+    """Keeps the speed a worker's ``("ready", flops)`` message reports."""
+    if len(message) > 1 and message[1]:
+        _MEASURED["flops"] = float(message[1])
 
 
 _IDLE: list[Worker] = []
@@ -272,3 +333,53 @@ def dataset_files(dataset: Dataset) -> Iterator[str]:
 def config_message(config: Any) -> dict:
     """A ``TrainingConfig`` as the plain dict the worker rebuilds it from."""
     return asdict(config)
+
+
+LOAD_SECONDS = 60.0
+"""The longest loading an uploaded model may take in a worker before it is refused."""
+
+
+def trial_load(data: bytes, seconds: float = LOAD_SECONDS) -> int:
+    """Loads an uploaded ``.keras`` model in a worker process first, under its memory limit and ``seconds``.
+
+    A model that passes every check and still explodes ends as a refusal, not as the server's memory or
+    minutes. Returns its parameter count.
+
+    Raises:
+        InputError: the checks refused it, or loading it needed too much memory or time, or killed the worker.
+    """
+    limit_mb = memory_limit_mb()
+    worker = take_worker()
+    clean = False
+    try:
+        worker.connection.send(("load", data))
+        deadline = time.monotonic() + seconds
+        while True:
+            used = worker.resident_mb()
+            if used is not None and used > limit_mb:
+                raise InputError(
+                    f"Loading this model needed more than {limit_mb / 1024:.1f} GB of memory, the limit for one "
+                    "model on this server: it was refused."
+                )
+            if time.monotonic() > deadline:
+                raise InputError(f"Loading this model took longer than {seconds:g} s: it was refused.")
+            try:
+                if not worker.connection.poll(0.1):
+                    if not worker.alive:
+                        raise InputError("Loading this model ended the process that tried it: it was refused.")
+                    continue
+                message = worker.connection.recv()
+            except (EOFError, OSError):
+                raise InputError("Loading this model ended the process that tried it: it was refused.") from None
+            if message[0] == "ready":
+                note_ready(message)
+                continue
+            clean = True
+            if message[0] == "failed":
+                raise InputError(message[1])
+            return int(message[1])
+    finally:
+        if clean:
+            give_back(worker)
+        else:
+            worker.kill()

@@ -75,7 +75,10 @@ def _on_upload() -> None:
     uploaded = state.value(state.Network.UPLOAD)
     if uploaded is None:
         return
+    from visualizer.training.worker import trial_load
+
     try:
+        trial_load(uploaded.getvalue())  # first in a worker process, under its memory and time limits
         model = load_user_model(uploaded.getvalue())
     except InputError as error:
         state.set_notice("error", f"{uploaded.name}: {error}")
