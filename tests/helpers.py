@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -75,3 +77,11 @@ def component_data(at: AppTest, name: str) -> dict:
 def has_component(at: AppTest, name: str) -> bool:
     """Whether a browser-side component called ``name`` is on the page."""
     return any(element.proto.component_name == name for element in at.get("bidi_component"))
+
+
+def child_measures(code: str, timeout: float = 300) -> dict[str, str]:
+    """Runs ``code`` in a fresh interpreter (the repository on its path) and returns the ``NAME value`` lines
+    it printed: measurements of time and memory that the suite's own, busy process would blur."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)

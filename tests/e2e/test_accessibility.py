@@ -5,23 +5,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.e2e.conftest import assert_no_exception, wait_for_app
+from tests.ui.test_inspect_page import ALL_TABS
 from visualizer.lessons import LEARN_VIEWS
 
 pytestmark = pytest.mark.e2e
 
 PAGES = ["", "/build", "/train", "/inspect", "/compare", "/learn"]
 LEARN_TOPICS = [view for view in LEARN_VIEWS if view != "concepts"]  # the concepts are the Learn page itself
-INSPECT_TABS = [
-    "Maps",
-    "Kernels",
-    "Where it looks",
-    "Surgery",
-    "Probes",
-    "Fragility",
-    "Embedding",
-    "Filters",
-    "Weights",
-]
+INSPECT_TABS = [tab for tab in ALL_TABS if tab != "Step by step"]  # its explainer has its own test
 
 
 def serious(page) -> list[str]:

@@ -27,6 +27,22 @@ class LayerGradient:
     rms: float
 
 
+def _loss_gradients(model: keras.Model, images: np.ndarray, labels: np.ndarray, variables: list) -> list:
+    """d(mean sparse cross-entropy of the batch) / d(each of ``variables``), dropout off.
+
+    Raises:
+        InputError: an empty batch, or labels that do not match it.
+    """
+    batch = np.asarray(images, dtype=np.float32)
+    classes = np.asarray(labels).astype(np.int64)
+    if batch.ndim != 4 or len(batch) == 0 or classes.shape != (len(batch),):
+        raise InputError(f"Expected a batch of images and one label each, got {batch.shape} and {classes.shape}.")
+    with tf.GradientTape() as tape:
+        probabilities = model(tf.constant(batch), training=False)
+        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(tf.constant(classes), probabilities))
+    return tape.gradient(loss, variables)
+
+
 def layer_gradients(model: keras.Model, images: np.ndarray, labels: np.ndarray) -> list[LayerGradient]:
     """One backward pass: the gradient reaching each conv and dense layer, from the input to the output.
 
@@ -40,16 +56,8 @@ def layer_gradients(model: keras.Model, images: np.ndarray, labels: np.ndarray) 
     Raises:
         InputError: an empty batch, or labels that do not match it.
     """
-    batch = np.asarray(images, dtype=np.float32)
-    classes = np.asarray(labels).astype(np.int64)
-    if batch.ndim != 4 or len(batch) == 0 or classes.shape != (len(batch),):
-        raise InputError(f"Expected a batch of images and one label each, got {batch.shape} and {classes.shape}.")
     names = describe(model).names("conv2d", "dense")
-    kernels = [model.get_layer(name).kernel for name in names]
-    with tf.GradientTape() as tape:
-        probabilities = model(tf.constant(batch), training=False)
-        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(tf.constant(classes), probabilities))
-    gradients = tape.gradient(loss, kernels)
+    gradients = _loss_gradients(model, images, labels, [model.get_layer(name).kernel for name in names])
     return [
         LayerGradient(name, float(np.sqrt(np.mean(np.square(np.asarray(gradient, dtype=np.float64))))))
         for name, gradient in zip(names, gradients, strict=True)
@@ -102,15 +110,8 @@ def batch_gradients(model: keras.Model, images: np.ndarray, labels: np.ndarray) 
     Raises:
         InputError: an empty batch, or labels that do not match it.
     """
-    batch = np.asarray(images, dtype=np.float32)
-    classes = np.asarray(labels).astype(np.int64)
-    if batch.ndim != 4 or len(batch) == 0 or classes.shape != (len(batch),):
-        raise InputError(f"Expected a batch of images and one label each, got {batch.shape} and {classes.shape}.")
-    variables = model.trainable_weights
-    with tf.GradientTape() as tape:
-        probabilities = model(tf.constant(batch), training=False)
-        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(tf.constant(classes), probabilities))
-    return [np.asarray(gradient, dtype=np.float32) for gradient in tape.gradient(loss, variables)]
+    gradients = _loss_gradients(model, images, labels, model.trainable_weights)
+    return [np.asarray(gradient, dtype=np.float32) for gradient in gradients]
 
 
 def gradients_by_epoch(models: list[keras.Model], images: np.ndarray, labels: np.ndarray) -> list[list[np.ndarray]]:
