@@ -70,7 +70,8 @@ def test_a_killed_worker_fails_its_job_the_class_goes_on_and_sigterm_ends_the_se
         assert_no_exception(other)
         other.close()
 
-        start_training(trainer, url)  # the trainer trains again at once, in a new worker
+        start_training(trainer, url)  # the trainer trains again at once, in a new worker (a new session:
+        # after a run the settings fold away)
         workers = worker_processes(server)
         process = SERVER_PROCESSES[url]
         started = time.monotonic()

@@ -308,7 +308,7 @@ def pre_activations(model: keras.Model, x: np.ndarray, include_output: bool = Fa
 # A whole walk of the window: every step of one filter (or one pooled channel), for the animated explainer.
 
 
-def _padded_windows(
+def padded_windows(
     inputs: np.ndarray, window: tuple[int, int], strides: tuple[int, int], padding: str, fill: float
 ) -> tuple[np.ndarray, tuple[int, int]]:
     """Every window of ``inputs`` (H, W, C), padded as the layer pads, and the padding before row and column 0.
@@ -375,7 +375,7 @@ def conv_walk(model: keras.Model, layer_name: str, x: np.ndarray, filter_index: 
     kernel = np.asarray(layer.kernel, dtype=np.float32)[:, :, :, filter_index]
     bias = float(np.asarray(layer.bias)[filter_index]) if layer.use_bias else 0.0
     strides = (int(layer.strides[0]), int(layer.strides[1]))
-    windows, offset = _padded_windows(inputs, kernel.shape[:2], strides, layer.padding, 0.0)
+    windows, offset = padded_windows(inputs, kernel.shape[:2], strides, layer.padding, 0.0)
     channel_sums = np.einsum("ijklc,klc->ijc", windows, kernel.astype(np.float64))
     pre_activation = channel_sums.sum(axis=-1) + bias
     output = np.asarray(layer.activation(tf.constant(pre_activation, dtype=tf.float32)), dtype=np.float32)
@@ -438,7 +438,7 @@ def pool_walk(model: keras.Model, layer_name: str, x: np.ndarray, channel: int) 
     window = (int(layer.pool_size[0]), int(layer.pool_size[1]))
     strides = (int(layer.strides[0]), int(layer.strides[1]))
     plane = inputs[:, :, channel : channel + 1]
-    windows, offset = _padded_windows(plane, window, strides, layer.padding, np.nan)
+    windows, offset = padded_windows(plane, window, strides, layer.padding, np.nan)
     values = windows[..., 0].reshape(*windows.shape[:2], -1)
     is_max = isinstance(layer, keras.layers.MaxPooling2D)
     output = np.nanmax(values, axis=-1) if is_max else np.nanmean(values, axis=-1)
