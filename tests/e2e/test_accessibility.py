@@ -40,8 +40,10 @@ def test_no_critical_or_serious_violation_on_any_page(page, app_url, presenter):
     for path in PAGES:
         settled(page, app_url + path + query)
         found[path or "/"] = serious(page)
-    for view in LEARN_TOPICS:
-        settled(page, f"{app_url}/learn?view={view}" + ("&present=1" if presenter else ""))
+    # Every Learn topic in normal mode; presenter mode scales the same colours and elements, so its pass
+    # over the pages (the Learn page included) is enough there.
+    for view in LEARN_TOPICS if not presenter else ():
+        settled(page, f"{app_url}/learn?view={view}")
         found[f"/learn?view={view}"] = serious(page)
     assert {path: problems for path, problems in found.items() if problems} == {}
 

@@ -127,9 +127,7 @@ def training_step(
     if learning_rate < 0:
         raise InputError("The learning rate cannot be negative.")
     loss, probabilities, output_gradient = _loss_and_output_gradient(model, x, int(label), layer)
-    windows, _ = padded_windows(
-        layer_input(model, layer_name, x), layer.kernel_size, layer.strides, layer.padding, 0.0
-    )
+    windows, _ = padded_windows(layer_input(model, layer_name, x), layer.kernel_size, layer.strides, layer.padding, 0.0)
     # dL/dK[i, j, c, f] = sum over positions (p, q) of window[p, q, i, j, c] * dL/dz[p, q, f]
     gradient = np.einsum("pqijc,pqf->ijcf", windows, output_gradient)
     kernel = np.asarray(layer.kernel, dtype=np.float64)

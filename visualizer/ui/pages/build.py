@@ -339,9 +339,9 @@ def _training_cost(spec) -> None:
     found = budget(spec, 1000, 0, batch)
     memory, limit = found.memory_bytes / 2**20, found.memory_limit_bytes / 2**20
     text = (
-        f"Training here, estimated: about **{memory:,.0f} MB** of memory at batch {batch} (one training may use "
-        f"{limit / 1024:.1f} GB) and **{duration(found.seconds_per_epoch)}** per epoch for every 1,000 training "
-        f"images ({found.cost.epoch_flops(1000) / 1e9:,.1f} GFLOP)."
+        f"Training here, estimated: about **{memory:,.0f} MB** of memory at batch {batch}, TensorFlow's own "
+        f"600 MB included (one training may use {limit / 1024:.1f} GB), and **{duration(found.seconds_per_epoch)}** "
+        f"per epoch for every 1,000 training images ({found.cost.epoch_flops(1000) / 1e9:,.1f} GFLOP)."
     )
     if found.memory_bytes > found.memory_limit_bytes:
         st.warning(
