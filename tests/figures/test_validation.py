@@ -48,6 +48,7 @@ BUILDERS = {
     "preactivation_figure": lambda: figures.preactivation_figure(RNG.randn(100), X, np.maximum(X, 0), "ReLU", "t"),
     "contributions_figure": lambda: figures.contributions_figure(RNG.randn(30), 0.2, "logit"),
     "logits_figure": lambda: figures.logits_figure(np.array([1.0, -1.0]), np.array([0.9, 0.1]), ["a", "b"]),
+    "logit_gradient_figure": lambda: figures.logit_gradient_figure(np.array([0.2, -0.3, 0.1]), ["a", "b"], 1),
     "dropout_figure": lambda: figures.dropout_figure(np.ones(6), np.array([1, 0, 1, 0, 1, 1], bool), 2.0),
     "prediction_spread_figure": lambda: figures.prediction_spread_figure(
         np.full((4, 2), 0.5), np.array([0.5, 0.5]), ["a", "b"]

@@ -36,6 +36,7 @@ ALL_TABS = [
     "Embedding",
     "Filters",
     "Weights",
+    "One training step",
 ]
 LENET_COLUMNS = ["input", "conv2d_1", "avgpool2d_1", "conv2d_2", "avgpool2d_2", "flatten_1", "dense_1", "dense_2"]
 
@@ -418,3 +419,22 @@ def test_an_uploaded_image_is_decoded_once_not_on_every_rerun(app, monkeypatch):
     for _ in range(3):
         app.run()
     assert not app.exception and len(calls) == 1
+
+
+def test_one_training_step_shows_the_loss_the_chain_rule_and_the_step_in_the_backend_s_numbers(app):
+    from visualizer.backend.backprop import training_step
+
+    open_tab(app, "One training step")
+    app.selectbox(key=Inspect.STEP_LAYER).set_value("conv2d_2").run()  # its 6 input channels, 16 filters
+    app.number_input(key=Inspect.STEP_FILTER).set_value(3)
+    app.selectbox(key=Inspect.STEP_WEIGHT).set_value((1, 2, 4)).run()
+    assert not app.exception and not app.error
+    model = load_pretrained("lenet5_digits")
+    dataset = load_dataset("digits")
+    label = int(dataset.y_test[0])  # a test image: its own class is the label
+    assert app.selectbox(key=Inspect.STEP_LABEL).value == label
+    step = training_step(model, dataset.x_test[0], label, "conv2d_2", learning_rate=0.01)
+    texts = [m.value for m in app.markdown]
+    assert any(f"**{step.loss:.4g}**" in text for text in texts)
+    assert any(f"**{step.kernel_gradient[1, 2, 4, 3]:+.6f}**" in text for text in texts)  # the shown sum
+    assert any(f"to **{step.loss_after:.4g}**" in text for text in texts)

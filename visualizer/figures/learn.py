@@ -208,6 +208,32 @@ def logits_figure(logits: np.ndarray, probabilities: np.ndarray, class_names: Se
     return fig
 
 
+def logit_gradient_figure(gradient: np.ndarray, class_names: Sequence[str], label: int) -> go.Figure:
+    """D loss / d score per class (softmax minus one-hot): negative at the true class, positive elsewhere."""
+    names = figure_labels(class_names, len(gradient))
+    values = np.asarray(gradient, dtype=np.float32)
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=values,
+            marker_color=["#16a34a" if index == label else "#dc2626" for index in range(len(values))],
+            text=[f"{value:+.3f}" for value in values],
+            textposition="outside",
+            hovertemplate="%{x}: dL/dz = %{y:+.4f}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(range=[-1.15, 1.15], title="softmax minus one-hot")
+    fig.update_layout(
+        title={"text": "The gradient at the scores: what the step pushes up (green, the true class) and down"},
+        height=320,
+        margin={"l": 60, "r": 10, "t": 50, "b": 40},
+        showlegend=False,
+        font={"size": 13},
+    )
+    return fig
+
+
 def dropout_figure(values: np.ndarray, kept: np.ndarray, scale: float) -> go.Figure:
     """A layer's units before dropout (grey) and after it (kept units scaled by ``scale``, dropped at 0)."""
     data = np.asarray(values, dtype=np.float32)

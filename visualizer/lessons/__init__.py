@@ -39,6 +39,7 @@ INSPECT_SECTIONS = (
     "embedding",
     "filters",
     "weights",
+    "training_step",
 )
 """The Inspect page's sections, in page order."""
 LEARN_VIEWS = ("concepts", "activations", "kernels", "pooling", "dense", "dropout", "skips")

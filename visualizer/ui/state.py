@@ -218,6 +218,14 @@ class Inspect:
     FILTERS_LAYER = "inspect_filters_layer"
     FILTERS_RUN = "inspect_filters_run"
     FILTERS_GRID = "inspect_filters_grid"
+    STEP_LABEL = "inspect_step_label"
+    STEP_LAYER = "inspect_step_layer"
+    STEP_FILTER = "inspect_step_filter"
+    STEP_WEIGHT = "inspect_step_weight"
+    STEP_RATE = "inspect_step_rate"
+    STEP_SCORES = "inspect_step_scores"
+    STEP_INPUTS = "inspect_step_inputs"
+    STEP_OUTPUT_GRADIENT = "inspect_step_output_gradient"
     WEIGHTS_LAYER = "inspect_weights_layer"
     WEIGHTS_CHART = "inspect_weights_chart"
     GRADIENTS_CHART = "inspect_gradients_chart"
@@ -259,6 +267,11 @@ class Inspect:
     def colour_kernels(layer: str) -> str:
         """One conv layer's kernels as colour images."""
         return f"inspect_colour_{layer}"
+
+    @staticmethod
+    def step_kernel(title: str) -> str:
+        """One of the three kernel grids of the training step (now, its gradient, after)."""
+        return f"inspect_step_kernel_{title.split()[0]}"
 
     @staticmethod
     def surgery_filter(layer: str) -> str:
