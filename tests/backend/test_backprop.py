@@ -20,11 +20,13 @@ def tape_gradient(model, x, label, layer_name) -> np.ndarray:
     return np.asarray(tape.gradient(loss, kernel), dtype=np.float64)
 
 
-@pytest.mark.parametrize(("name", "dataset"), [("lenet5_digits", "digits"), ("tinyvgg_shapes", "shapes")])
-def test_the_kernel_gradient_is_tensorflow_s_on_every_conv_layer_of_both_shipped_models(name, dataset):
+@pytest.mark.parametrize(
+    ("name", "dataset", "images"), [("lenet5_digits", "digits", (0, 7, 21)), ("tinyvgg_shapes", "shapes", (0, 5))]
+)
+def test_the_kernel_gradient_is_tensorflow_s_on_every_conv_layer_of_both_shipped_models(name, dataset, images):
     model = load_pretrained(name)
     data = load_dataset(dataset)
-    for index in (0, 7, 21):
+    for index in images:
         x, label = data.x_test[index], int(data.y_test[index])
         for layer in describe(model).names("conv2d"):
             expected = tape_gradient(model, x, label, layer)

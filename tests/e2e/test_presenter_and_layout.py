@@ -33,13 +33,18 @@ CLIPPED = """els => els.filter(e => e.scrollWidth > e.clientWidth + 1)
   .map(e => `${e.closest('[data-testid]')?.dataset.testid}: ${e.scrollWidth} > ${e.clientWidth}`)"""
 
 
-def open_page(browser, app_url: str, path: str, ready: str, viewport: dict, presenter: bool):
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
+def visit(page, app_url: str, path: str, ready: str, presenter: bool) -> None:
+    """Opens ``path`` (a new session of the app) in ``page`` and waits until ``ready`` shows and the run ends."""
     page.goto(app_url + path + (("&" if "?" in path else "?") + "present=1" if presenter else ""))
     wait_for_app(page)
     page.locator(ready).first.wait_for(timeout=90_000)
     wait_for_app(page)
+
+
+def open_page(browser, app_url: str, path: str, ready: str, viewport: dict, presenter: bool):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    visit(page, app_url, path, ready, presenter)
     return context, page
 
 
@@ -78,11 +83,15 @@ def test_presenter_mode_draws_figures_tables_and_widgets_half_as_large_again(bro
 @pytest.mark.parametrize("viewport", SIZES, ids=lambda size: f"{size['width']}x{size['height']}")
 def test_every_page_in_both_modes_has_no_clipped_table_or_error(browser, app_url, viewport):
     for presenter in (False, True):
+        # One browser per mode: each page is a new session of the app, and the browser keeps its cache (Plotly's
+        # bundle parsed once, as a student's browser does after the first page).
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
         for name, (path, ready) in PAGES.items():
-            context, page = open_page(browser, app_url, path, ready, viewport, presenter)
+            visit(page, app_url, path, ready, presenter)
             assert_no_exception(page)
             clipped = page.locator("[data-testid='stTable'] > div").evaluate_all(CLIPPED)
             assert not clipped, (name, clipped)
             mode = "presenter" if presenter else "normal"
             screenshot(page, f"page-{name}-{viewport['width']}x{viewport['height']}-{mode}", pages=3)
-            context.close()
+        context.close()

@@ -363,8 +363,9 @@ def test_a_worker_over_its_memory_limit_is_ended_with_a_message(tiny, monkeypatc
 
 
 def test_a_job_over_its_time_limit_stops_with_a_note_and_keeps_its_epochs(tiny, monkeypatch):
-    monkeypatch.setenv("CNN_VISUALIZER_JOB_MINUTES", "0.05")  # 3 seconds
-    job = run(TINY_SPEC, tiny, epochs=200, batch_size=8)
+    job = TrainingJob(TINY_SPEC, tiny, TrainingConfig(epochs=200, batch_size=8), pool=TrainingPool(1))
+    monkeypatch.setenv("CNN_VISUALIZER_JOB_MINUTES", "0.05")  # then 3 seconds (the budget, checked above, passed)
+    assert job.start().wait(120)
     status = job.status()
     assert status.state == "stopped" and status.epoch < 200
     assert status.note == "Stopped at the limit of 0.05 minutes for one training on this server."
