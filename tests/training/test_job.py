@@ -1,6 +1,5 @@
 """The background runner on tiny data: finish, stop, divergence, errors, determinism, the queue, abandonment."""
 
-import gc
 import os
 import signal
 import subprocess
@@ -334,10 +333,10 @@ def test_augmented_training_changes_the_batches_and_is_as_repeatable_as_plain_tr
         np.testing.assert_array_equal(a, b)  # the seed fixes the changes
         assert np.abs(a - c).mean() > 0.01  # the images really changed
         assert a.min() >= 0.0 and a.max() <= 1.0
-    one = run(TINY_SPEC, tiny, epochs=2, batch_size=50, augmentation=("rotate", "translate"))
-    two = run(TINY_SPEC, tiny, epochs=2, batch_size=50, augmentation=("rotate", "translate"))
+    one = run(TINY_SPEC, tiny, epochs=1, batch_size=50, augmentation=("rotate", "translate"))
+    two = run(TINY_SPEC, tiny, epochs=1, batch_size=50, augmentation=("rotate", "translate"))
     assert one.status().history == two.status().history
-    assert one.status().history != run(TINY_SPEC, tiny, epochs=2, batch_size=50).status().history
+    assert one.status().history != run(TINY_SPEC, tiny, epochs=1, batch_size=50).status().history
 
 
 def test_a_killed_worker_fails_its_job_with_a_message_and_the_next_job_trains(tiny):
@@ -398,24 +397,6 @@ def test_a_full_class_queue_refuses_with_the_wait_to_expect(tiny):
     running.stop()
     waiting.stop()
     assert running.wait(30) and waiting.wait(30)
-
-
-def test_trainings_in_a_row_leave_this_process_s_memory_flat(tiny):
-    # Four here (the full sixteen are bench/memory_growth.py's); before the workers each training kept about
-    # 9 MB in the server: 18 MB over the last two, more than half again with this test's tolerance.
-    def resident_mb() -> float:
-        with open("/proc/self/status") as status:
-            return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
-
-    after = {}
-    for count in range(1, 5):
-        job = run(TINY_SPEC, tiny, epochs=1, batch_size=50)
-        assert job.status().state == "finished" and job.model is not None
-        job.model_at(0)  # what the views do with it
-        del job
-        gc.collect()
-        after[count] = resident_mb()
-    assert after[4] - after[2] < 20, after  # the training itself happens in the worker, not here
 
 
 def test_the_first_worker_measures_the_machine_s_speed_for_the_budgets(tiny, monkeypatch):
