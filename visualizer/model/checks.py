@@ -109,10 +109,11 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count:,} {plural}"
 
 
-def shown(value: Any, limit: int = 60) -> str:
+def shown(value: Any, limit: int | None = 60) -> str:
     """Text a person gave (a name, a key, an id), fit to be quoted in a message.
 
-    Control characters become spaces, and at most ``limit`` characters are kept (the rest cut to "...").
+    Control characters become spaces, and at most ``limit`` characters are kept (the rest cut to "...");
+    ``limit=None`` keeps them all.
     """
     text = "".join(character if character.isprintable() else " " for character in str(value))
-    return text if len(text) <= limit else text[: max(0, limit - 3)] + "..."
+    return text if limit is None or len(text) <= limit else text[: max(0, limit - 3)] + "..."

@@ -27,6 +27,7 @@ from visualizer.training.compatibility import check_compatible
 from visualizer.training.config import TrainingConfig
 from visualizer.training.pool import DEFAULT_POOL, TrainingPool
 from visualizer.training.status import ACTIVE_STATES, HISTORY_KEYS, TrainingStatus
+from visualizer.training.worker import WorkerLostError
 
 _job_ids = iter(range(1, 2**62))
 _job_ids_lock = threading.Lock()
@@ -269,8 +270,9 @@ class TrainingJob:
 
     def _final_model(self):
         """The trained network, built in the server from the last weights the worker sent (None without any)."""
-        checkpoints = self.checkpoints
-        if not checkpoints or (self.status().state == "failed" and len(checkpoints) == 1):
+        with self._lock:
+            checkpoints, failed = list(self._checkpoints), self._state == "failed"
+        if not checkpoints or (failed and len(checkpoints) == 1):
             return None
         from visualizer.backend.building import build_model
         from visualizer.training.fit import compile_model
@@ -312,31 +314,21 @@ class TrainingJob:
                 self._set(note=f"Stopped at the limit of {seconds / 60:g} minutes for one training on this server.")
                 self._stop.set()
                 worker.stop_event.set()
-            used = worker.resident_mb()
-            if used is not None and used > limit_mb:
+            try:
+                message = worker.receive(limit_mb)
+            except WorkerLostError as lost:
                 self._fail(
                     f"Training used more than {limit_mb / 1024:.1f} GB of memory, the limit for one training on "
                     "this server, and was ended. Lower the batch size, or use fewer filters, smaller images or "
                     "fewer layers."
+                    if lost.over_memory
+                    else _died_message(lost.exit_code)
                 )
                 return False
-            try:
-                if not worker.connection.poll(0.1):
-                    if not worker.alive:
-                        self._fail(_died_message(worker.exit_code))
-                        return False
-                    continue
-                message = worker.connection.recv()
-            except (EOFError, OSError):
-                worker.process.join(timeout=2)
-                self._fail(_died_message(worker.exit_code))
-                return False
+            if message is None:
+                continue
             kind = message[0]
-            if kind == "ready":
-                from visualizer.training.worker import note_ready
-
-                note_ready(message)
-            elif kind == "built":
+            if kind == "built":
                 self._on_built(message[1])
             elif kind == "batch":
                 self._on_batch(message[1], message[2])

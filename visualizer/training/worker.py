@@ -127,7 +127,8 @@ def measure_flops() -> float:
 def worker_main(connection, stop_event, measure: bool = False) -> None:
     """The worker process: imports TensorFlow once, then trains one job per ``train`` message until told to quit.
 
-    Messages to the server: ``("ready",)``; per job ``("built", weights)``, ``("batch", index, logs)``,
+    Messages to the server: ``("ready", operations per second or None)`` once (``measure``: time a training
+    step first); per job ``("built", weights)``, ``("batch", index, logs)``,
     ``("epoch", index, logs, weights, gradients)``, then ``("done", divergence message or None)`` or
     ``("failed", message)``.
     """
@@ -185,6 +186,15 @@ def _trial_load(data: bytes) -> tuple:
 # The server side.
 
 
+class WorkerLostError(Exception):
+    """A worker went over its memory limit (``over_memory``), or ended on its own (``exit_code``)."""
+
+    def __init__(self, over_memory: bool, exit_code: int | None) -> None:
+        super().__init__("over its memory limit" if over_memory else f"ended with exit code {exit_code}")
+        self.over_memory = over_memory
+        self.exit_code = exit_code
+
+
 class Worker:
     """One worker process and the pipe to it (see the module's docstring)."""
 
@@ -212,6 +222,29 @@ class Worker:
     def resident_mb(self) -> float | None:
         """The process's resident memory in MB, when it can be read."""
         return resident_mb(self.process.pid) if self.process.pid else None
+
+    def receive(self, limit_mb: int, wait: float = 0.1) -> tuple | None:
+        """The worker's next message within ``wait`` seconds, or None; its start-up ``ready`` is taken in passing.
+
+        Raises:
+            WorkerLostError: the worker holds more than ``limit_mb`` of its own memory, or has ended on its own.
+        """
+        used = self.resident_mb()
+        if used is not None and used > limit_mb:
+            raise WorkerLostError(over_memory=True, exit_code=None)
+        try:
+            if not self.connection.poll(wait):
+                if not self.alive:
+                    raise WorkerLostError(over_memory=False, exit_code=self.exit_code)
+                return None
+            message = self.connection.recv()
+        except (EOFError, OSError):
+            self.process.join(timeout=2)
+            raise WorkerLostError(over_memory=False, exit_code=self.exit_code) from None
+        if message[0] == "ready":
+            note_ready(message)
+            return None
+        return message
 
     def send_job(self, spec_json: str, folder: str, config: dict, batches_per_epoch: int) -> None:
         """Starts a job in the worker (its stop flag cleared first)."""
@@ -355,24 +388,18 @@ def trial_load(data: bytes, seconds: float = LOAD_SECONDS) -> int:
         worker.connection.send(("load", data))
         deadline = time.monotonic() + seconds
         while True:
-            used = worker.resident_mb()
-            if used is not None and used > limit_mb:
-                raise InputError(
-                    f"Loading this model needed more than {limit_mb / 1024:.1f} GB of memory, the limit for one "
-                    "model on this server: it was refused."
-                )
             if time.monotonic() > deadline:
                 raise InputError(f"Loading this model took longer than {seconds:g} s: it was refused.")
             try:
-                if not worker.connection.poll(0.1):
-                    if not worker.alive:
-                        raise InputError("Loading this model ended the process that tried it: it was refused.")
-                    continue
-                message = worker.connection.recv()
-            except (EOFError, OSError):
+                message = worker.receive(limit_mb)
+            except WorkerLostError as lost:
+                if lost.over_memory:
+                    raise InputError(
+                        f"Loading this model needed more than {limit_mb / 1024:.1f} GB of memory, the limit for "
+                        "one model on this server: it was refused."
+                    ) from None
                 raise InputError("Loading this model ended the process that tried it: it was refused.") from None
-            if message[0] == "ready":
-                note_ready(message)
+            if message is None:
                 continue
             clean = True
             if message[0] == "failed":

@@ -28,8 +28,7 @@ def plain(value: Any, limit: int | None = None) -> str:
         value: Any text (or object, shown as its ``str``).
         limit: Cut to this many characters first ("..." marks the cut), if given.
     """
-    text = shown(value, limit) if limit is not None else "".join(c if c.isprintable() else " " for c in str(value))
-    escaped = MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    escaped = MARKDOWN_SPECIAL.sub(r"\\\1", shown(value, limit))
     return LINE_START.sub(_escape_line_start, escaped)
 
 
