@@ -326,12 +326,6 @@ def give_back(worker: Worker) -> None:
     worker.close()
 
 
-def idle_workers() -> list[Worker]:
-    """The warm workers waiting now (for tests and measurements)."""
-    with _IDLE_LOCK:
-        return list(_IDLE)
-
-
 @atexit.register
 def close_idle_workers() -> None:
     """Ends every waiting worker (at exit, and for tests)."""
