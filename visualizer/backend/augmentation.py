@@ -10,12 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from visualizer.backend.engine import keras
-from visualizer.training.config import AUGMENTATIONS
-
-ROTATION_DEGREES = 30
-ZOOM = 0.15
-SHIFT = 0.1
-CONTRAST = 0.3
+from visualizer.training.config import AUGMENTATIONS, CONTRAST, ROTATION_DEGREES, SHIFT, ZOOM
 
 
 def augmentation_layers(names: tuple[str, ...], seed: int = 0) -> keras.Sequential | None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from visualizer.data import downloads
+from visualizer.data.shapes import SHAPE_CLASSES
 from visualizer.errors import InputError
 from visualizer.model.checks import shown
 
 if TYPE_CHECKING:
     from visualizer.data.dataset import Dataset
+    from visualizer.model.spec import ModelSpec
 
 DATASET_TITLES: dict[str, str] = {
     "digits": "Digits (embedded, 1,797 real handwritten digits, 28x28)",
@@ -20,6 +22,32 @@ DATASET_TITLES: dict[str, str] = {
 
 EMBEDDED: tuple[str, ...] = ("digits", "shapes")
 """The datasets that ship with the app and work offline."""
+
+
+IMAGE_SHAPES: dict[str, tuple[int, int, int]] = {
+    "digits": (28, 28, 1),
+    "shapes": (64, 64, 3),
+    "mnist": (28, 28, 1),
+    "fashion_mnist": (28, 28, 1),
+    "cifar10": (32, 32, 3),
+}
+"""The (height, width, channels) of every named dataset's images, known without loading it."""
+
+CLASS_NAMES: dict[str, tuple[str, ...]] = {
+    "digits": tuple(str(digit) for digit in range(10)),
+    "shapes": SHAPE_CLASSES,
+    **{name: tuple(info["class_names"]) for name, info in downloads.KERAS_DATASETS.items()},
+}
+"""Every named dataset's classes, known without loading it."""
+
+
+def datasets_for(spec: ModelSpec) -> list[str]:
+    """The named datasets whose images and classes ``spec`` takes as they are, embedded ones first."""
+    return [
+        name
+        for name in DATASET_TITLES
+        if IMAGE_SHAPES[name] == tuple(spec.input_shape) and len(CLASS_NAMES[name]) == spec.num_classes
+    ]
 
 
 def load_dataset(name: str) -> Dataset:

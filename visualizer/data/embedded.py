@@ -7,18 +7,29 @@ Both are made deterministically on first use and kept for the process
 from __future__ import annotations
 
 import functools
-import math
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image
 
-from visualizer.data.dataset import Dataset, from_arrays
+from visualizer.data.dataset import Dataset, from_arrays, stratified_split
+from visualizer.data.shapes import SHAPE_CLASSES, draw_shapes
 
-DIGITS_SIDE = 28
 SHAPES_SIDE = 64
 SHAPES_PER_CLASS = 2000
 SHAPES_SEED = 2024
-SHAPE_CLASSES = ("circle", "square", "triangle", "star", "cross", "ring")
+
+
+def upsample_digits(images: np.ndarray) -> np.ndarray:
+    """8x8 digits in 0..16 (scikit-learn's ``images``) as float32 (N, 28, 28, 1) in [0, 1].
+
+    Each digit is resized (bicubic) into a 20x20 box centred in 28x28, as MNIST's are.
+    """
+    images = images.astype(np.float32) / 16.0
+    upsampled = np.zeros((len(images), 28, 28, 1), dtype=np.float32)
+    for index, image in enumerate(images):
+        small = Image.fromarray(image, mode="F").resize((20, 20), Image.Resampling.BICUBIC)
+        upsampled[index, 4:24, 4:24, 0] = np.clip(np.asarray(small), 0.0, 1.0)
+    return upsampled
 
 
 @functools.cache
@@ -27,94 +38,21 @@ def digits() -> Dataset:
     from sklearn.datasets import load_digits
 
     digits = load_digits()
-    images = digits.images.astype(np.float32) / 16.0  # 0..16 -> 0..1
-    upsampled = np.zeros((len(images), DIGITS_SIDE, DIGITS_SIDE, 1), dtype=np.float32)
-    for index, image in enumerate(images):
-        small = Image.fromarray(image, mode="F").resize((20, 20), Image.Resampling.BICUBIC)
-        upsampled[index, 4:24, 4:24, 0] = np.clip(np.asarray(small), 0.0, 1.0)
+    upsampled = upsample_digits(digits.images)
     return from_arrays("digits", upsampled, digits.target, [str(digit) for digit in range(10)])
-
-
-def _shape_polygon(kind: str, centre: tuple[float, float], radius: float, angle: float) -> list:
-    """Vertices of a regular shape around ``centre`` (for star and cross, their outline)."""
-    cx, cy = centre
-
-    def at(r: float, theta: float) -> tuple[float, float]:
-        return (cx + r * math.cos(theta + angle), cy + r * math.sin(theta + angle))
-
-    if kind == "square":
-        return [at(radius, math.pi / 4 + k * math.pi / 2) for k in range(4)]
-    if kind == "triangle":
-        return [at(radius, -math.pi / 2 + k * 2 * math.pi / 3) for k in range(3)]
-    if kind == "star":
-        return [at(radius if k % 2 == 0 else radius * 0.42, -math.pi / 2 + k * math.pi / 5) for k in range(10)]
-    if kind == "cross":
-        arm = 0.34 * radius
-        outline = [
-            (arm, radius),
-            (arm, arm),
-            (radius, arm),
-            (radius, -arm),
-            (arm, -arm),
-            (arm, -radius),
-            (-arm, -radius),
-            (-arm, -arm),
-            (-radius, -arm),
-            (-radius, arm),
-            (-arm, arm),
-            (-arm, radius),
-        ]
-        return [at(math.hypot(px, py), math.atan2(py, px)) for px, py in outline]
-    raise ValueError(kind)
-
-
-def _contrasting_colours(rng: np.random.RandomState) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """A background and a foreground colour at least 0.35 apart in brightness."""
-    while True:
-        background = rng.randint(0, 256, size=3)
-        foreground = rng.randint(0, 256, size=3)
-        weights = np.array([0.299, 0.587, 0.114])
-        if abs(float(weights @ background) - float(weights @ foreground)) / 255 >= 0.35:
-            return tuple(int(v) for v in background), tuple(int(v) for v in foreground)
-
-
-def draw_shape(kind: str, rng: np.random.RandomState, side: int = SHAPES_SIDE) -> np.ndarray:
-    """One generated image: a shape of random size, place, rotation and colours over a noisy background.
-
-    Drawn at twice the size and downsampled, for smooth edges.
-    """
-    scale = 2
-    canvas_side = side * scale
-    background, foreground = _contrasting_colours(rng)
-    image = Image.new("RGB", (canvas_side, canvas_side), background)
-    draw = ImageDraw.Draw(image)
-    radius = rng.uniform(0.17, 0.36) * canvas_side
-    margin = radius + 2
-    centre = (rng.uniform(margin, canvas_side - margin), rng.uniform(margin, canvas_side - margin))
-    angle = rng.uniform(0, 2 * math.pi)
-    if kind == "circle":
-        box = [centre[0] - radius, centre[1] - radius, centre[0] + radius, centre[1] + radius]
-        draw.ellipse(box, fill=foreground)
-    elif kind == "ring":
-        box = [centre[0] - radius, centre[1] - radius, centre[0] + radius, centre[1] + radius]
-        draw.ellipse(box, outline=foreground, width=max(3, int(radius * 0.3)))
-    else:
-        draw.polygon(_shape_polygon(kind, centre, radius, angle), fill=foreground)
-    small = image.resize((side, side), Image.Resampling.LANCZOS)
-    array = np.asarray(small, dtype=np.float32) / 255.0
-    noise = rng.normal(0.0, 0.04, size=array.shape).astype(np.float32)
-    return np.clip(array + noise, 0.0, 1.0)
 
 
 @functools.cache
 def shapes() -> Dataset:
-    """Generated deterministically from ``SHAPES_SEED``: 6 classes x 2,000 RGB 64x64 images."""
-    rng = np.random.RandomState(SHAPES_SEED)
-    count = SHAPES_PER_CLASS * len(SHAPE_CLASSES)
-    x = np.empty((count, SHAPES_SIDE, SHAPES_SIDE, 3), dtype=np.float32)
-    y = np.empty(count, dtype=np.int64)
-    for index in range(count):
-        label = index % len(SHAPE_CLASSES)
-        x[index] = draw_shape(SHAPE_CLASSES[label], rng)
-        y[index] = label
-    return from_arrays("shapes", x, y, SHAPE_CLASSES)
+    """Generated deterministically from ``SHAPES_SEED``: 6 classes x 2,000 RGB 64x64 images (``data.shapes``).
+
+    The labels take turns (circle, square, ..., ring, circle, ...), are split as
+    every dataset is, and each part is drawn straight into its own array.
+    """
+    labels = np.arange(SHAPES_PER_CLASS * len(SHAPE_CLASSES)) % len(SHAPE_CLASSES)
+    train, test = stratified_split(labels)
+    rng = np.random.default_rng(SHAPES_SEED)
+    x_train = draw_shapes(labels[train], rng, SHAPES_SIDE)
+    x_test = draw_shapes(labels[test], rng, SHAPES_SIDE)
+    y_train, y_test = labels[train].astype(np.int64), labels[test].astype(np.int64)
+    return Dataset("shapes", x_train, y_train, x_test, y_test, SHAPE_CLASSES)

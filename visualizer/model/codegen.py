@@ -27,8 +27,16 @@ def _literal(value: Any) -> str:
     return repr(value)
 
 
-def _layer_call(item: PlannedLayer) -> str:
-    """The ``layers.X(...)`` expression of one planned layer, leaving out arguments at their defaults."""
+SEEDED_HELPERS = {"weights": "seeded_weights", "mask": "seeded_mask"}
+"""The helper each kind of randomness calls in seeded code (``model_code(spec, seeded=True)``)."""
+
+
+def _layer_call(item: PlannedLayer, offset: int | None = None) -> str:
+    """The ``layers.X(...)`` expression of one planned layer, leaving out arguments at their defaults.
+
+    With an ``offset`` (the layer's place in the plan), a layer with random starting weights or a random
+    mask also gets ``**seeded_weights(offset)`` or ``**seeded_mask(offset)``: the seeds the app uses.
+    """
     layer = item.layer
     arguments = []
     for key, value in layer.keras_arguments().items():
@@ -36,6 +44,8 @@ def _layer_call(item: PlannedLayer) -> str:
             continue
         arguments.append(_literal(value) if key == layer.positional else f"{key}={_literal(value)}")
     arguments.append(f'name="{item.name}"')
+    if offset is not None and layer.random in SEEDED_HELPERS:
+        arguments.append(f"**{SEEDED_HELPERS[layer.random]}({offset})")
     return f"layers.{layer.keras_class}({', '.join(arguments)})"
 
 
@@ -60,9 +70,10 @@ def _indented(lines: list[str], spaces: int = 4) -> str:
 class _GraphCode:
     """Functional-API code for a spec with blocks: a helper function per block, then the model's lines."""
 
-    def __init__(self, spec: ModelSpec, rows: list[LayerSummary]) -> None:
+    def __init__(self, spec: ModelSpec, rows: list[LayerSummary], offsets: dict[str, int] | None) -> None:
         self.spec = spec
         self.rows = {row.name: row for row in rows}
+        self.offsets = offsets
 
     def shape(self, name: str) -> str:
         """The shape of one image's data after layer ``name`` (or the input), as ``14x14x16``."""
@@ -73,7 +84,8 @@ class _GraphCode:
     def line(self, item: PlannedLayer, target: str, argument: str) -> list[str]:
         """A layer's comment and its call: ``target = layers.X(...)(argument)``."""
         before = " + ".join(self.shape(source) for source in item.inputs)
-        return [_layer_comment(item, before, self.rows[item.name]), f"{target} = {_layer_call(item)}({argument})"]
+        call = _layer_call(item, None if self.offsets is None else self.offsets[item.name])
+        return [_layer_comment(item, before, self.rows[item.name]), f"{target} = {call}({argument})"]
 
     def residual(self, name: str, block: Residual, items: list[PlannedLayer]) -> str:
         """``def residual_1_block(x): ...``: the inner layers, the shortcut, the addition and the activation."""
@@ -136,14 +148,16 @@ def _params_text(params: int) -> str:
     return f"{params:,} parameters" if params else "no parameters"
 
 
-def _sequential_model_section(spec: ModelSpec, planned: list[PlannedLayer], rows: list[LayerSummary]) -> str:
+def _sequential_model_section(
+    spec: ModelSpec, planned: list[PlannedLayer], rows: list[LayerSummary], seeded: bool
+) -> str:
     """The script's model section for a plain stack: one ``keras.Sequential`` list."""
     height, width, channels = spec.input_shape
     body = []
     before = format_shape(spec.input_shape)
-    for item, row in zip(planned, rows):
+    for offset, (item, row) in enumerate(zip(planned, rows)):
         body.append("        " + _layer_comment(item, before, row))
-        body.append("        " + _layer_call(item) + ",")
+        body.append("        " + _layer_call(item, offset if seeded else None) + ",")
         before = format_shape(row.output_shape)
     layer_lines = "\n".join(body)
     return f'''"""
@@ -162,9 +176,10 @@ model = keras.Sequential(
 )'''
 
 
-def _graph_model_section(spec: ModelSpec, planned: list[PlannedLayer], rows: list[LayerSummary]) -> str:
+def _graph_model_section(spec: ModelSpec, planned: list[PlannedLayer], rows: list[LayerSummary], seeded: bool) -> str:
     """The script's model section for a spec with blocks: the block functions, then the functional model."""
-    functions, body = _GraphCode(spec, rows).parts(planned)
+    offsets = {item.name: offset for offset, item in enumerate(planned)} if seeded else None
+    functions, body = _GraphCode(spec, rows, offsets).parts(planned)
     height, width, channels = spec.input_shape
     return f'''"""
 ## The blocks
@@ -187,6 +202,25 @@ inputs = keras.Input(shape=({height}, {width}, {channels}), name="{INPUT_NAME}")
 model = keras.Model(inputs, outputs, name="cnn")'''
 
 
+def model_code(spec: ModelSpec, seeded: bool = False) -> str:
+    """The part of the script that binds ``model``, in the keras-io format (prose in top-level strings).
+
+    Args:
+        spec: The architecture.
+        seeded: Give each layer with random starting weights ``**seeded_weights(offset)`` and each dropout
+            layer ``**seeded_mask(offset)``, ``offset`` being its place in the plan, as
+            ``backend.building.build_model`` seeds them: code that defines those two helpers (as
+            ``training.notebook`` does) builds the app's starting weights exactly.
+
+    Raises:
+        SpecError: when the spec cannot be built.
+    """
+    rows = summarize(spec)
+    planned = plan_layers(spec)
+    make = _graph_model_section if spec.is_graph else _sequential_model_section
+    return make(spec, planned, rows, seeded)
+
+
 def to_keras_code(spec: ModelSpec) -> str:
     """Returns a commented, self-contained Keras script that builds ``spec``.
 
@@ -197,14 +231,10 @@ def to_keras_code(spec: ModelSpec) -> str:
         SpecError: when the spec cannot be built.
     """
     rows = summarize(spec)
-    planned = plan_layers(spec)
     total = sum(row.params for row in rows)
     height, width, channels = spec.input_shape
     colour = "grayscale" if channels == 1 else f"{channels}-channel"
-    if spec.is_graph:
-        model_section = _graph_model_section(spec, planned, rows)
-    else:
-        model_section = _sequential_model_section(spec, planned, rows)
+    model_section = model_code(spec)
     return f'''"""
 Title: A convolutional network built in CNN Visualizer
 Description: {len(rows)} layers, {total:,} parameters; input {height}x{width} {colour} images,

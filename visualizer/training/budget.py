@@ -19,7 +19,7 @@ from visualizer.errors import InputError
 from visualizer.model.checks import counted
 from visualizer.model.cost import Cost, estimate
 from visualizer.model.spec import ModelSpec
-from visualizer.training.config import TrainingConfig
+from visualizer.training.config import VALIDATION_BATCH, TrainingConfig
 from visualizer.training.worker import job_minutes, measured_flops, memory_limit_mb
 
 SPEED_VARIABLE = "CNN_VISUALIZER_GFLOPS"
@@ -27,7 +27,6 @@ DEFAULT_GFLOPS = 100.0
 STEP_SECONDS = 0.012
 """What a training step costs besides its arithmetic (Keras' loop, the callbacks, the pipeline): a small
 network's epoch is mostly this (LeNet-5 on the 1,438 digits: 23 steps, 0.28 s an epoch here)."""
-VALIDATION_BATCH = 256
 
 
 def machine_flops() -> float:

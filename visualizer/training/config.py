@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from visualizer.errors import InputError
 
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
+VALIDATION_BATCH = 256
+"""Images per batch when the test split is measured after each epoch."""
 MAX_EPOCHS = 200
 MAX_BATCH_SIZE = 4096
 AUGMENTATIONS: dict[str, str] = {
@@ -18,6 +20,11 @@ AUGMENTATIONS: dict[str, str] = {
     "contrast": "change the contrast by up to 30%",
 }
 """Random changes to training images, by name: what each does to an image."""
+ROTATION_DEGREES = 30
+ZOOM = 0.15
+SHIFT = 0.1
+CONTRAST = 0.3
+"""How far each change goes (``backend.augmentation`` makes the layers; the notebook writes the same ones)."""
 
 TRAINING_VARIANTS: dict[str, str] = {
     "augmentation": "trained with augmentation (random turns, zooms and shifts of its training images)",

@@ -18,11 +18,10 @@ from visualizer.backend.building import build_model
 from visualizer.backend.engine import keras, tf
 from visualizer.data.dataset import Dataset
 from visualizer.model.spec import ModelSpec
-from visualizer.training.config import TrainingConfig
+from visualizer.training.config import VALIDATION_BATCH, TrainingConfig
 
 EXPLOSION_FACTOR = 100.0
 """A running loss this many times the first (or ln(classes)) counts as divergence."""
-VALIDATION_BATCH = 256
 
 
 @dataclass(frozen=True)
