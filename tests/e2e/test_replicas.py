@@ -150,7 +150,7 @@ def test_the_app_works_in_a_browser_through_the_proxy(proxy, page):
     page.get_by_text("Parameters").first.wait_for(timeout=60_000)
     page.get_by_role("link", name="Learn").click()
     wait_for_app(page)
-    page.get_by_text("Seven ideas are enough").wait_for(timeout=60_000)
+    page.get_by_text("Eight ideas are enough").wait_for(timeout=60_000)
     assert_no_exception(page)
     screenshot(page, "through-nginx")
 

@@ -228,3 +228,33 @@ def test_an_old_stack_url_loads_unchanged():
     assert not at.exception
     assert shared(at) == old
     assert "keras.Sequential(" in at.code[0].value
+
+
+def notebook_button(at: AppTest):
+    return next(b for b in at.get("download_button") if b.proto.label == "Download a training notebook (.ipynb)")
+
+
+def test_the_notebook_download_names_its_data_and_the_train_pages_settings(app):
+    button = notebook_button(app)
+    assert not button.proto.disabled
+    assert (
+        "loads the digits data" in button.proto.help
+        and "10 epochs, batch 64, adam at 0.001, seed 0" in button.proto.help
+    )
+    # The Train page's choices carry over: its dataset (when the network takes it) and its settings.
+    app.session_state[state.Train.DATASET] = "fashion_mnist"
+    app.session_state[state.Train.EPOCHS] = 3
+    app.run()
+    assert "loads the fashion_mnist data" in notebook_button(app).proto.help
+    assert "3 epochs" in notebook_button(app).proto.help
+    app.session_state[state.Train.DATASET] = "shapes"  # 64x64x3: LeNet-5 does not take it
+    app.run()
+    assert "loads the digits data" in notebook_button(app).proto.help
+
+
+def test_no_notebook_for_a_network_no_dataset_fits_says_why():
+    spec = {**PRESETS["lenet5"].to_dict(), "num_classes": 7}
+    at = open_app("build", spec=json.dumps(spec))
+    button = notebook_button(at)
+    assert button.proto.disabled
+    assert "none has 28x28x1 images in 7 classes" in button.proto.help

@@ -425,14 +425,14 @@ def test_one_training_step_shows_the_loss_the_chain_rule_and_the_step_in_the_bac
     from visualizer.backend.backprop import training_step
 
     open_tab(app, "One training step")
-    app.selectbox(key=Inspect.STEP_LAYER).set_value("conv2d_2").run()  # its 6 input channels, 16 filters
-    app.number_input(key=Inspect.STEP_FILTER).set_value(3)
-    app.selectbox(key=Inspect.STEP_WEIGHT).set_value((1, 2, 4)).run()
+    app.selectbox(key=Inspect.STEP.layer).set_value("conv2d_2").run()  # its 6 input channels, 16 filters
+    app.number_input(key=Inspect.STEP.filter).set_value(3)
+    app.selectbox(key=Inspect.STEP.weight).set_value((1, 2, 4)).run()
     assert not app.exception and not app.error
     model = load_pretrained("lenet5_digits")
     dataset = load_dataset("digits")
     label = int(dataset.y_test[0])  # a test image: its own class is the label
-    assert app.selectbox(key=Inspect.STEP_LABEL).value == label
+    assert app.selectbox(key=Inspect.STEP.label).value == label
     step = training_step(model, dataset.x_test[0], label, "conv2d_2", learning_rate=0.01)
     texts = [m.value for m in app.markdown]
     assert any(f"**{step.loss:.4g}**" in text for text in texts)

@@ -61,6 +61,7 @@ def test_concept_cards_open_their_views(app):
             "#### Dense layer",
             "#### Dropout",
             "#### Skip connection",
+            "#### Backpropagation",
         ]
     )
     links = [link.proto.page for link in app.get("page_link")]
@@ -216,3 +217,25 @@ def test_skip_connections_open_the_comparison_on_compare_keeping_the_old_network
         "layers": [state.entry_dict(entry) for entry in app.session_state[state.STACK]],
     }
     assert ModelSpec.from_dict(network) == PRESETS["deep_residual"]
+
+
+def test_backpropagation_explains_the_chain_rule_then_steps_the_shipped_network_in_its_numbers(app):
+    from visualizer.backend.backprop import training_step
+    from visualizer.data.catalog import load_dataset
+    from visualizer.training.shipped import load_pretrained
+
+    open_view(app, "backprop")
+    assert not app.warning and not app.error
+    text = markdown(app)
+    assert "L = -\\ln p_y" in text and "\\sum_{\\text{positions}} x" in text  # the formulas, then the numbers
+    dataset = load_dataset("digits")
+    label = int(dataset.y_test[0])  # the Learn page's test image 0: its own class is the label
+    assert app.selectbox(key=Learn.STEP.label).value == label
+    app.selectbox(key=Learn.STEP.weight).set_value((2, 1, 0)).run()
+    step = training_step(load_pretrained("lenet5_digits"), dataset.x_test[0], label, "conv2d_1", learning_rate=0.01)
+    text = markdown(app)
+    assert f"**{step.loss:.4g}**" in text
+    assert f"**{step.kernel_gradient[2, 1, 0, 0]:+.6f}**" in text
+    assert f"to **{step.loss_after:.4g}**" in text
+    # Its own keys: the Inspect tab's controls are not touched.
+    assert app.selectbox(key=Learn.STEP.layer).value == "conv2d_1"

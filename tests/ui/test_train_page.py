@@ -155,3 +155,19 @@ def test_augmentation_is_previewed_and_reaches_the_job(app):
     assert any("augmented (rotate, zoom)" in expander.label for expander in app.expander)
     job.stop()  # what it trains on is fit.shuffled_batches' (tested in tests/training)
     assert job.wait(60)
+
+
+def notebook_button(at: AppTest):
+    return next(b for b in at.get("download_button") if b.proto.label == "Download a training notebook (.ipynb)")
+
+
+def test_the_notebook_download_follows_the_data_and_settings(app):
+    assert "loads the digits data" in notebook_button(app).proto.help
+    app.number_input(key=Train.EPOCHS).set_value(2).run()
+    app.multiselect(key=Train.AUGMENTATION).set_value(["rotate"]).run()
+    help_text = notebook_button(app).proto.help
+    assert "2 epochs" in help_text and "augmented (rotate)" in help_text
+    app.selectbox(key=Train.DATASET).set_value("shapes").run()  # the starter takes 28x28x1: no notebook yet
+    assert notebook_button(app).proto.disabled and "make it fit the data above" in notebook_button(app).proto.help
+    app.selectbox(key=Train.DATASET).set_value("own_zip").run()
+    assert notebook_button(app).proto.disabled and "your own images stay here" in notebook_button(app).proto.help

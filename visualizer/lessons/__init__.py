@@ -42,7 +42,7 @@ INSPECT_SECTIONS = (
     "training_step",
 )
 """The Inspect page's sections, in page order."""
-LEARN_VIEWS = ("concepts", "activations", "kernels", "pooling", "dense", "dropout", "skips")
+LEARN_VIEWS = ("concepts", "activations", "kernels", "pooling", "dense", "dropout", "skips", "backprop")
 """The Learn page's topics, in page order (also their ``?view=`` slugs)."""
 LOCKABLE = ("stack", "dataset", "training", "model")
 """The controls a lesson can fix."""

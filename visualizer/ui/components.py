@@ -239,6 +239,45 @@ APP_CSS = """
 """Styles of every page."""
 
 
+NOTEBOOK_LABEL = "Download a training notebook (.ipynb)"
+
+
+def notebook_download(where: Any, spec: ModelSpec, dataset_name: str | None, key: str, unavailable: str) -> None:
+    """A download of the whole run as a Jupyter notebook (``training.notebook``), or the button disabled.
+
+    Args:
+        where: The container (a column) to draw in.
+        spec: The network.
+        dataset_name: The named dataset the notebook loads, or None when there is none to load.
+        key: The button's key.
+        unavailable: Why there is no notebook, shown on the disabled button when ``dataset_name`` is None.
+    """
+    from visualizer.training.notebook import to_notebook
+
+    if dataset_name is None:
+        where.download_button(NOTEBOOK_LABEL, b"", disabled=True, help=unavailable, key=key, icon=":material/book:")
+        return
+    config = state.training_config()
+    try:
+        text = to_notebook(spec, dataset_name, config)
+    except InputError as error:
+        where.download_button(NOTEBOOK_LABEL, b"", disabled=True, help=str(error), key=key, icon=":material/book:")
+        return
+    augmented = f", augmented ({', '.join(config.augmentation)})" if config.augmentation else ""
+    where.download_button(
+        NOTEBOOK_LABEL,
+        text,
+        file_name=f"cnn_{dataset_name}.ipynb",
+        mime="application/x-ipynb+json",
+        key=key,
+        icon=":material/book:",
+        help=f"A Jupyter notebook that loads the {dataset_name} data, builds this network with the app's starting "
+        f"weights, trains it with the Train page's settings ({counted(config.epochs, 'epoch')}, batch "
+        f"{config.batch_size}, {config.optimizer} at {config.learning_rate:g}, seed {config.seed}{augmented}), "
+        "evaluates it and plots the curves and a few predictions. It needs only requirements.txt installed.",
+    )
+
+
 def app_style() -> None:
     """Draws the styles every page shares (and presenter mode's when it is on)."""
     st.html(APP_CSS + (PRESENTER_CSS if state.presenter() else ""))

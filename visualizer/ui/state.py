@@ -31,6 +31,7 @@ from visualizer.model.blocks import BLOCKS, MAX_BRANCHES, join_paths, new_block,
 from visualizer.model.layers import new_layer
 from visualizer.model.presets import PRESETS
 from visualizer.model.spec import ModelSpec
+from visualizer.training.config import TrainingConfig
 
 PERSIST = "session"
 """``persist_state`` of widgets kept for the whole session, across pages."""
@@ -97,6 +98,7 @@ class Build:
     DIAGRAM = "build_diagram"
     DOWNLOAD_CODE = "build_download_code"
     DOWNLOAD_SPEC = "build_download_spec"
+    DOWNLOAD_NOTEBOOK = "build_download_notebook"
 
     @staticmethod
     def setting(name: str) -> str:
@@ -142,6 +144,7 @@ class Train:
     GALLERY = "train_gallery"
     DOWNLOAD_MODEL = "train_download_model"
     DOWNLOAD_HISTORY = "train_download_history"
+    DOWNLOAD_NOTEBOOK = "train_download_notebook"
 
     @staticmethod
     def class_name(index: int) -> str:
@@ -170,6 +173,25 @@ class Network:
 
     SELECTOR = "model_choice"
     UPLOAD = "model_upload"
+
+
+class StepKeys:
+    """The controls and charts of one training step in numbers (``ui.backprop``), under a page's prefix."""
+
+    def __init__(self, prefix: str) -> None:
+        self.label = f"{prefix}_label"
+        self.layer = f"{prefix}_layer"
+        self.filter = f"{prefix}_filter"
+        self.weight = f"{prefix}_weight"
+        self.rate = f"{prefix}_rate"
+        self.scores = f"{prefix}_scores"
+        self.inputs = f"{prefix}_inputs"
+        self.output_gradient = f"{prefix}_output_gradient"
+        self.prefix = prefix
+
+    def kernel(self, title: str) -> str:
+        """One of the three kernel grids (now, its gradient, after)."""
+        return f"{self.prefix}_kernel_{title.split()[0]}"
 
 
 class Inspect:
@@ -218,14 +240,7 @@ class Inspect:
     FILTERS_LAYER = "inspect_filters_layer"
     FILTERS_RUN = "inspect_filters_run"
     FILTERS_GRID = "inspect_filters_grid"
-    STEP_LABEL = "inspect_step_label"
-    STEP_LAYER = "inspect_step_layer"
-    STEP_FILTER = "inspect_step_filter"
-    STEP_WEIGHT = "inspect_step_weight"
-    STEP_RATE = "inspect_step_rate"
-    STEP_SCORES = "inspect_step_scores"
-    STEP_INPUTS = "inspect_step_inputs"
-    STEP_OUTPUT_GRADIENT = "inspect_step_output_gradient"
+    STEP = StepKeys("inspect_step")
     WEIGHTS_LAYER = "inspect_weights_layer"
     WEIGHTS_CHART = "inspect_weights_chart"
     GRADIENTS_CHART = "inspect_gradients_chart"
@@ -269,11 +284,6 @@ class Inspect:
         return f"inspect_colour_{layer}"
 
     @staticmethod
-    def step_kernel(title: str) -> str:
-        """One of the three kernel grids of the training step (now, its gradient, after)."""
-        return f"inspect_step_kernel_{title.split()[0]}"
-
-    @staticmethod
     def surgery_filter(layer: str) -> str:
         """The filter chosen for surgery in one layer."""
         return f"inspect_surgery_filter_{layer}"
@@ -314,6 +324,7 @@ class Learn:
 
     VIEW = "learn_view"
     EPOCH = "learn_epoch"
+    STEP = StepKeys("learn_step")
     SKIP_SEED = "learn_skip_seed"
     SKIP_CHART = "learn_skip_chart"
     SKIP_COMPARE = "learn_skip_compare"
@@ -377,6 +388,19 @@ class Learn:
 def value(key: str, default: Any = None) -> Any:
     """A widget's current value, or ``default`` before it is first drawn."""
     return st.session_state.get(key, default)
+
+
+def training_config() -> TrainingConfig:
+    """The Train page's settings as they stand (the defaults before the page is first drawn)."""
+    defaults = TrainingConfig()
+    return TrainingConfig(
+        epochs=int(value(Train.EPOCHS, defaults.epochs)),
+        batch_size=int(value(Train.BATCH_SIZE, defaults.batch_size)),
+        optimizer=value(Train.OPTIMIZER, defaults.optimizer),
+        learning_rate=float(value(Train.LEARNING_RATE, defaults.learning_rate)),
+        seed=int(value(Train.SEED, defaults.seed)),
+        augmentation=tuple(value(Train.AUGMENTATION, defaults.augmentation) or ()),
+    )
 
 
 def preset(key: str, new_value: Any) -> None:

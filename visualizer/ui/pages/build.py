@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from visualizer.data.catalog import datasets_for
 from visualizer.errors import SpecError
 from visualizer.figures.architecture import architecture_figure
 from visualizer.model.blocks import BLOCKS, MAX_BRANCHES, MERGES
-from visualizer.model.checks import MAX_CHANNELS, MAX_CLASSES, MAX_INPUT_SIDE, format_shape
+from visualizer.model.checks import MAX_CHANNELS, MAX_CLASSES, MAX_INPUT_SIDE, counted, format_shape
 from visualizer.model.codegen import to_keras_code
 from visualizer.model.layers import ACTIVATIONS, LAYERS
 from visualizer.model.plan import LayerSummary, receptive_fields, summarize_until_error
@@ -308,7 +309,7 @@ def _code_section(spec: ModelSpec) -> None:
     code = to_keras_code(spec)
     with st.expander("Keras code for this network", expanded=False):
         st.code(code, language="python")
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     left.download_button(
         "Download Keras code (.py)",
         code,
@@ -316,12 +317,24 @@ def _code_section(spec: ModelSpec) -> None:
         mime="text/x-python",
         key=Build.DOWNLOAD_CODE,
     )
-    right.download_button(
+    middle.download_button(
         "Download spec (.json)",
         spec.to_json(),
         file_name="cnn_spec.json",
         mime="application/json",
         key=Build.DOWNLOAD_SPEC,
+    )
+    fitting = datasets_for(spec)
+    chosen = state.value(state.Train.DATASET)
+    name = chosen if chosen in fitting else (fitting[0] if fitting else None)
+    components.notebook_download(
+        right,
+        spec,
+        name,
+        Build.DOWNLOAD_NOTEBOOK,
+        f"A notebook loads a named dataset, and none has {format_shape(spec.input_shape)} images in "
+        f"{counted(spec.num_classes, 'class')}: digits, MNIST and Fashion-MNIST are 28x28x1 in 10 classes, "
+        "shapes 64x64x3 in 6, CIFAR-10 32x32x3 in 10.",
     )
 
 

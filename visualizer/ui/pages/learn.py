@@ -35,6 +35,7 @@ from visualizer.numerics.kernels import CLASSIC_KERNELS, KERNEL_TITLES, apply_to
 from visualizer.numerics.pooling import POOLING_KINDS, example_map, pool2d, window_values
 from visualizer.numerics.softmax import softmax, softmax_terms
 from visualizer.ui import cache, components, network, state
+from visualizer.ui.backprop import training_step_view
 from visualizer.ui.pages import PAGE_FILES
 from visualizer.ui.state import Compare, Learn
 from visualizer.ui.text import say
@@ -49,6 +50,7 @@ VIEWS: dict[str, str] = {
     "dense": "Dense and softmax",
     "dropout": "Dropout",
     "skips": "Skip connections",
+    "backprop": "Backpropagation",
 }
 HISTOGRAM_IMAGES = 128
 MAX_PLAYGROUND_SIDE = 96
@@ -118,6 +120,15 @@ CONCEPTS = [
         ("build", "Add a residual block (Build)"),
         ("compare", "With and without skips (Compare)"),
     ),
+    (
+        "Backpropagation",
+        "How a network learns: the loss says how wrong one answer is; the chain rule passes its gradient back "
+        "from the class scores through every layer to every weight; each weight then moves a little against "
+        "its gradient. A kernel weight's gradient adds up what it did at every position it slid over.",
+        "backprop",
+        ("inspect", "One training step (Inspect)"),
+        ("train", "Watch it learn (Train)"),
+    ),
 ]
 
 
@@ -129,7 +140,7 @@ def _open_view(view: str) -> None:
 
 
 def _concepts() -> None:
-    st.markdown("Seven ideas are enough to read any network in this app. Each card opens its live view.")
+    st.markdown("Eight ideas are enough to read any network in this app. Each card opens its live view.")
     columns = st.columns(3)
     for index, (title, text, view, first, second) in enumerate(CONCEPTS):
         with columns[index % 3].container(border=True):
@@ -486,16 +497,16 @@ def _pooling() -> None:
 # Dense and softmax.
 
 
-def _model_image(input_shape, dataset) -> tuple[np.ndarray | None, str, list[str]]:
-    """The image to follow: the one from Inspect if it fits, else a test image picked here."""
+def _model_image(input_shape, dataset) -> tuple[np.ndarray | None, str, list[str], int | None]:
+    """The image to follow: the one from Inspect if it fits, else a test image picked here (with its class)."""
     source = network.sample_dataset(dataset, input_shape)
     class_names = list(source.class_names) if source is not None else []
     remembered = state.remembered_image(input_shape)
     if remembered is not None and st.toggle("Use the image from Inspect", value=True, key=Learn.USE_INSPECT):
-        return remembered[0], remembered[1], class_names
+        return remembered[0], remembered[1], class_names, None
     if source is None:
         st.info("No test images of this shape here: follow an image on the Inspect page first.")
-        return None, "", class_names
+        return None, "", class_names, None
     index = st.number_input(
         f"Test image number (0 to {len(source.y_test) - 1})",
         0,
@@ -504,8 +515,9 @@ def _model_image(input_shape, dataset) -> tuple[np.ndarray | None, str, list[str
         key=Learn.MODEL_IMAGE,
         width=components.NUMBER_WIDTH,
     )
-    label = source.class_names[int(source.y_test[int(index)])]
-    return source.x_test[int(index)], f"test image {index} of {source.name} (a {label})", class_names
+    true_label = int(source.y_test[int(index)])
+    label = source.class_names[true_label]
+    return source.x_test[int(index)], f"test image {index} of {source.name} (a {label})", class_names, true_label
 
 
 def _dense() -> None:
@@ -520,7 +532,7 @@ def _dense() -> None:
     if model is None:
         say("warning", what)
         return
-    x, where, class_names = _model_image(info.input_shape, dataset)
+    x, where, class_names, _ = _model_image(info.input_shape, dataset)
     if x is None:
         return
     try:
@@ -583,7 +595,7 @@ def _dropout() -> None:
     if model is None:
         say("warning", what)
         return
-    x, where, class_names = _model_image(info.input_shape, dataset)
+    x, where, class_names, _ = _model_image(info.input_shape, dataset)
     if x is None:
         return
     from visualizer.backend.dropout import dropout_input, dropout_predictions
@@ -685,6 +697,36 @@ def _skips() -> None:
         st.switch_page(PAGE_FILES["compare"])
 
 
+# Backpropagation.
+
+
+def _backprop() -> None:
+    st.markdown(
+        "A training step in four moves, each one the chain rule: how much the loss changes when something "
+        "earlier changes is how much it changes with the next thing, times how much that changes with the "
+        "earlier one.\n\n"
+        "1. **The loss** of one image of true class $y$: $L = -\\ln p_y$, small when the network gives the "
+        "right class a high probability.\n"
+        "2. **Back to the scores.** Softmax and cross-entropy together give the simplest gradient there is: "
+        "$\\partial L / \\partial z_k = p_k - 1$ for the true class and $p_k$ for every other class.\n"
+        "3. **Back through the layers** to a convolution's output before its activation, $\\partial L / "
+        "\\partial z$ at every position. One kernel weight $w$ multiplied an input value $x$ at every "
+        "position it slid over, so $\\partial L / \\partial w = \\sum_{\\text{positions}} x \\cdot "
+        "\\partial L / \\partial z$.\n"
+        "4. **The step:** $w \\leftarrow w - \\eta \\, \\partial L / \\partial w$ for every weight at "
+        "once, with the learning rate $\\eta$. Training repeats it on batch after batch."
+    )
+    model, info, dataset, what = network.choose(Learn.EPOCH)
+    if model is None:
+        say("warning", what)
+        return
+    x, where, class_names, true_label = _model_image(info.input_shape, dataset)
+    if x is None:
+        return
+    st.caption(f"{what}; {where}. The same step for the image in hand is a tab of the Inspect page.")
+    training_step_view(model, info, x, class_names, true_label, Learn.STEP)
+
+
 RENDERERS = {  # one per topic of ``VIEWS`` (and ``lessons.LEARN_VIEWS``)
     "concepts": _concepts,
     "activations": _activations,
@@ -693,6 +735,7 @@ RENDERERS = {  # one per topic of ``VIEWS`` (and ``lessons.LEARN_VIEWS``)
     "dense": _dense,
     "dropout": _dropout,
     "skips": _skips,
+    "backprop": _backprop,
 }
 
 

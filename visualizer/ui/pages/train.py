@@ -53,18 +53,6 @@ def _selected_dataset() -> tuple[Dataset | None, str | None]:
     return dataset, None
 
 
-def _config() -> TrainingConfig:
-    defaults = TrainingConfig()
-    return TrainingConfig(
-        epochs=int(state.value(Train.EPOCHS, defaults.epochs)),
-        batch_size=int(state.value(Train.BATCH_SIZE, defaults.batch_size)),
-        optimizer=state.value(Train.OPTIMIZER, defaults.optimizer),
-        learning_rate=float(state.value(Train.LEARNING_RATE, defaults.learning_rate)),
-        seed=int(state.value(Train.SEED, defaults.seed)),
-        augmentation=tuple(state.value(Train.AUGMENTATION, defaults.augmentation) or ()),
-    )
-
-
 # Callbacks: they run before the script body.
 
 
@@ -85,7 +73,7 @@ def _start_training() -> None:
         state.set_notice("error", message or "Choose a dataset first.")
         return
     try:
-        job = TrainingJob(spec, dataset, _config())  # refuses data of another shape or other classes
+        job = TrainingJob(spec, dataset, state.training_config())  # refuses data of another shape or other classes
         cache.session_jobs().start([job])  # one run per session; refused when the class queue is full
     except InputError as problem:
         state.set_notice("error", str(problem))
@@ -181,7 +169,7 @@ def _data_title() -> str:
 
 def _settings_title() -> str:
     """The folded settings' title: what they are set to."""
-    config = _config()
+    config = state.training_config()
     augmented = f", augmented ({', '.join(config.augmentation)})" if config.augmentation else ""
     return (
         f"Settings: {counted(config.epochs, 'epoch')}, batch {config.batch_size}, {config.optimizer}, "
@@ -232,7 +220,7 @@ def _augmentation(disabled: bool, dataset: Dataset | None) -> None:
         "class (not for digits).",
     )
     if names and dataset is not None:
-        config = _config()
+        config = state.training_config()
         components.chart(
             cache.augmentation_preview(dataset, f"{dataset.name}-{id(dataset)}", config.augmentation, config.seed),
             Train.AUGMENTED,
@@ -274,7 +262,7 @@ def _settings(disabled: bool) -> None:
 
 
 def _controls(active: bool, ready: bool) -> None:
-    start, stop, _ = st.columns([1, 1, 4])
+    start, stop, notebook = st.columns([1, 1, 4])
     start.button(
         "Train",
         key=Train.START,
@@ -284,6 +272,20 @@ def _controls(active: bool, ready: bool) -> None:
         icon=":material/play_arrow:",
     )
     stop.button("Stop", key=Train.STOP, on_click=_stop_training, disabled=not active, icon=":material/stop:")
+    spec, _ = state.current_spec()
+    if spec is None:
+        return
+    choice = state.value(Train.DATASET, DEFAULT_DATASET)
+    named = choice in DATASET_TITLES
+    components.notebook_download(
+        notebook,
+        spec,
+        choice if named and ready else None,
+        Train.DOWNLOAD_NOTEBOOK,
+        "The network does not take these images yet: make it fit the data above first."
+        if named
+        else "A notebook loads a named dataset (digits, shapes or one of Keras'); your own images stay here.",
+    )
 
 
 def _status_line(status) -> str:
