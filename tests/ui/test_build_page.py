@@ -231,7 +231,7 @@ def test_an_old_stack_url_loads_unchanged():
 
 
 def notebook_button(at: AppTest):
-    return next(b for b in at.get("download_button") if b.proto.label == "Download a training notebook (.ipynb)")
+    return next(b for b in at.get("download_button") if b.proto.label == "Download notebook (.ipynb)")
 
 
 def test_the_notebook_download_names_its_data_and_the_train_pages_settings(app):

@@ -158,7 +158,7 @@ def test_augmentation_is_previewed_and_reaches_the_job(app):
 
 
 def notebook_button(at: AppTest):
-    return next(b for b in at.get("download_button") if b.proto.label == "Download a training notebook (.ipynb)")
+    return next(b for b in at.get("download_button") if b.proto.label == "Download notebook (.ipynb)")
 
 
 def test_the_notebook_download_follows_the_data_and_settings(app):

@@ -239,7 +239,7 @@ APP_CSS = """
 """Styles of every page."""
 
 
-NOTEBOOK_LABEL = "Download a training notebook (.ipynb)"
+NOTEBOOK_LABEL = "Download notebook (.ipynb)"
 
 
 def notebook_download(where: Any, spec: ModelSpec, dataset_name: str | None, key: str, unavailable: str) -> None:
