@@ -127,6 +127,8 @@ CONTRACT = [
     "summarize",
     "build_model",
     "to_keras_code",
+    "to_notebook",
+    "kernel_gradient",
     "Dataset",
     "load_dataset",
     "dataset_from_zip",

@@ -50,6 +50,7 @@ PUBLIC: dict[str, str] = {
     "load_pretrained": "visualizer.training.shipped",
     "load_checkpoints": "visualizer.training.shipped",
     "shipped_run": "visualizer.training.shipped",
+    "to_notebook": "visualizer.training.notebook",
     # TensorFlow (loaded when one of these is first used).
     "build_model": "visualizer.backend.building",
     "describe": "visualizer.backend.info",
@@ -66,6 +67,8 @@ PUBLIC: dict[str, str] = {
     "with_filter": "visualizer.backend.surgery",
     "evaluate": "visualizer.backend.evaluation",
     "load_user_model": "visualizer.backend.uploads",
+    "kernel_gradient": "visualizer.backend.backprop",
+    "training_step": "visualizer.backend.backprop",
     # Errors a person may see.
     "SpecError": "visualizer.errors",
     "InputError": "visualizer.errors",

@@ -7,6 +7,7 @@
 - ``fit``: the Keras side of a job (compile, fit, progress callback), imported by the job's thread.
 - ``sessions``: ``SessionJobs``, the jobs of one browser session, stopped when it goes away.
 - ``shipped``: the models in ``pretrained/`` as finished jobs (``ShippedRun``).
+- ``notebook``: ``to_notebook``, the whole run as a Jupyter notebook to take home.
 
 Lessons and pages import the TF-free modules; TensorFlow loads when a job starts or a shipped model is
 loaded. Import from the modules (``visualizer.PUBLIC`` maps every public name).
