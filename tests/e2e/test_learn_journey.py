@@ -1,8 +1,10 @@
-"""A student opens every Learn topic from its shareable URL, then follows a concept card to its view."""
+"""A student opens every Learn topic from its shareable URL (each passing axe-core), then follows a concept card
+to its view."""
 
 import pytest
 
 from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.e2e.test_accessibility import serious
 from visualizer.lessons import LEARN_VIEWS
 
 pytestmark = pytest.mark.e2e
@@ -17,6 +19,7 @@ def test_every_learn_topic_opens_from_its_url(page, app_url, view):
     assert_no_exception(page)
     assert page.locator("[data-testid='stAlertContentError']").count() == 0
     screenshot(page, f"learn-{view}")
+    assert serious(page) == []  # axe-core: no critical or serious violation on the topic
 
 
 def test_a_concept_card_opens_its_live_view(page, app_url):

@@ -8,7 +8,7 @@ from tests.e2e.conftest import assert_no_exception, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
-VISITS = ["", "/build", "/train", "/inspect", "/compare", "/learn", "/learn?view=kernels", "/inspect?present=1"]
+VISITS = ["", "/build", "/train", "/inspect", "/compare", "/learn?view=kernels", "/inspect?present=1"]
 
 
 def test_no_request_leaves_the_app(browser, app_url):
@@ -20,7 +20,7 @@ def test_no_request_leaves_the_app(browser, app_url):
     for path in VISITS:
         page.goto(app_url + path)
         wait_for_app(page)
-        page.wait_for_timeout(1000)
+        page.wait_for_timeout(600)
         wait_for_app(page)
         assert_no_exception(page)
     page.goto(app_url + "/inspect")

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import assert_no_exception, choose, screenshot, wait_for_app
 from visualizer.backend.forward import feature_maps
 from visualizer.data.catalog import load_dataset
-from visualizer.training.shipped import load_pretrained
+from visualizer.training.shipped import load_pretrained, manifest_entry
 
 pytestmark = pytest.mark.e2e
 
@@ -51,7 +51,8 @@ def test_lenet5_and_tiny_vgg_fit_on_one_screen(small_page, app_url):
         ["input", "conv2d_1", "avgpool2d_1", "conv2d_2", "avgpool2d_2", "flatten_1", "dense_1", "dense_2", "output"],
     )
     screenshot(page, "inspect-overview-1280-lenet5")
-    choose(page, "Network", "Tiny VGG trained on shapes (shipped, 96.9%)")
+    accuracy = manifest_entry("tinyvgg_shapes")["test_accuracy"]
+    choose(page, "Network", f"Tiny VGG trained on shapes (shipped, {accuracy:.1%})")
     page.locator(".ov-column[data-column='conv2d_4']").wait_for(timeout=120_000)
     wait_for_app(page)
     page.wait_for_timeout(1500)

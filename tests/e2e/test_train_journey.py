@@ -1,7 +1,11 @@
-"""A person trains LeNet-5 on the embedded digits for two epochs and sees live curves, then the results."""
+"""A person trains LeNet-5 on the embedded digits for two epochs and sees live curves, then the results,
+and takes the run home as a notebook."""
 
+import json
 import re
+from pathlib import Path
 
+import nbformat
 import pytest
 
 from tests.e2e.conftest import assert_no_exception, screenshot, train, wait_for_app
@@ -46,3 +50,12 @@ def test_train_two_epochs_and_see_curves_and_accuracy(page, app_url):
     page.get_by_text(re.compile(r"\d+ test images of \d predicted as \d")).wait_for(timeout=30_000)
     assert_no_exception(page)
     screenshot(page, "train-gallery")
+
+    # The run as a notebook: a real download, valid nbformat 4, with this run's data and settings.
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Download notebook (.ipynb)").click()
+    assert download.value.suggested_filename == "cnn_digits.ipynb"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    nbformat.validate(nbformat.reads(text, as_version=4))
+    code = "\n".join("".join(cell["source"]) for cell in json.loads(text)["cells"] if cell["cell_type"] == "code")
+    assert "SEED = 0\nEPOCHS = 2\nBATCH_SIZE = 64" in code and "load_digits()" in code

@@ -193,6 +193,13 @@ def test_history_csv():
 
 def test_command_line_trains_and_saves(tmp_path):
     out = tmp_path / "model.keras"
+    bad = subprocess.Popen(  # refused before any training: runs beside the good one
+        [sys.executable, "-m", "visualizer", "train", "--preset", "starter", "--out", "m.h5"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     result = subprocess.run(
         [
             sys.executable,
@@ -220,14 +227,8 @@ def test_command_line_trains_and_saves(tmp_path):
     model = keras.saving.load_model(out)
     assert model.count_params() == 6810
     assert (tmp_path / "h.csv").read_text().startswith("epoch,loss")
-    bad = subprocess.run(
-        [sys.executable, "-m", "visualizer", "train", "--preset", "starter", "--out", "m.h5"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert bad.returncode == 2 and "must end in .keras" in bad.stderr
+    _, errors = bad.communicate(timeout=300)
+    assert bad.returncode == 2 and "must end in .keras" in errors
 
 
 def test_the_default_pool_leaves_a_core_for_the_pages(monkeypatch):

@@ -8,6 +8,7 @@ starting weights), the plan's parameter count, the app's own training job (the s
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -25,9 +26,7 @@ from visualizer.model.plan import summarize
 from visualizer.model.presets import PRESETS
 from visualizer.model.spec import ModelSpec
 from visualizer.training.config import TrainingConfig
-from visualizer.training.job import TrainingJob
 from visualizer.training.notebook import notebook_script, script_cells, to_notebook
-from visualizer.training.pool import TrainingPool
 
 LENET = PRESETS["lenet5"]
 TINY_VGG = ModelSpec.from_dict({**PRESETS["tinyvgg"].to_dict(), "num_classes": 6})
@@ -40,28 +39,33 @@ def code_cells(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> dict[str, np.ndarray]:
-    """LeNet-5 on digits and Tiny VGG on shapes, one epoch each, run by ``notebook_runner`` in one process."""
-    folder = tmp_path_factory.mktemp("notebooks")
-    paths = []
-    for name, spec, dataset in (("lenet", LENET, "digits"), ("tinyvgg", TINY_VGG, "shapes")):
-        path = folder / f"{name}.ipynb"
-        path.write_text(to_notebook(spec, dataset, ONE_EPOCH), encoding="utf-8")
-        paths.append(str(path))
+    """LeNet-5 on digits (``k0_...``) and Tiny VGG on shapes (``k1_...``), one epoch each, run by
+    ``notebook_runner`` side by side (a process each, one TensorFlow thread each, as the app trains)."""
     environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     environment |= {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
     runner = ROOT / "tests" / "training" / "notebook_runner.py"
-    result = subprocess.run(
-        [sys.executable, str(runner), str(folder / "out.npz"), *paths],
-        cwd=folder,  # the project is not importable from here: only its dependencies are
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=400,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert (folder / "cnn_model.keras").stat().st_size > 10_000  # the last cell saved the trained network
-    with np.load(folder / "out.npz") as records:
-        return dict(records)
+    started = []
+    for index, (spec, dataset) in enumerate(((LENET, "digits"), (TINY_VGG, "shapes"))):
+        folder = tmp_path_factory.mktemp(f"notebook_{dataset}")
+        path = folder / f"{dataset}.ipynb"
+        path.write_text(to_notebook(spec, dataset, ONE_EPOCH), encoding="utf-8")
+        process = subprocess.Popen(
+            [sys.executable, str(runner), str(folder / "out.npz"), str(path)],
+            cwd=folder,  # the project is not importable from here: only its dependencies are
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        started.append((index, folder, process))
+    records: dict[str, np.ndarray] = {}
+    for index, folder, process in started:
+        _, errors = process.communicate(timeout=400)
+        assert process.returncode == 0, errors[-3000:]
+        assert (folder / "cnn_model.keras").stat().st_size > 10_000  # the last cell saved the trained network
+        with np.load(folder / "out.npz") as found:
+            records |= {key.replace("k0_", f"k{index}_", 1): value for key, value in found.items()}
+    return records
 
 
 def starting_weights(records: dict, index: int) -> list[np.ndarray]:
@@ -106,13 +110,24 @@ def test_the_notebook_runs_on_its_own_with_the_apps_data_model_and_seeds(runs, i
 
 
 def test_the_notebooks_run_is_the_apps_run(runs):
-    # LeNet-5 on the digits for one epoch through the app's own training job: the same numbers.
-    job = TrainingJob(LENET, load_dataset("digits"), ONE_EPOCH, pool=TrainingPool(1)).start()
-    assert job.wait(timeout=240), "the job did not end"
-    app = job.status().history
+    # LeNet-5 on the digits for one epoch through the app's own training function (what a job's worker runs,
+    # here in this process: it has one TensorFlow thread too): the same numbers.
+    from visualizer.training.fit import Hooks, train
+
+    dataset = load_dataset("digits")
+    logs: list[dict] = []
+    hooks = Hooks(
+        built=lambda model: None,
+        batch_done=lambda batch, values: None,
+        epoch_done=lambda epoch, values, weights, gradients: logs.append(dict(values)),
+        stop_requested=lambda: False,
+    )
+    batches = math.ceil(len(dataset.y_train) / ONE_EPOCH.batch_size)
+    assert train(LENET, dataset, ONE_EPOCH, batches, hooks) is None
     notebook = json.loads(str(runs["k0_history"]))
+    assert len(logs) == 1
     for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
-        assert notebook[key] == pytest.approx(app[key], rel=1e-5), key
+        assert notebook[key] == pytest.approx([logs[0][key]], rel=1e-5), key
 
 
 def test_the_tiny_vgg_notebook_learns_something_in_one_epoch(runs):
