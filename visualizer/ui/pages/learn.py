@@ -7,6 +7,8 @@ layer and softmax, and dropout.
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 import numpy as np
 import streamlit as st
 
@@ -520,6 +522,30 @@ def _model_image(input_shape, dataset) -> tuple[np.ndarray | None, str, list[str
     return source.x_test[int(index)], f"test image {index} of {source.name} (a {label})", class_names, true_label
 
 
+class _Followed(NamedTuple):
+    """The network in hand and the image a topic follows through it."""
+
+    model: Any
+    info: Any
+    x: np.ndarray
+    what: str
+    where: str
+    class_names: list[str]
+    true_label: int | None
+
+
+def _followed() -> _Followed | None:
+    """The network in hand and its image (``_model_image``), or None once the page has said why there is none."""
+    model, info, dataset, what = network.choose(Learn.EPOCH)
+    if model is None:
+        say("warning", what)
+        return None
+    x, where, class_names, true_label = _model_image(info.input_shape, dataset)
+    if x is None:
+        return None
+    return _Followed(model, info, x, what, where, class_names, true_label)
+
+
 def _dense() -> None:
     from visualizer.backend.steps import dense_step
 
@@ -528,13 +554,10 @@ def _dense() -> None:
         "all added up, plus the class's bias. Softmax then turns the logits into probabilities: "
         "$p_i = e^{z_i} / \\sum_j e^{z_j}$."
     )
-    model, info, dataset, what = network.choose(Learn.EPOCH)
-    if model is None:
-        say("warning", what)
+    followed = _followed()
+    if followed is None:
         return
-    x, where, class_names, _ = _model_image(info.input_shape, dataset)
-    if x is None:
-        return
+    model, _, x, what, where, class_names, _ = followed
     try:
         step = dense_step(model, x)
     except InputError as error:
@@ -591,13 +614,10 @@ def _dropout() -> None:
     first, second = st.columns(2)
     rate = first.slider("Rate p", 0.0, 0.9, 0.5, 0.05, key=Learn.DROPOUT_RATE)
     mask_seed = second.number_input("Mask number (a new random mask each)", 0, 9999, 0, key=Learn.DROPOUT_SEED)
-    model, info, dataset, what = network.choose(Learn.EPOCH)
-    if model is None:
-        say("warning", what)
+    followed = _followed()
+    if followed is None:
         return
-    x, where, class_names, _ = _model_image(info.input_shape, dataset)
-    if x is None:
-        return
+    model, info, x, what, where, class_names, _ = followed
     from visualizer.backend.dropout import dropout_input, dropout_predictions
     from visualizer.backend.forward import predict
 
@@ -716,13 +736,10 @@ def _backprop() -> None:
         "4. **The step:** $w \\leftarrow w - \\eta \\, \\partial L / \\partial w$ for every weight at "
         "once, with the learning rate $\\eta$. Training repeats it on batch after batch."
     )
-    model, info, dataset, what = network.choose(Learn.EPOCH)
-    if model is None:
-        say("warning", what)
+    followed = _followed()
+    if followed is None:
         return
-    x, where, class_names, true_label = _model_image(info.input_shape, dataset)
-    if x is None:
-        return
+    model, info, x, what, where, class_names, true_label = followed
     st.caption(f"{what}; {where}. The same step for the image in hand is a tab of the Inspect page.")
     training_step_view(model, info, x, class_names, true_label, Learn.STEP)
 
