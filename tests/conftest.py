@@ -4,6 +4,10 @@ and a tiny dataset. Helpers (the real app in AppTest, waits with deadlines) are 
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -30,3 +34,29 @@ def tiny() -> Dataset:
         digits.y_test[:60],
         digits.class_names,
     )
+
+
+NOTEBOOK_TESTS = "tests/training/test_notebook.py"
+_notebook_folder: list[Path] = []
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Starts the notebook tests' two one-epoch runs as soon as they are collected: they take 20 s of one core,
+    which the rest of the suite (one test at a time) leaves idle."""
+    if any(item.nodeid.startswith(NOTEBOOK_TESTS) and "runs" in getattr(item, "fixturenames", ()) for item in session.items):
+        from tests.training import test_notebook
+
+        _notebook_folder.append(Path(tempfile.mkdtemp(prefix="cnn-notebooks-")))
+        test_notebook.start_runners(_notebook_folder[0])
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Ends a notebook run the session did not wait for (a stop at the first failure) and removes its folder."""
+    if _notebook_folder:
+        from tests.training import test_notebook
+
+        for _, _, process in test_notebook.RUNNING:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        shutil.rmtree(_notebook_folder[0], ignore_errors=True)

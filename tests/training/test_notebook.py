@@ -12,6 +12,7 @@ import math
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -37,16 +38,25 @@ def code_cells(text: str) -> list[str]:
     return ["".join(cell["source"]) for cell in json.loads(text)["cells"] if cell["cell_type"] == "code"]
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> dict[str, np.ndarray]:
-    """LeNet-5 on digits (``k0_...``) and Tiny VGG on shapes (``k1_...``), one epoch each, run by
-    ``notebook_runner`` side by side (a process each, one TensorFlow thread each, as the app trains)."""
+RUNNING: list[tuple[int, Path, subprocess.Popen]] = []
+"""The two notebooks' runners, once started: (index, folder, process)."""
+
+
+def start_runners(root: Path) -> None:
+    """Starts LeNet-5 on digits (index 0) and Tiny VGG on shapes (index 1), one epoch each, in ``notebook_runner``
+    processes side by side (one TensorFlow thread each, as the app trains), in folders under ``root``.
+
+    Once per session: ``tests/conftest.py`` calls it as soon as the tests are collected, so the two runs use the
+    core the rest of the suite leaves idle; the ``runs`` fixture calls it in case nothing did.
+    """
+    if RUNNING:
+        return
     environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     environment |= {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
     runner = ROOT / "tests" / "training" / "notebook_runner.py"
-    started = []
     for index, (spec, dataset) in enumerate(((LENET, "digits"), (TINY_VGG, "shapes"))):
-        folder = tmp_path_factory.mktemp(f"notebook_{dataset}")
+        folder = root / f"notebook_{dataset}"
+        folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{dataset}.ipynb"
         path.write_text(to_notebook(spec, dataset, ONE_EPOCH), encoding="utf-8")
         process = subprocess.Popen(
@@ -57,9 +67,15 @@ def runs(tmp_path_factory) -> dict[str, np.ndarray]:
             stderr=subprocess.PIPE,
             text=True,
         )
-        started.append((index, folder, process))
+        RUNNING.append((index, folder, process))
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, np.ndarray]:
+    """What both notebooks' runs recorded, keyed ``k0_...`` (LeNet-5 on digits) and ``k1_...`` (Tiny VGG)."""
+    start_runners(tmp_path_factory.mktemp("notebooks"))
     records: dict[str, np.ndarray] = {}
-    for index, folder, process in started:
+    for index, folder, process in RUNNING:
         _, errors = process.communicate(timeout=400)
         assert process.returncode == 0, errors[-3000:]
         assert (folder / "cnn_model.keras").stat().st_size > 10_000  # the last cell saved the trained network
