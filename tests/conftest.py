@@ -43,7 +43,8 @@ _notebook_folder: list[Path] = []
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Starts the notebook tests' two one-epoch runs as soon as they are collected: they take 20 s of one core,
     which the rest of the suite (one test at a time) leaves idle."""
-    if any(item.nodeid.startswith(NOTEBOOK_TESTS) and "runs" in getattr(item, "fixturenames", ()) for item in session.items):
+    needed = [item for item in session.items if "runs" in getattr(item, "fixturenames", ())]
+    if any(item.nodeid.startswith(NOTEBOOK_TESTS) for item in needed):
         from tests.training import test_notebook
 
         _notebook_folder.append(Path(tempfile.mkdtemp(prefix="cnn-notebooks-")))
