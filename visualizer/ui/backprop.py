@@ -23,7 +23,13 @@ STEP_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3]
 
 
 def training_step_view(
-    model: Any, info: Any, x: np.ndarray, class_names: list[str], known: int | None, keys: StepKeys
+    model: Any,
+    info: Any,
+    x: np.ndarray,
+    probabilities: np.ndarray,
+    class_names: list[str],
+    known: int | None,
+    keys: StepKeys,
 ) -> None:
     """One SGD step on ``x`` in numbers: the loss, the score gradient, one weight's sum, the kernel before and after.
 
@@ -31,18 +37,18 @@ def training_step_view(
         model: The network (passed to the backend, never read here).
         info: Its layers (``NetworkInfo``).
         x: The image (H, W, C) as the model takes it.
+        probabilities: The network's prediction for ``x`` (the page has it already).
         class_names: The classes' names.
         known: The image's true class when it is known (a test image), else None: the prediction stands in.
         keys: The page's keys for the controls and charts.
     """
     from visualizer.backend.backprop import training_step
-    from visualizer.backend.forward import kernels, predict
+    from visualizer.backend.forward import kernels
 
     names = info.names("conv2d")
     if not names:
         st.info("This network has no convolution layer: no kernel to follow through a training step.")
         return
-    probabilities = predict(model, x)
     classes = list(range(len(probabilities)))
     label_col, layer_col, filter_col, rate_col = st.columns([1.2, 1, 0.8, 1.2])
     label = label_col.selectbox(

@@ -723,7 +723,9 @@ def _training_step(seen: Seen) -> None:
         "grew. Here is one step of plain gradient descent on this image alone, in numbers, at one convolution "
         "layer: the chain rule from the loss back to one kernel weight."
     )
-    training_step_view(seen.model, seen.info, seen.x, seen.class_names, seen.true_label, Inspect.STEP)
+    training_step_view(
+        seen.model, seen.info, seen.x, seen.probabilities, seen.class_names, seen.true_label, Inspect.STEP
+    )
 
 
 def _attention(seen: Seen) -> None:

@@ -741,7 +741,9 @@ def _backprop() -> None:
         return
     model, info, x, what, where, class_names, true_label = followed
     st.caption(f"{what}; {where}. The same step for the image in hand is a tab of the Inspect page.")
-    training_step_view(model, info, x, class_names, true_label, Learn.STEP)
+    from visualizer.backend.forward import predict
+
+    training_step_view(model, info, x, predict(model, x), class_names, true_label, Learn.STEP)
 
 
 RENDERERS = {  # one per topic of ``VIEWS`` (and ``lessons.LEARN_VIEWS``)
