@@ -41,6 +41,13 @@ CLASS_NAMES: dict[str, tuple[str, ...]] = {
 """Every named dataset's classes, known without loading it."""
 
 
+def check_name(name: str) -> None:
+    """Raises ``InputError`` for a name that is not one of ``DATASET_TITLES``, listing those that are."""
+    if name not in DATASET_TITLES:
+        known = ", ".join(DATASET_TITLES)
+        raise InputError(f"There is no dataset called {shown(name, 40)!r}: choose one of {known}.")
+
+
 def datasets_for(spec: ModelSpec) -> list[str]:
     """The named datasets whose images and classes ``spec`` takes as they are, embedded ones first."""
     return [
@@ -61,14 +68,12 @@ def load_dataset(name: str) -> Dataset:
     Raises:
         InputError: an unknown name, or a download that is not possible.
     """
+    check_name(name)
     if name in EMBEDDED:
         from visualizer.data import embedded  # NumPy and Pillow: loaded when data is, not with the titles
 
         return embedded.digits() if name == "digits" else embedded.shapes()
-    if name in downloads.KERAS_DATASETS:
-        downloads.check_available(name)
-        from visualizer.backend.downloads import load_keras_dataset  # Keras reads its own files
+    downloads.check_available(name)
+    from visualizer.backend.downloads import load_keras_dataset  # Keras reads its own files
 
-        return load_keras_dataset(name)
-    known = ", ".join(DATASET_TITLES)
-    raise InputError(f"There is no dataset called {shown(name, 40)!r}: choose one of {known}.")
+    return load_keras_dataset(name)

@@ -4,7 +4,7 @@ Each shape is a signed distance (negative inside, in pixels) worked out for
 every pixel of a batch of images at once; a pixel's coverage is that distance
 turned into a ramp one pixel wide, which smooths the edges as drawing at a
 larger size and shrinking would. This module needs NumPy and the standard
-library only: the notebook the app writes (``backend.notebook``) copies these
+library only: the notebook the app writes (``training.notebook``) copies these
 functions so that it draws the same images without the app installed.
 """
 

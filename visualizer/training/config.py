@@ -6,8 +6,11 @@ import math
 from dataclasses import dataclass, replace
 
 from visualizer.errors import InputError
+from visualizer.model.checks import counted
 
-OPTIMIZERS = ("adam", "sgd", "rmsprop")
+OPTIMIZER_CLASSES: dict[str, str] = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
+"""Each optimizer's name -> its class in ``keras.optimizers`` (``fit`` makes it; the notebook writes it)."""
+OPTIMIZERS = tuple(OPTIMIZER_CLASSES)
 VALIDATION_BATCH = 256
 """Images per batch when the test split is measured after each epoch."""
 MAX_EPOCHS = 200
@@ -80,6 +83,14 @@ class TrainingConfig:
             raise InputError(f"Unknown augmentation {str(unknown[0])[:40]!r}: choose from {', '.join(AUGMENTATIONS)}.")
         # One order, each name once: the same choice is the same config (and the same run).
         object.__setattr__(self, "augmentation", tuple(name for name in AUGMENTATIONS if name in names))
+
+    def summary(self) -> str:
+        """The settings in a line: ``10 epochs, batch 64, adam at 0.001, seed 0`` (then the augmentation)."""
+        augmented = f", augmented ({', '.join(self.augmentation)})" if self.augmentation else ""
+        return (
+            f"{counted(self.epochs, 'epoch')}, batch {self.batch_size}, {self.optimizer} at "
+            f"{self.learning_rate:g}, seed {self.seed}{augmented}"
+        )
 
 
 def config_variant(config: TrainingConfig, name: str) -> TrainingConfig:

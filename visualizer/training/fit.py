@@ -18,7 +18,7 @@ from visualizer.backend.building import build_model
 from visualizer.backend.engine import keras, tf
 from visualizer.data.dataset import Dataset
 from visualizer.model.spec import ModelSpec
-from visualizer.training.config import VALIDATION_BATCH, TrainingConfig
+from visualizer.training.config import OPTIMIZER_CLASSES, VALIDATION_BATCH, TrainingConfig
 
 EXPLOSION_FACTOR = 100.0
 """A running loss this many times the first (or ln(classes)) counts as divergence."""
@@ -44,12 +44,7 @@ class Hooks:
 
 def make_optimizer(config: TrainingConfig) -> keras.optimizers.Optimizer:
     """The Keras optimizer a config names."""
-    classes = {
-        "adam": keras.optimizers.Adam,
-        "sgd": keras.optimizers.SGD,
-        "rmsprop": keras.optimizers.RMSprop,
-    }
-    return classes[config.optimizer](learning_rate=config.learning_rate)
+    return getattr(keras.optimizers, OPTIMIZER_CLASSES[config.optimizer])(learning_rate=config.learning_rate)
 
 
 def compile_model(model: keras.Model, config: TrainingConfig) -> None:

@@ -25,6 +25,7 @@ from visualizer.model.spec import ModelSpec
 from visualizer.training.config import (
     AUGMENTATIONS,
     CONTRAST,
+    OPTIMIZER_CLASSES,
     ROTATION_DEGREES,
     SHIFT,
     VALIDATION_BATCH,
@@ -34,8 +35,6 @@ from visualizer.training.config import (
 
 PREVIEW_IMAGES = 8
 """How many images the notebook shows of the data, and of its predictions."""
-
-_OPTIMIZER_CLASSES = {"adam": "Adam", "sgd": "SGD", "rmsprop": "RMSprop"}
 
 
 def _source(*functions) -> str:
@@ -152,7 +151,7 @@ def _training_section(config: TrainingConfig) -> str:
             f"\n\nEach training batch is also changed at random on its way in ({changes}); the test images never\n"
             "are, and the network does not hold these layers."
         )
-        augmentation = _augmentation_code(config.augmentation)
+        augmentation = _augmentation_code(config.augmentation) + "\n\n\n"
         augment_step = """
     batches = batches.map(lambda x, y: (tf.clip_by_value(augment(x, training=True), 0.0, 1.0), y))"""
     else:
@@ -165,10 +164,7 @@ per weight update. After each epoch the network is measured on the test images, 
 on.{augmentation_prose}
 """
 
-{augmentation}
-
-
-def training_batches(x, y, epochs, batch_size, seed):
+{augmentation}def training_batches(x, y, epochs, batch_size, seed):
     """All epochs' batches: each epoch's order is a permutation drawn from the seed, as in the app."""
     rng = np.random.RandomState(seed)
     orders = np.stack([rng.permutation(len(y)) for _ in range(epochs)]).astype("int64")
@@ -186,7 +182,7 @@ history = model.fit(
     validation_data=(x_test, y_test),
     validation_batch_size={VALIDATION_BATCH},
     verbose=2,
-)'''.replace("\n\n\n\n\ndef training_batches", "\n\n\ndef training_batches")
+)'''
 
 
 def notebook_script(spec: ModelSpec, dataset_name: str, config: TrainingConfig) -> str:
@@ -196,13 +192,11 @@ def notebook_script(spec: ModelSpec, dataset_name: str, config: TrainingConfig) 
         InputError: an unknown dataset name, or one whose images or classes the network does not take.
         SpecError: a spec that cannot be built.
     """
-    if dataset_name not in catalog.DATASET_TITLES:
-        known = ", ".join(catalog.DATASET_TITLES)
-        raise InputError(f"There is no dataset called {str(dataset_name)[:40]!r}: choose one of {known}.")
+    catalog.check_name(dataset_name)
     if not isinstance(config, TrainingConfig):
         raise InputError("The notebook needs a TrainingConfig for its settings.")
-    shape, classes = catalog.IMAGE_SHAPES[dataset_name], len(catalog.CLASS_NAMES[dataset_name])
-    if tuple(spec.input_shape) != shape or spec.num_classes != classes:
+    if dataset_name not in catalog.datasets_for(spec):
+        shape, classes = catalog.IMAGE_SHAPES[dataset_name], len(catalog.CLASS_NAMES[dataset_name])
         raise InputError(
             f"The {dataset_name} images are {format_shape(shape)} in {classes} classes but the network takes "
             f"{format_shape(spec.input_shape)} in {spec.num_classes}: adopt the dataset's shape and classes on the "
@@ -210,17 +204,12 @@ def notebook_script(spec: ModelSpec, dataset_name: str, config: TrainingConfig) 
         )
     rows = summarize(spec)
     total = sum(row.params for row in rows)
-    optimizer = _OPTIMIZER_CLASSES[config.optimizer]
-    epochs = f"{config.epochs} epoch{'s' if config.epochs != 1 else ''}"
-    settings = (
-        f"{epochs}, batches of {config.batch_size}, {optimizer} at a learning rate of {config.learning_rate:g}"
-        f", seed {config.seed}" + (f", augmented ({', '.join(config.augmentation)})" if config.augmentation else "")
-    )
+    optimizer = OPTIMIZER_CLASSES[config.optimizer]
     return f'''"""
 # Training a convolutional network from scratch
 
 **Data:** {catalog.DATASET_TITLES[dataset_name]}. **Network:** {len(rows)} layers, {total:,} parameters.
-**Training:** {settings}.
+**Training:** {config.summary()}.
 
 Written by CNN Visualizer. Run the cells from top to bottom: with only the app's dependencies installed
 (`pip install -r requirements.txt`), the data, the network and its starting weights, and the order of

@@ -263,7 +263,6 @@ def notebook_download(where: Any, spec: ModelSpec, dataset_name: str | None, key
     except InputError as error:
         where.download_button(NOTEBOOK_LABEL, b"", disabled=True, help=str(error), key=key, icon=":material/book:")
         return
-    augmented = f", augmented ({', '.join(config.augmentation)})" if config.augmentation else ""
     where.download_button(
         NOTEBOOK_LABEL,
         text,
@@ -272,9 +271,8 @@ def notebook_download(where: Any, spec: ModelSpec, dataset_name: str | None, key
         key=key,
         icon=":material/book:",
         help=f"A Jupyter notebook that loads the {dataset_name} data, builds this network with the app's starting "
-        f"weights, trains it with the Train page's settings ({counted(config.epochs, 'epoch')}, batch "
-        f"{config.batch_size}, {config.optimizer} at {config.learning_rate:g}, seed {config.seed}{augmented}), "
-        "evaluates it and plots the curves and a few predictions. It needs only requirements.txt installed.",
+        f"weights, trains it with the Train page's settings ({config.summary()}), evaluates it and plots the "
+        "curves and a few predictions. It needs only requirements.txt installed.",
     )
 
 
