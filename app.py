@@ -9,7 +9,7 @@ way to the first page (tests/ui/test_first_page.py runs this file and checks).
 import streamlit as st
 
 from visualizer import runtime
-from visualizer.ui import components, state, timing
+from visualizer.ui import components, keys, session, timing
 from visualizer.ui.pages import PAGE_FILES, PAGE_TITLES
 
 runtime.configure()
@@ -22,7 +22,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed" if components.sync_presenter() else "auto",
 )
-state.init()
+session.init()
 components.sync_lesson()
 
 pages = [
@@ -30,9 +30,9 @@ pages = [
     for name, (title, icon) in PAGE_TITLES.items()
 ]
 page = st.navigation(pages)
-opened = state.pop_lesson_opened()
+opened = session.pop_lesson_opened()
 if opened is not None and opened.page != (page.url_path or "home"):
-    st.switch_page(PAGE_FILES[opened.page], query_params={state.LESSON_PARAM: opened.id})
+    st.switch_page(PAGE_FILES[opened.page], query_params={keys.LESSON_PARAM: opened.id})
 components.presenter_toggle()
 components.app_style()
 components.lesson_panel()

@@ -41,8 +41,13 @@ def imports(path: Path, module_level_only: bool) -> set[str]:
     """Every module ``path`` imports (full dotted names), at module level only or anywhere in it."""
     tree = ast.parse(path.read_text())
     nodes = tree.body if module_level_only else list(ast.walk(tree))
-    if module_level_only:  # module level includes imports under if/try at the top
-        nodes = [node for top in tree.body for node in ast.walk(top) if not isinstance(top, ast.FunctionDef)]
+    if module_level_only:  # module level includes imports under if/try at the top, not `if TYPE_CHECKING:`
+        nodes = [
+            node
+            for top in tree.body
+            if not isinstance(top, ast.FunctionDef) and not _type_checking_only(top)
+            for node in ast.walk(top)
+        ]
         inside = _inside_functions(tree)
         nodes = [node for node in nodes if id(node) not in inside]
     found = set()
@@ -53,6 +58,11 @@ def imports(path: Path, module_level_only: bool) -> set[str]:
             found.add(node.module)
             found.update(f"{node.module}.{alias.name}" for alias in node.names)
     return found
+
+
+def _type_checking_only(node: ast.stmt) -> bool:
+    """Whether ``node`` is an ``if TYPE_CHECKING:`` block (imports for type hints only, never run)."""
+    return isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
 
 
 def _inside_functions(tree: ast.Module) -> set[int]:

@@ -1,8 +1,8 @@
 """One registry per concept, and every list that must agree with it does.
 
 A layer type is declared once (``model.layers.LAYERS``); activations once
-(``numerics.activations.ACTIVATIONS``); the pages, Inspect sections and Learn topics
-a lesson may name once (``lessons``). These tests tie every other list to them, so a
+(``numerics.activations.ACTIVATIONS``); the pages, Inspect tabs and Learn topics
+a lesson may name once (``vocabulary``). These tests tie every other list to them, so a
 new entry cannot be half-added.
 """
 
@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 
 from tests.helpers import ROOT
+from visualizer import vocabulary
 from visualizer.backend.uploads import ALLOWED_ACTIVATIONS, ALLOWED_LAYERS
 from visualizer.figures.style import LAYER_COLOURS
-from visualizer.lessons import COMPARE_KEYS, INSPECT_SECTIONS, LEARN_VIEWS, PAGES
+from visualizer.lessons import COMPARE_KEYS
 from visualizer.model import activations
 from visualizer.model import layers as registry
 from visualizer.model.blocks import MERGE_LAYERS
@@ -24,8 +25,10 @@ from visualizer.model.spec import ModelSpec
 from visualizer.model.variants import VARIANTS, variant
 from visualizer.numerics.activations import curve
 from visualizer.training.config import TrainingConfig
-from visualizer.ui import state
-from visualizer.ui.pages import PAGE_FILES, PAGE_TITLES, inspect, learn
+from visualizer.ui import keys
+from visualizer.ui.inspect import TABS
+from visualizer.ui.learn import TOPICS
+from visualizer.ui.pages import PAGE_FILES, PAGE_TITLES
 
 WIDGETS = {"count", "pair", "pool_strides", "choice", "rate"}
 
@@ -73,10 +76,12 @@ def test_the_layer_union_type_lists_every_registry_class():
 
 def test_activations_are_one_list_everywhere():
     assert tuple(activations.ACTIVATIONS) == ACTIVATIONS
+    x = np.linspace(-4.0, 4.0, 17, dtype=np.float32)
     for name in ACTIVATIONS:
-        assert keras.activations.get(name) is not None
         assert activations.ACTIVATIONS[name].title
-        curve(name, np.zeros(3))  # the NumPy math knows every one of them
+        parameters = activations.ACTIVATIONS[name].parameters
+        keras_values = np.asarray(getattr(keras.activations, name)(x, **parameters))
+        np.testing.assert_allclose(curve(name, x)[0], keras_values, rtol=1e-5, atol=1e-6, err_msg=name)
     assert set(ACTIVATIONS) <= ALLOWED_ACTIVATIONS
     conv = dict(editor_fields("conv2d"))
     assert tuple(conv["activation"]["options"]) == ACTIVATIONS
@@ -104,21 +109,26 @@ def test_every_variant_changes_some_network():
 
 
 def test_the_pages_lessons_may_name_are_the_pages_there_are():
-    assert tuple(PAGE_FILES) == PAGES and tuple(PAGE_TITLES) == PAGES
+    assert tuple(PAGE_FILES) == tuple(vocabulary.PAGES) and tuple(PAGE_TITLES) == tuple(vocabulary.PAGES)
+    assert [title for title, _ in PAGE_TITLES.values()] == list(vocabulary.PAGES.values())
     for path in PAGE_FILES.values():
         assert (ROOT / path).is_file(), path
 
 
-def test_inspect_sections_and_learn_topics_are_the_lessons_vocabulary():
-    assert tuple(inspect.SECTIONS) == INSPECT_SECTIONS
-    assert set(inspect.SECTIONS.values()) == set(inspect.TABS)  # every section has its tab, every tab a section
-    assert set(inspect.ANY_MODEL) <= set(INSPECT_SECTIONS)
-    assert tuple(learn.VIEWS) == LEARN_VIEWS and tuple(learn.RENDERERS) == LEARN_VIEWS
+def test_every_inspect_tab_and_learn_topic_is_one_module_named_by_its_vocabulary_id():
+    assert [tab.id for tab in TABS] == list(vocabulary.INSPECT_TABS)
+    assert [tab.title for tab in TABS] == list(vocabulary.INSPECT_TABS.values())
+    assert list(TOPICS) == list(vocabulary.LEARN_TOPICS) == [topic.id for topic in TOPICS.values()]
+    modules = {path.stem for path in (ROOT / "visualizer" / "ui" / "inspect").glob("*.py")} - {"__init__", "base"}
+    assert modules == set(vocabulary.INSPECT_TABS)  # no tab module left out of the vocabulary
+    modules = {path.stem for path in (ROOT / "visualizer" / "ui" / "learn").glob("*.py")} - {"__init__", "base"}
+    assert modules == set(vocabulary.LEARN_TOPICS)
+    assert len({tab.title for tab in TABS}) == len(TABS)  # a lesson's "the ... tab" names one
 
 
 def test_settings_a_lesson_presets_have_their_widgets():
-    assert set(state.TRAIN_SETTINGS) == {item.name for item in fields(TrainingConfig)}
-    assert set(state.COMPARE_SETTINGS) == COMPARE_KEYS
+    assert set(keys.TRAIN_SETTINGS) == {item.name for item in fields(TrainingConfig)}
+    assert set(keys.COMPARE_SETTINGS) == COMPARE_KEYS
 
 
 CONTRACT = [

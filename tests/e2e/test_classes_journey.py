@@ -7,7 +7,7 @@ import pytest
 
 from tests.e2e.conftest import assert_no_exception, choose, screenshot, train, wait_for_app
 from visualizer.data.embedded import SHAPE_CLASSES
-from visualizer.ui.state import Train
+from visualizer.ui.keys import Train
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from tests.e2e.conftest import ARTIFACTS, assert_no_exception, screenshot, wait_for_app
-from visualizer.ui.state import Inspect
+from visualizer.ui.inspect import feature_maps as feature_maps_tab
+from visualizer.ui.keys import Inspect
 
 pytestmark = pytest.mark.e2e
 
@@ -62,9 +63,9 @@ def test_draw_a_digit_click_a_map_and_pick_a_step_position(page, app_url):
     # In the Maps tab, click a feature map: it opens enlarged.
     page.get_by_role("tab", name="Maps").click()
     wait_for_app(page)
-    maps = page.locator(f".st-key-{Inspect.maps('conv2d_1')} .scatterlayer .point")
+    maps = page.locator(f".st-key-{feature_maps_tab.Keys.maps('conv2d_1')} .scatterlayer .point")
     maps.first.wait_for(timeout=60_000)
     _click_centre(page, maps.nth(2))
-    page.wait_for_selector(f".st-key-{Inspect.enlarged('conv2d_1')} .main-svg", timeout=30_000)
+    page.wait_for_selector(f".st-key-{feature_maps_tab.Keys.enlarged('conv2d_1')} .main-svg", timeout=30_000)
     assert_no_exception(page)
     screenshot(page, "inspect-step")

@@ -10,7 +10,7 @@ import pytest
 
 from tests.e2e.conftest import assert_no_exception, screenshot, train, wait_for_app
 from tests.e2e.test_accessibility import serious
-from visualizer.ui.state import Train
+from visualizer.ui.keys import Train
 
 pytestmark = pytest.mark.e2e
 

@@ -32,7 +32,7 @@ def test_the_shipped_lessons_load_and_point_at_things_that_exist():
     }
     convolution = load_lesson("convolution")
     assert convolution.spec == PRESETS["lenet5"] and convolution.page == "inspect"
-    assert convolution.shows("conv_step") and not convolution.shows("attention")
+    assert convolution.shows("step_by_step") and not convolution.shows("attention")
     assert convolution.is_locked("stack") and not convolution.is_locked("dataset")
 
 
@@ -53,6 +53,11 @@ BASE = {"id": "x", "title": "X", "page": "inspect", "preset": "lenet5"}
         ({"training": {"augmentation": ["blur"]}}, "augmentation"),
         ({"dataset": "imagenet"}, "'dataset'"),
         ({"title": ""}, "'title'"),
+        ({"steps": ["Open the {tab:maps} tab."]}, "No tab called 'maps'"),
+        ({"steps": ["Open the {topic:kernel} topic."]}, "No topic called 'kernel'"),
+        ({"steps": ["Go to {page:training}."]}, "No page called 'training'"),
+        ({"notes": "See {section:feature_maps}."}, "Unknown mention"),
+        ({"learn_view": "convolutions"}, "'learn_view'"),
     ],
 )
 def test_invalid_lessons_name_the_field(change, message):
@@ -68,3 +73,32 @@ def test_lesson_json_errors():
     with pytest.raises(InputError, match="No lesson called"):
         load_lesson("../../etc/passwd")
     assert lesson_from_json(json.dumps(BASE)).spec == PRESETS["lenet5"]
+
+
+def test_a_step_names_a_tab_by_its_id_and_shows_the_tab_s_own_title():
+    from visualizer import vocabulary
+    from visualizer.lessons import LESSONS_DIR
+
+    raw = json.loads((LESSONS_DIR / "convolution.json").read_text())
+    assert any("{tab:feature_maps}" in step for step in raw["steps"])
+    steps = load_lesson("convolution").steps
+    titles = [f"**{vocabulary.INSPECT_TABS[tab]}**" for tab in ("feature_maps", "kernels", "step_by_step", "surgery")]
+    for title in titles:
+        assert any(title in step for step in steps), title
+    assert not any("{" in step for step in steps)  # every mention resolved
+
+
+def test_every_mention_in_every_shipped_lesson_names_what_exists():
+    import re
+
+    from visualizer import vocabulary
+    from visualizer.lessons import LESSONS_DIR
+
+    for lesson_id in lesson_ids():
+        text = (LESSONS_DIR / f"{lesson_id}.json").read_text()
+        for kind, name in re.findall(r"\{(\w+):([^{}]*)\}", text):
+            assert name in vocabulary.KINDS[kind], (lesson_id, kind, name)
+        lesson = load_lesson(lesson_id)
+        assert set(lesson.show) <= set(vocabulary.INSPECT_TABS)
+        assert lesson.learn_view is None or lesson.learn_view in vocabulary.LEARN_TOPICS
+        assert lesson.page in vocabulary.PAGES

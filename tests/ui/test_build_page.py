@@ -9,9 +9,9 @@ from tests.helpers import open_app
 from visualizer.model.blocks import BLOCKS
 from visualizer.model.layers import LAYERS
 from visualizer.model.presets import PRESETS
-from visualizer.ui import state
+from visualizer.ui import keys
+from visualizer.ui.keys import Build
 from visualizer.ui.pages import PAGE_FILES
-from visualizer.ui.state import Build
 
 
 @pytest.fixture
@@ -153,7 +153,7 @@ def test_every_layer_type_can_be_added_from_the_registry(app, layer_type):
     app.button(key=Build.ADD_LAYER).click().run()
     assert not app.exception
     assert any(f"`{layer_type}`" in m.value and LAYERS[layer_type].title in m.value for m in app.markdown)
-    assert app.session_state[state.STACK][-1]["layer"]["type"] == layer_type
+    assert app.session_state[keys.STACK].entries[-1]["layer"]["type"] == layer_type
 
 
 def test_global_max_pooling_is_built_with_its_exact_shape(app):
@@ -169,7 +169,7 @@ def test_global_max_pooling_is_built_with_its_exact_shape(app):
 
 def shared(at: AppTest) -> str:
     """The spec the address bar holds."""
-    value = at.query_params[state.SHARED_SPEC_PARAM]
+    value = at.query_params[keys.SHARED_SPEC_PARAM]
     return value[0] if isinstance(value, list) else value
 
 
@@ -178,7 +178,7 @@ def test_a_residual_block_is_added_edited_and_listed_with_its_layers(app):
     app.selectbox(key=Build.ADD_TYPE).set_value("residual")
     app.button(key=Build.ADD_LAYER).click().run()
     assert not app.exception
-    block = app.session_state[state.STACK][-1]
+    block = app.session_state[keys.STACK].entries[-1]
     assert block["layer"]["type"] == "residual" and len(block["paths"][0]) == 2
     table = app.table[0].value
     assert [name.replace("\u200b", "") for name in table["Layer"]][2:6] == [
@@ -205,10 +205,10 @@ def test_a_branch_block_gains_and_loses_branches(app):
     app.selectbox(key=Build.PRESET).set_value("starter").run()
     app.selectbox(key=Build.ADD_TYPE).set_value("branch")
     app.button(key=Build.ADD_LAYER).click().run()
-    block = app.session_state[state.STACK][-1]
+    block = app.session_state[keys.STACK].entries[-1]
     uid = block["uid"]
     app.button(key=Build.layer(uid, "add_branch")).click().run()
-    assert not app.exception and len(app.session_state[state.STACK][-1]["paths"]) == 3
+    assert not app.exception and len(app.session_state[keys.STACK].entries[-1]["paths"]) == 3
     assert any(m.value.startswith("**Branch 3** · empty") for m in app.markdown)
     table = app.table[0].value
     names = [name.replace("\u200b", "") for name in table["Layer"]]
@@ -219,7 +219,7 @@ def test_a_branch_block_gains_and_loses_branches(app):
     names = [name.replace("\u200b", "") for name in table["Layer"]]
     assert list(table["Output"])[names.index("branch_1_add")] == "13x13x4"  # summed, not stacked
     app.button(key=Build.layer(uid, "remove_branch_2")).click().run()
-    assert not app.exception and len(app.session_state[state.STACK][-1]["paths"]) == 2
+    assert not app.exception and len(app.session_state[keys.STACK].entries[-1]["paths"]) == 2
 
 
 def test_an_old_stack_url_loads_unchanged():
@@ -242,12 +242,12 @@ def test_the_notebook_download_names_its_data_and_the_train_pages_settings(app):
         and "10 epochs, batch 64, adam at 0.001, seed 0" in button.proto.help
     )
     # The Train page's choices carry over: its dataset (when the network takes it) and its settings.
-    app.session_state[state.Train.DATASET] = "fashion_mnist"
-    app.session_state[state.Train.EPOCHS] = 3
+    app.session_state[keys.Train.DATASET] = "fashion_mnist"
+    app.session_state[keys.Train.EPOCHS] = 3
     app.run()
     assert "loads the fashion_mnist data" in notebook_button(app).proto.help
     assert "3 epochs" in notebook_button(app).proto.help
-    app.session_state[state.Train.DATASET] = "shapes"  # 64x64x3: LeNet-5 does not take it
+    app.session_state[keys.Train.DATASET] = "shapes"  # 64x64x3: LeNet-5 does not take it
     app.run()
     assert "loads the digits data" in notebook_button(app).proto.help
 

@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 from tests.helpers import open_app
 from visualizer.backend.evaluation import evaluate
 from visualizer.model.presets import PRESETS
-from visualizer.ui import state
-from visualizer.ui.state import Compare
+from visualizer.ui import keys
+from visualizer.ui.keys import Compare
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def test_train_with_and_without_dropout_side_by_side(app):
     app.number_input(key=Compare.SEED).set_value(7).run()
     app.button(key=Compare.START).click().run()
     assert not app.exception
-    runs = app.session_state[state.COMPARISON]
+    runs = app.session_state[keys.COMPARISON]
     first, second = runs["jobs"]
     assert first.config == second.config and first.config.seed == 7
     assert first.dataset is second.dataset and len(first.dataset.y_train) == 100
@@ -57,7 +57,7 @@ def test_the_same_network_with_augmentation_trains_on_changed_images(app):
     app.select_slider(key=Compare.SUBSET).set_value(100).run()
     app.button(key=Compare.START).click().run()
     assert not app.exception
-    runs = app.session_state[state.COMPARISON]
+    runs = app.session_state[keys.COMPARISON]
     first, second = runs["jobs"]
     assert first.spec == second.spec and first.config.augmentation == ()
     assert second.config.augmentation == VARIANT_AUGMENTATION and second.config.seed == first.config.seed

@@ -21,9 +21,18 @@ from visualizer.training.config import TrainingConfig
 from visualizer.training.job import TrainingJob
 from visualizer.training.pool import TrainingPool
 from visualizer.training.shipped import load_pretrained
-from visualizer.ui import state
+from visualizer.ui import keys, player, session
+from visualizer.ui.inspect import attention as attention_tab
+from visualizer.ui.inspect import embedding as embedding_tab
+from visualizer.ui.inspect import feature_maps as feature_maps_tab
+from visualizer.ui.inspect import filters as filters_tab
+from visualizer.ui.inspect import fragility as fragility_tab
+from visualizer.ui.inspect import probes as probes_tab
+from visualizer.ui.inspect import surgery as surgery_tab
+from visualizer.ui.inspect import training_step as training_step_tab
+from visualizer.ui.inspect import weights as weights_tab
+from visualizer.ui.keys import Inspect, Network
 from visualizer.ui.pages import PAGE_FILES
-from visualizer.ui.state import Inspect, Network
 
 ALL_TABS = [
     "Step by step",
@@ -122,8 +131,8 @@ def test_a_trained_model_can_be_scrubbed_through_its_epochs(tiny):
     job = TrainingJob(PRESETS["starter"], tiny, TrainingConfig(epochs=2), pool=TrainingPool(1)).start()
     assert job.wait(120) and job.status().state == "finished"
     at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
-    at.session_state[state.TRAINED_JOB] = job
-    at.session_state[state.MODEL_CHOICE] = "trained"  # as the Train page does when a job finishes
+    at.session_state[keys.TRAINED_JOB] = job
+    at.session_state[keys.MODEL_CHOICE] = "trained"  # as the Train page does when a job finishes
     at.run()
     at.switch_page(PAGE_FILES["inspect"]).run()
     assert not at.exception
@@ -147,9 +156,12 @@ def test_a_trained_model_can_be_scrubbed_through_its_epochs(tiny):
     ]
     # The Weights tab: every checkpoint's weights, and the gradients the training recorded at each epoch's end.
     open_tab(at, "Weights")
-    at.selectbox(key=Inspect.WEIGHTS_LAYER).set_value("conv2d_1").run()
+    at.selectbox(key=weights_tab.Keys.LAYER).set_value("conv2d_1").run()
     assert not at.exception and not at.error
-    weights, gradients = chart(at, Inspect.WEIGHTS_CHART)["data"][0], chart(at, Inspect.GRADIENTS_CHART)["data"][0]
+    weights, gradients = (
+        chart(at, weights_tab.Keys.WEIGHTS_CHART)["data"][0],
+        chart(at, weights_tab.Keys.GRADIENTS_CHART)["data"][0],
+    )
     params = job.model.get_layer("conv2d_1").count_params()
     assert list(weights["x"]) == [0, 1, 2] and list(gradients["x"]) == [1, 2]
     assert (decode_typed_array(weights["customdata"]).sum(axis=0) == params).all()  # each epoch: every weight
@@ -162,14 +174,14 @@ def test_a_trained_model_can_be_scrubbed_through_its_epochs(tiny):
 
 def test_play_starts_the_epochs_again_from_zero_and_pause_keeps_the_epoch(app):
     assert app.slider(key=Inspect.EPOCH).value == 13
-    app.button(key=state.play_key(Inspect.EPOCH)).click().run()
+    app.button(key=player.play_key(Inspect.EPOCH)).click().run()
     assert not app.exception
     assert app.slider(key=Inspect.EPOCH).value == 0  # played from the last epoch: from the start again
-    assert app.button(key=state.play_key(Inspect.EPOCH)).label == "Pause"
+    assert app.button(key=player.play_key(Inspect.EPOCH)).label == "Pause"
     assert any("shown after epoch 0" in c.value for c in app.caption)
     app.slider(key=Inspect.EPOCH).set_value(5).run()  # scrubbing while it plays
-    app.button(key=state.play_key(Inspect.EPOCH)).click().run()
-    assert app.button(key=state.play_key(Inspect.EPOCH)).label == "Play"
+    app.button(key=player.play_key(Inspect.EPOCH)).click().run()
+    assert app.button(key=player.play_key(Inspect.EPOCH)).label == "Play"
     assert app.slider(key=Inspect.EPOCH).value == 5
 
 
@@ -178,15 +190,15 @@ def test_the_maps_tab_draws_every_layer_and_enlarges_a_map(app):
     expanders = [e.label for e in app.expander]
     for name in [*LENET_COLUMNS[1:], "output"]:
         assert any(label.startswith(name) for label in expanders), name
-    app.selectbox(key=Inspect.enlarge("conv2d_1")).set_value(3).run()
+    app.selectbox(key=feature_maps_tab.Keys.enlarge("conv2d_1")).set_value(3).run()
     assert not app.exception
-    assert chart(app, Inspect.enlarged("conv2d_1"))["layout"]["title"]["text"] == "conv2d_1, map 3"
+    assert chart(app, feature_maps_tab.Keys.enlarged("conv2d_1"))["layout"]["title"]["text"] == "conv2d_1, map 3"
 
 
 def test_surgery_and_probes_each_in_their_tab(app):
-    assert not [slider for slider in app.slider if slider.key == Inspect.PROBE_DX]  # computed only when opened
+    assert not [slider for slider in app.slider if slider.key == probes_tab.Keys.DX]  # computed only when opened
     open_tab(app, "Surgery")
-    app.selectbox(key=Inspect.SURGERY_ACTION).set_value("sobel_x").run()
+    app.selectbox(key=surgery_tab.Keys.ACTION).set_value("sobel_x").run()
     assert not app.exception
     assert any(m.value.startswith("**After:") for m in app.markdown)
     # The change in numbers, against the backend's own copy of the network with the same filter replaced.
@@ -200,17 +212,17 @@ def test_surgery_and_probes_each_in_their_tab(app):
     top = int(before.argmax())
     shown = next(m for m in app.metric if m.label.startswith(f"Probability of {top}"))
     assert shown.value == f"{before[top]:.0%} → {after[top]:.0%}"
-    changed = decode_typed_array(chart(app, Inspect.SURGERY_MAPS)["data"][0]["z"])
+    changed = decode_typed_array(chart(app, surgery_tab.Keys.MAPS)["data"][0]["z"])
     assert changed.shape[0] > 0 and np.isfinite(changed).any()  # the changed layer's maps are drawn
     open_tab(app, "Probes")
-    app.slider(key=Inspect.PROBE_DX).set_value(5).run()
-    app.slider(key=Inspect.PROBE_ANGLE).set_value(30).run()
-    app.checkbox(key=Inspect.PROBE_COVER).check().run()
+    app.slider(key=probes_tab.Keys.DX).set_value(5).run()
+    app.slider(key=probes_tab.Keys.ANGLE).set_value(30).run()
+    app.checkbox(key=probes_tab.Keys.COVER).check().run()
     assert not app.exception
     assert any(m.value.startswith("**Now:") for m in app.markdown)
-    app.toggle(key=Inspect.OCCLUSION).set_value(True).run()
+    app.toggle(key=probes_tab.Keys.OCCLUSION).set_value(True).run()
     assert not app.exception
-    occlusion = chart(app, Inspect.OCCLUSION_MAP)
+    occlusion = chart(app, probes_tab.Keys.OCCLUSION_MAP)
     heat = decode_typed_array(occlusion["data"][1]["z"])
     from visualizer.backend.attribution import occlusion_map
 
@@ -220,11 +232,11 @@ def test_surgery_and_probes_each_in_their_tab(app):
 
 
 def test_grad_cam_and_saliency_in_their_tab(app):
-    assert not [chart for chart in app.get("plotly_chart") if chart.proto.id.endswith(Inspect.GRAD_CAM)]
+    assert not [chart for chart in app.get("plotly_chart") if chart.proto.id.endswith(attention_tab.Keys.GRAD_CAM)]
     open_tab(app, "Where it looks")
-    assert chart(app, Inspect.GRAD_CAM)["layout"]["title"]["text"] == "Grad-CAM"
-    assert chart(app, Inspect.SALIENCY)["layout"]["title"]["text"] == "Gradient saliency"
-    app.selectbox(key=Inspect.EXPLAIN_CLASS).set_value(5).run()
+    assert chart(app, attention_tab.Keys.GRAD_CAM)["layout"]["title"]["text"] == "Grad-CAM"
+    assert chart(app, attention_tab.Keys.SALIENCY)["layout"]["title"]["text"] == "Gradient saliency"
+    app.selectbox(key=attention_tab.Keys.EXPLAIN_CLASS).set_value(5).run()
     assert not app.exception
 
 
@@ -317,7 +329,7 @@ def test_the_fragility_tab_attacks_the_image_and_finds_the_smallest_flipping_eps
 
     open_tab(app, "Fragility")
     assert not app.error
-    app.slider(key=Inspect.ADV_EPSILON).set_value(0.15).run()
+    app.slider(key=fragility_tab.Keys.EPSILON).set_value(0.15).run()
     model = load_pretrained("lenet5_digits")
     x = load_dataset("digits").x_test[0]
     expected = adversarial(model, x, 0.15)
@@ -325,7 +337,7 @@ def test_the_fragility_tab_attacks_the_image_and_finds_the_smallest_flipping_eps
     verdict = "flipped" if expected.flipped else "held"
     line = f"**{after}** ({expected.probabilities_after[after]:.0%}) after"  # the page's numbers are the backend's
     assert any(f"The answer {verdict}" in m.value and line in m.value for m in app.markdown)
-    app.button(key=Inspect.ADV_SMALLEST).click().run()
+    app.button(key=fragility_tab.Keys.SMALLEST).click().run()
     assert not app.exception
     assert any("The smallest epsilon that flips it with FGSM" in s.value for s in app.success)
 
@@ -335,7 +347,7 @@ def test_the_embedding_places_the_test_images_and_a_click_opens_one(app):
 
     open_tab(app, "Embedding")
     assert not app.error
-    figure = chart(app, Inspect.EMBEDDING_CHART)
+    figure = chart(app, embedding_tab.Keys.CHART)
     shown = sum(len(decode_typed_array(trace["customdata"])) for trace in figure["data"])
     dataset = load_dataset("digits")
     assert shown == min(len(dataset.x_test), 500)
@@ -350,21 +362,19 @@ def test_the_embedding_places_the_test_images_and_a_click_opens_one(app):
 
 
 def test_a_click_on_an_embedded_point_picks_that_test_image():
-    from visualizer.ui.pages import inspect
-
-    state.preset(Inspect.EMBEDDING_CHART, {"selection": {"points": [{"customdata": 7}]}})  # what a click leaves
-    inspect._pick_embedded_image()  # the chart's on_select callback, run before the next script run
-    assert state.value(Inspect.SAMPLE) == 7 and state.value(Inspect.SOURCE) == "Test image"
+    session.preset(embedding_tab.Keys.CHART, {"selection": {"points": [{"customdata": 7}]}})  # what a click leaves
+    embedding_tab._pick_embedded_image()  # the chart's on_select callback, run before the next script run
+    assert session.value(Inspect.SAMPLE) == 7 and session.value(Inspect.SOURCE) == "Test image"
 
 
 def test_the_filters_tab_shows_what_each_filter_looks_for_beside_its_best_test_image(app):
     from visualizer.backend.features import feature_visualization
 
     open_tab(app, "Filters")
-    app.selectbox(key=Inspect.FILTERS_LAYER).set_value("conv2d_1").run()
-    app.toggle(key=Inspect.FILTERS_RUN).set_value(True).run()
+    app.selectbox(key=filters_tab.Keys.LAYER).set_value("conv2d_1").run()
+    app.toggle(key=filters_tab.Keys.RUN).set_value(True).run()
     assert not app.exception and not app.error
-    titles = [annotation["text"] for annotation in chart(app, Inspect.FILTERS_GRID)["layout"]["annotations"]]
+    titles = [annotation["text"] for annotation in chart(app, filters_tab.Keys.GRID)["layout"]["annotations"]]
     assert len(titles) == 2 * 6  # LeNet-5's six first-layer filters, each beside its best test image
     expected = feature_visualization(load_pretrained("lenet5_digits"), "conv2d_1", 2)
     assert f"filter 2: {expected.activations[-1]:.2f}" in titles
@@ -374,7 +384,7 @@ def test_the_filters_tab_shows_what_each_filter_looks_for_beside_its_best_test_i
     # At another epoch of the scrubber, the grid is that network's: epoch 0's filters look for other things.
     app.slider(key=Inspect.EPOCH).set_value(0).run()
     assert not app.exception
-    untrained = [annotation["text"] for annotation in chart(app, Inspect.FILTERS_GRID)["layout"]["annotations"]]
+    untrained = [annotation["text"] for annotation in chart(app, filters_tab.Keys.GRID)["layout"]["annotations"]]
     from visualizer.backend.surgery import model_at
     from visualizer.training.shipped import load_checkpoints
 
@@ -388,9 +398,9 @@ def test_the_weights_tab_shows_a_shipped_network_s_weights_and_gradients_at_ever
     from visualizer.training.shipped import load_checkpoints
 
     open_tab(app, "Weights")
-    app.selectbox(key=Inspect.WEIGHTS_LAYER).set_value("dense_1").run()
+    app.selectbox(key=weights_tab.Keys.LAYER).set_value("dense_1").run()
     assert not app.exception and not app.error
-    weights, gradients = chart(app, Inspect.WEIGHTS_CHART), chart(app, Inspect.GRADIENTS_CHART)
+    weights, gradients = chart(app, weights_tab.Keys.WEIGHTS_CHART), chart(app, weights_tab.Keys.GRADIENTS_CHART)
     assert list(weights["data"][0]["x"]) == list(range(14)) == list(gradients["data"][0]["x"])
     assert weights["layout"]["shapes"][0]["x0"] == 12.5  # the epoch the slider shows (13) is outlined
     checkpoints = load_checkpoints("lenet5_digits")
@@ -425,14 +435,14 @@ def test_one_training_step_shows_the_loss_the_chain_rule_and_the_step_in_the_bac
     from visualizer.backend.backprop import training_step
 
     open_tab(app, "One training step")
-    app.selectbox(key=Inspect.STEP.layer).set_value("conv2d_2").run()  # its 6 input channels, 16 filters
-    app.number_input(key=Inspect.STEP.filter).set_value(3)
-    app.selectbox(key=Inspect.STEP.weight).set_value((1, 2, 4)).run()
+    app.selectbox(key=training_step_tab.Keys.layer).set_value("conv2d_2").run()  # its 6 input channels, 16 filters
+    app.number_input(key=training_step_tab.Keys.filter).set_value(3)
+    app.selectbox(key=training_step_tab.Keys.weight).set_value((1, 2, 4)).run()
     assert not app.exception and not app.error
     model = load_pretrained("lenet5_digits")
     dataset = load_dataset("digits")
     label = int(dataset.y_test[0])  # a test image: its own class is the label
-    assert app.selectbox(key=Inspect.STEP.label).value == label
+    assert app.selectbox(key=training_step_tab.Keys.label).value == label
     step = training_step(model, dataset.x_test[0], label, "conv2d_2", learning_rate=0.01)
     texts = [m.value for m in app.markdown]
     assert any(f"**{step.loss:.4g}**" in text for text in texts)

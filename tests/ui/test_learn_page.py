@@ -16,9 +16,16 @@ from visualizer.model.spec import ModelSpec
 from visualizer.training.config import TrainingConfig
 from visualizer.training.job import TrainingJob
 from visualizer.training.pool import TrainingPool
-from visualizer.ui import state
+from visualizer.ui import keys
+from visualizer.ui.keys import Learn
+from visualizer.ui.learn import activations as activations_topic
+from visualizer.ui.learn import backprop as backprop_topic
+from visualizer.ui.learn import dense as dense_topic
+from visualizer.ui.learn import dropout as dropout_topic
+from visualizer.ui.learn import kernels as kernels_topic
+from visualizer.ui.learn import pooling as pooling_topic
+from visualizer.ui.learn import skips as skips_topic
 from visualizer.ui.pages import PAGE_FILES
-from visualizer.ui.state import Learn
 
 LEARN = PAGE_FILES["learn"]
 
@@ -76,8 +83,8 @@ def test_activation_curves_parameters_and_the_network_histograms(app):
     open_view(app, "activations")
     curves = figures(app)[0]
     assert [trace["name"] for trace in curves["data"][::2]] == ["ReLU", "sigmoid", "tanh"]
-    app.multiselect(key=Learn.ACTIVATIONS).set_value(["leaky_relu"]).run()
-    app.slider(key=Learn.SLOPE).set_value(0.5).run()
+    app.multiselect(key=activations_topic.Keys.ACTIVATIONS).set_value(["leaky_relu"]).run()
+    app.slider(key=activations_topic.Keys.SLOPE).set_value(0.5).run()
     assert not app.exception
     leaky = figures(app)[0]["data"][0]
     x, y = decode_typed_array(leaky["x"]), decode_typed_array(leaky["y"])
@@ -93,14 +100,14 @@ def test_activation_curves_parameters_and_the_network_histograms(app):
 def test_kernel_playground_shows_input_kernel_output_and_formula(app):
     open_view(app, "kernels")
     assert "\\lfloor (28 - 3) / 1 \\rfloor + 1 = 26" in markdown(app)
-    app.radio(key=Learn.STRIDE).set_value(2).run()
-    app.radio(key=Learn.PADDING).set_value("same").run()
+    app.radio(key=kernels_topic.Keys.STRIDE).set_value(2).run()
+    app.radio(key=kernels_topic.Keys.PADDING).set_value("same").run()
     assert "\\lceil 28 / 2 \\rceil = 14" in markdown(app)
     output = figures(app)[2]
     assert output["layout"]["title"]["text"].endswith("14x14")
-    app.radio(key=Learn.KERNEL_SIZE).set_value(5).run()
+    app.radio(key=kernels_topic.Keys.SIZE).set_value(5).run()
     app.radio(key=Learn.IMAGE_SOURCE).set_value("A shape").run()
-    app.toggle(key=Learn.PER_CHANNEL).set_value(True).run()
+    app.toggle(key=kernels_topic.Keys.PER_CHANNEL).set_value(True).run()
     assert not app.exception
     assert "output (each channel) 32x32" in json.dumps(figures(app)[2])
 
@@ -122,16 +129,16 @@ def test_pooling_explains_one_window(app):
     open_view(app, "pooling")
     values = np.random.RandomState(0).randint(0, 10, size=(6, 6))
     assert f"= **{values[:2, :2].max()}**" in markdown(app)  # a whole number printed as one
-    app.slider(key=Learn.POOL_CELL).set_value(4).run()  # row 1, column 1 of a 3x3 output
+    app.slider(key=pooling_topic.Keys.CELL).set_value(4).run()  # row 1, column 1 of a 3x3 output
     assert f"= **{values[2:4, 2:4].max()}**" in markdown(app)
     grids = [figure for figure in figures(app) if figure["data"][0]["type"] == "heatmap"]
     assert grids[0]["data"][0]["text"][0][0] == str(values[0, 0])  # "7", not "7.00"
     ends = [(grid["data"][0]["zmin"], grid["data"][0]["zmax"]) for grid in grids]
     assert ends == [(values.min(), values.max())] * 2  # input and output on one colour scale
-    app.radio(key=Learn.POOL_KIND).set_value("average").run()
+    app.radio(key=pooling_topic.Keys.KIND).set_value("average").run()
     mean = values[2:4, 2:4].mean()
     assert f"= **{mean:.2f}**" in markdown(app) if mean % 1 else f"= **{int(mean)}**" in markdown(app)
-    app.radio(key=Learn.POOL_KIND).set_value("global_average").run()
+    app.radio(key=pooling_topic.Keys.KIND).set_value("global_average").run()
     assert f"{values.mean():.2f}" in markdown(app)
 
 
@@ -144,7 +151,7 @@ def test_dense_and_softmax_with_the_real_numbers(app):
     assert "\\sum_i x_i w_i + b" in markdown(app)
     top = int(probabilities.argmax())
     assert f"= {100 * probabilities[top]:.1f}\\%$" in markdown(app)  # \% renders; a bare % starts a comment
-    app.slider(key=Learn.TEMPERATURE).set_value(0.5).run()
+    app.slider(key=dense_topic.Keys.TEMPERATURE).set_value(0.5).run()
     sharper = decode_typed_array(figures(app)[0]["data"][1]["y"]).astype(float)
     assert sharper.max() >= probabilities.max()
     # The worked equation follows the temperature: its probability is the sharper one, its exponent divided by T.
@@ -156,7 +163,7 @@ def test_dropout_masks_and_prediction_spread(app):
     assert "no Dropout layer" in markdown(app)  # LeNet-5 has none: dropout on the last layer's input
     spread = figures(app)[1]
     assert len([trace for trace in spread["data"] if trace["type"] == "box"]) == 10
-    app.slider(key=Learn.DROPOUT_RATE).set_value(0.0).run()
+    app.slider(key=dropout_topic.Keys.RATE).set_value(0.0).run()
     assert "0 of 64 units dropped" in markdown(app)
 
 
@@ -175,7 +182,7 @@ def test_histograms_follow_a_training_job_live(tiny):
     try:
         wait_until(lambda: len(job.checkpoints) >= 2, 120, "the first epoch")
         at = AppTest.from_file(APP, default_timeout=APP_TIMEOUT)
-        at.session_state[state.TRAIN_JOB] = job
+        at.session_state[keys.TRAIN_JOB] = job
         at.run()
         at.switch_page(LEARN).run()
         open_view(at, "activations")
@@ -207,16 +214,11 @@ def test_skip_connections_measure_the_gradient_reaching_each_layer(app):
 
 def test_skip_connections_open_the_comparison_on_compare_keeping_the_old_network_undoable(app):
     open_view(app, "skips")
-    app.button(key=Learn.SKIP_COMPARE).click().run()
+    app.button(key=skips_topic.Keys.COMPARE).click().run()
     assert not app.exception
-    assert app.selectbox(key=state.Compare.VARIANT).value == "remove_skips"
+    assert app.selectbox(key=keys.Compare.VARIANT).value == "remove_skips"
     assert any("Build's Undo brings yours back" in info.value for info in app.info)
-    network = {
-        "input_shape": app.session_state[state.INPUT_SHAPE],
-        "num_classes": app.session_state[state.NUM_CLASSES],
-        "layers": [state.entry_dict(entry) for entry in app.session_state[state.STACK]],
-    }
-    assert ModelSpec.from_dict(network) == PRESETS["deep_residual"]
+    assert ModelSpec.from_dict(app.session_state[keys.STACK].to_dict()) == PRESETS["deep_residual"]
 
 
 def test_backpropagation_explains_the_chain_rule_then_steps_the_shipped_network_in_its_numbers(app):
@@ -230,12 +232,12 @@ def test_backpropagation_explains_the_chain_rule_then_steps_the_shipped_network_
     assert "L = -\\ln p_y" in text and "\\sum_{\\text{positions}} x" in text  # the formulas, then the numbers
     dataset = load_dataset("digits")
     label = int(dataset.y_test[0])  # the Learn page's test image 0: its own class is the label
-    assert app.selectbox(key=Learn.STEP.label).value == label
-    app.selectbox(key=Learn.STEP.weight).set_value((2, 1, 0)).run()
+    assert app.selectbox(key=backprop_topic.Keys.label).value == label
+    app.selectbox(key=backprop_topic.Keys.weight).set_value((2, 1, 0)).run()
     step = training_step(load_pretrained("lenet5_digits"), dataset.x_test[0], label, "conv2d_1", learning_rate=0.01)
     text = markdown(app)
     assert f"**{step.loss:.4g}**" in text
     assert f"**{step.kernel_gradient[2, 1, 0, 0]:+.6f}**" in text
     assert f"to **{step.loss_after:.4g}**" in text
     # Its own keys: the Inspect tab's controls are not touched.
-    assert app.selectbox(key=Learn.STEP.layer).value == "conv2d_1"
+    assert app.selectbox(key=backprop_topic.Keys.layer).value == "conv2d_1"

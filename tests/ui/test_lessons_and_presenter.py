@@ -3,8 +3,8 @@
 import json
 
 from tests.helpers import component_data, open_app, texts
+from visualizer.ui.keys import App, Compare, Inspect, Learn, Network, Train
 from visualizer.ui.pages import PAGE_FILES
-from visualizer.ui.state import App, Compare, Inspect, Learn, Network, Train
 
 
 def test_the_convolution_lesson_opens_inspect_on_the_shipped_model():

@@ -12,9 +12,9 @@ from streamlit.testing.v1 import AppTest
 from tests.helpers import open_app, rerun_until
 from visualizer.data import downloads
 from visualizer.model.presets import PRESETS
-from visualizer.ui import state
+from visualizer.ui import keys
+from visualizer.ui.keys import Train
 from visualizer.ui.pages import PAGE_FILES
-from visualizer.ui.state import Train
 
 
 @pytest.fixture
@@ -66,12 +66,12 @@ def test_stop_ends_the_run(app):
         "Data: Digits (embedded, 1,797 real handwritten digits, 28x28)",
         "Settings: 100 epochs, batch 64, adam, learning rate 0.001",
     ]
-    until(app, lambda at: at.session_state[state.TRAIN_JOB].status().epoch >= 1)
+    until(app, lambda at: at.session_state[keys.TRAIN_JOB].status().epoch >= 1)
     app.button(key=Train.STOP).click().run()
     until(app, lambda at: any("Stopped after" in str(p.proto) for p in at.get("progress")), timeout=60)
     # A stopped run is kept under its own name and replaces nothing.
-    job = app.session_state[state.TRAIN_JOB]
-    assert app.session_state[state.STOPPED_JOB] is job and state.TRAINED_JOB not in app.session_state
+    job = app.session_state[keys.TRAIN_JOB]
+    assert app.session_state[keys.STOPPED_JOB] is job and keys.TRAINED_JOB not in app.session_state
     assert any("kept as your stopped run" in info.value for info in app.info)
     assert not app.button(key=Train.START).disabled
     stopped = next(str(p.proto) for p in app.get("progress") if "Stopped after" in str(p.proto))
@@ -150,7 +150,7 @@ def test_augmentation_is_previewed_and_reaches_the_job(app):
     assert titles[:5] == ["original", "changed 1", "changed 2", "changed 3", "changed 4"] and len(titles) == 30
     app.number_input(key=Train.EPOCHS).set_value(1).run()
     app.button(key=Train.START).click().run()
-    job = app.session_state[state.TRAIN_JOB]
+    job = app.session_state[keys.TRAIN_JOB]
     assert job.config.augmentation == ("rotate", "zoom")  # in AUGMENTATIONS' order
     assert any("augmented (rotate, zoom)" in expander.label for expander in app.expander)
     job.stop()  # what it trains on is fit.shuffled_batches' (tested in tests/training)

@@ -20,7 +20,7 @@ from visualizer.backend.saving import model_to_bytes
 from visualizer.figures.classes import probabilities_figure
 from visualizer.figures.encoding import figure_text
 from visualizer.model.presets import PRESETS
-from visualizer.ui.state import Inspect, Network, Train
+from visualizer.ui.keys import Inspect, Network, Train
 from visualizer.ui.text import plain
 
 HOSTILE = [

@@ -36,7 +36,7 @@ def _logits(last: keras.layers.Dense, features: tf.Tensor) -> tf.Tensor:
 
 
 def _last_conv(model: keras.Model, layer_name: str | None) -> str:
-    names = describe(model).names("conv2d")
+    names = describe(model).names("kernel")
     if layer_name is not None:
         if layer_name not in names:
             raise InputError(f"{layer_name} is not a convolution layer.")

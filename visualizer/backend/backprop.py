@@ -63,7 +63,7 @@ class TrainingStep:
 
 
 def _conv_layer(model: keras.Model, layer_name: str) -> keras.layers.Conv2D:
-    if layer_name not in describe(model).names("conv2d"):
+    if layer_name not in describe(model).names("kernel"):
         raise InputError(f"{layer_name} is not a convolution layer of this network.")
     return model.get_layer(layer_name)
 

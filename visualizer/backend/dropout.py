@@ -13,8 +13,8 @@ from visualizer.errors import InputError
 
 
 def dropout_layers(model: keras.Model) -> list[str]:
-    """Names of the model's Dropout layers, in order."""
-    return describe(model).names("dropout")
+    """Names of the model's dropout layers (the registry's layers with a random mask), in order."""
+    return describe(model).names("random", "mask")
 
 
 @dataclass(frozen=True)

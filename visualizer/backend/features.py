@@ -112,8 +112,8 @@ def feature_visualization(
         InputError: not a conv layer, no such filter, or too many steps.
     """
     info = describe(model)
-    if layer_name not in info.names("conv2d"):
-        raise InputError(f"{layer_name} is not a convolution layer; pick one of {', '.join(info.names('conv2d'))}.")
+    if layer_name not in info.names("kernel"):
+        raise InputError(f"{layer_name} is not a convolution layer; pick one of {', '.join(info.names('kernel'))}.")
     filters = info.layer(layer_name).output_shape[-1]
     if not 0 <= filter_index < filters:
         raise InputError(f"{layer_name} has filters 0 to {filters - 1}, not {filter_index}.")

@@ -56,7 +56,7 @@ def layer_gradients(model: keras.Model, images: np.ndarray, labels: np.ndarray) 
     Raises:
         InputError: an empty batch, or labels that do not match it.
     """
-    names = describe(model).names("conv2d", "dense")
+    names = describe(model).names("weighted")
     gradients = _loss_gradients(model, images, labels, [model.get_layer(name).kernel for name in names])
     return [
         LayerGradient(name, float(np.sqrt(np.mean(np.square(np.asarray(gradient, dtype=np.float64))))))

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from visualizer.backend.engine import keras
-from visualizer.model.blocks import MERGE_LAYERS
-from visualizer.model.layers import LAYERS
+from visualizer.model.blocks import KINDS, traits
+from visualizer.model.layer_base import Layer, Unknown
 
-OTHER = "other"
+OTHER = Unknown.type
 """The kind of a layer no registry type builds (an uploaded model's ReLU, Add, ...)."""
 
 
@@ -51,6 +51,11 @@ class LayerInfo:
     inputs: tuple[str, ...] = ()
     weights: tuple[int, ...] = ()
     trainable: tuple[int, ...] = ()
+
+    @property
+    def traits(self) -> type[Layer] | type[Unknown]:
+        """What the views may do with it, from the registry (``Layer.links``, ``walk``, ``kernel``...)."""
+        return traits(self.kind)
 
     @property
     def is_merge(self) -> bool:
@@ -100,14 +105,21 @@ class NetworkInfo:
                 return item
         raise KeyError(name)
 
-    def names(self, *kinds: str) -> list[str]:
-        """The names of the layers of these kinds, in order (all layers when none are given)."""
-        return [item.name for item in self.layers if not kinds or item.kind in kinds]
+    def names(self, trait: str | None = None, value: object = True) -> list[str]:
+        """The names of the layers, in order: all of them, or those whose registry ``trait`` is ``value``.
+
+        ``names("kernel")``: the layers with a convolution kernel; ``names("walk", "pooling")``: the pooling
+        layers the step explainer walks (``Layer`` lists the traits).
+        """
+        return [item.name for item in self.layers if trait is None or getattr(item.traits, trait) == value]
+
+    def first(self, trait: str, value: object = True) -> str | None:
+        """The first layer whose registry ``trait`` is ``value``, or None."""
+        found = self.names(trait, value)
+        return found[0] if found else None
 
 
-_KINDS: dict[type, str] = {
-    getattr(keras.layers, cls.keras_class): name for name, cls in {**LAYERS, **MERGE_LAYERS}.items()
-}
+_KINDS: dict[type, str] = {getattr(keras.layers, cls.keras_class): name for name, cls in KINDS.items()}
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -175,7 +187,7 @@ def describe(model: keras.Model) -> NetworkInfo:
             and len(model.inputs) == 1
             and len(model.outputs) == 1
             and all(item.kind != OTHER for item in layers)
-            and layers[-1].kind == "dense"
+            and traits(layers[-1].kind).scores
             and (isinstance(model, keras.Sequential) or not _shares_layers(model))
         )
         found = NetworkInfo(

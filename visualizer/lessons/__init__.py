@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from visualizer import vocabulary
 from visualizer.data.catalog import DATASET_TITLES
 from visualizer.errors import InputError, SpecError
 from visualizer.model.checks import shown
@@ -23,27 +24,10 @@ from visualizer.training.config import TRAINING_VARIANTS, TrainingConfig
 
 LESSONS_DIR = Path(__file__).resolve().parent
 
-# The app's vocabulary a lesson can name. The pages take these same tuples (the router its pages,
-# Inspect its sections, Learn its topics), so a lesson can never name a page or section that is not there.
-PAGES = ("home", "build", "train", "inspect", "compare", "learn")
+# The app's vocabulary a lesson can name: the ids ``vocabulary`` declares (the router takes its pages,
+# Inspect its tabs, Learn its topics from there), so a lesson can never name one that is not there.
+PAGES = tuple(vocabulary.PAGES)
 """The app's pages, in navigation order (also their URL paths)."""
-INSPECT_SECTIONS = (
-    "feature_maps",
-    "kernels",
-    "conv_step",
-    "pool_step",
-    "attention",
-    "surgery",
-    "probes",
-    "fragility",
-    "embedding",
-    "filters",
-    "weights",
-    "training_step",
-)
-"""The Inspect page's sections, in page order."""
-LEARN_VIEWS = ("concepts", "activations", "kernels", "pooling", "dense", "dropout", "skips", "backprop")
-"""The Learn page's topics, in page order (also their ``?view=`` slugs)."""
 LOCKABLE = ("stack", "dataset", "training", "model")
 """The controls a lesson can fix."""
 COMPARE_KEYS = {"variant", "dataset", "epochs", "subset", "seed"}
@@ -64,11 +48,12 @@ class Lesson:
         dataset: The dataset for the Train and Compare pages, or None.
         training: Training settings, or None.
         compare: Compare page settings (variant, dataset, epochs, subset, seed), or None.
-        learn_view: The Learn topic it points to, or None.
-        show: Inspect sections to show (all when empty).
+        learn_view: The Learn topic it points to (an id of ``vocabulary.LEARN_TOPICS``), or None.
+        show: Inspect tabs to show (ids of ``vocabulary.INSPECT_TABS``; all when empty).
         locked: Controls fixed by the lesson (``stack``, ``dataset``, ``training``, ``model``).
-        steps: What the students do, in order (Markdown).
-        notes: The teacher's notes (Markdown).
+        steps: What the students do, in order (Markdown; ``{tab:id}``, ``{topic:id}`` and ``{page:id}``
+            in the file become the titles shown, ``vocabulary.mention``).
+        notes: The teacher's notes (Markdown, mentions resolved the same way).
     """
 
     id: str
@@ -90,9 +75,9 @@ class Lesson:
         """Whether the lesson fixes ``control``."""
         return control in self.locked
 
-    def shows(self, section: str) -> bool:
-        """Whether the Inspect page shows ``section`` in this lesson."""
-        return not self.show or section in self.show
+    def shows(self, tab: str) -> bool:
+        """Whether the Inspect page shows the tab ``tab`` (an id) in this lesson."""
+        return not self.show or tab in self.show
 
 
 def _choice(data: dict, key: str, allowed, optional: bool = True) -> Any:
@@ -162,18 +147,18 @@ def lesson_from_dict(data: dict) -> Lesson:
     return Lesson(
         id=data["id"],
         title=data["title"],
-        summary=str(data.get("summary", "")),
+        summary=vocabulary.mention(str(data.get("summary", ""))),
         page=_choice(data, "page", PAGES, optional=False),
         spec=spec,
         model=model,
         dataset=_choice(data, "dataset", tuple(DATASET_TITLES)),
         training=training,
         compare=compare,
-        learn_view=_choice(data, "learn_view", LEARN_VIEWS),
-        show=_strings(data, "show", INSPECT_SECTIONS),
+        learn_view=_choice(data, "learn_view", tuple(vocabulary.LEARN_TOPICS)),
+        show=_strings(data, "show", tuple(vocabulary.INSPECT_TABS)),
         locked=_strings(data, "locked", LOCKABLE),
-        steps=_strings(data, "steps"),
-        notes=notes,
+        steps=tuple(vocabulary.mention(step) for step in _strings(data, "steps")),
+        notes=vocabulary.mention(notes),
     )
 
 

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from visualizer.errors import SpecError
 from visualizer.model.checks import MAX_LAYERS, choice, describe, format_shape
+from visualizer.model.layer_base import Unknown
 from visualizer.model.layers import ACTIVATIONS, LAYERS, Layer, LayerSpec, Shape, layer_from_dict
 
 SHORTCUTS: tuple[str, ...] = ("identity", "projection")
@@ -79,6 +80,7 @@ class Concatenate(Merge):
     title: ClassVar[str] = "Concatenate"
     colour: ClassVar[str] = "#be185d"
     keras_class: ClassVar[str] = "Concatenate"
+    links: ClassVar[str] = "stacked"
     what: ClassVar[str] = "Stack the inputs' channels"
 
     def merge(self, shapes: list[Shape], where: str, index: int | None) -> tuple[Shape, int]:
@@ -93,7 +95,19 @@ class Concatenate(Merge):
         return (*shapes[0][:-1], sum(shape[-1] for shape in shapes)), 0
 
 
-MERGE_LAYERS: dict[str, type[Merge]] = {"add": Add, "concatenate": Concatenate}
+MERGE_LAYERS: dict[str, type[Merge]] = {cls.type: cls for cls in (Add, Concatenate)}
+KINDS: dict[str, type[Layer]] = {**LAYERS, **MERGE_LAYERS}
+"""Every kind of layer a network the app builds has: the layer types and the merges."""
+
+
+def traits(kind: str) -> type[Layer] | type[Unknown]:
+    """What the views may do with a layer of ``kind`` (``Layer.links``, ``walk``, ``kernel``...).
+
+    A kind no registry type builds (``other``: an uploaded model's own layers) gets ``Unknown``'s answers.
+    """
+    return KINDS.get(kind, Unknown)
+
+
 """The merge layers by their ``type``, as a block's ``merge`` names them."""
 
 

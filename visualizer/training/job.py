@@ -62,6 +62,9 @@ class TrainingJob:
             (``training.budget``): no job is made, so nothing a person had is replaced.
     """
 
+    shipped: bool = False
+    """A run trained here, not shipped (``training.run.Run``)."""
+
     def __init__(
         self,
         spec: ModelSpec,

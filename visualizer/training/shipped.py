@@ -123,7 +123,7 @@ class ShippedRun:
         gradients: Empty: its training's gradients were not recorded (a job records them).
     """
 
-    shipped = True
+    shipped: bool = True
 
     def __init__(self, entry: dict, model, checkpoints: list[list[np.ndarray]], dataset: Dataset) -> None:
         self.entry = entry

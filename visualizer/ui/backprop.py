@@ -15,8 +15,8 @@ import streamlit as st
 from visualizer.data.dataset import class_label
 from visualizer.figures.learn import logit_gradient_figure
 from visualizer.figures.maps import enlarged_map, number_grid
-from visualizer.ui import components, state
-from visualizer.ui.state import StepKeys
+from visualizer.ui import components, session
+from visualizer.ui.keys import StepKeys
 from visualizer.ui.text import plain
 
 STEP_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3]
@@ -45,7 +45,7 @@ def training_step_view(
     from visualizer.backend.backprop import training_step
     from visualizer.backend.forward import kernels
 
-    names = info.names("conv2d")
+    names = info.names("kernel")
     if not names:
         st.info("This network has no convolution layer: no kernel to follow through a training step.")
         return
@@ -61,8 +61,8 @@ def training_step_view(
     )
     layer = layer_col.selectbox("Convolution layer", names, key=keys.layer)
     filters = int(kernels(model, layer).shape[3])
-    if state.value(keys.filter, 0) >= filters:
-        state.preset(keys.filter, 0)  # another layer with fewer filters was picked
+    if session.value(keys.filter, 0) >= filters:
+        session.preset(keys.filter, 0)  # another layer with fewer filters was picked
     filter_index = int(filter_col.number_input("Filter", 0, filters - 1, 0, key=keys.filter))
     rate = rate_col.select_slider(
         "Learning rate", STEP_RATES, value=0.01, key=keys.rate, format_func=lambda value: f"{value:g}"

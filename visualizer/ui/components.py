@@ -12,7 +12,7 @@ from visualizer.model.layers import editor_fields
 from visualizer.model.plan import summarize_until_error
 from visualizer.model.presets import preset_title
 from visualizer.model.spec import ModelSpec
-from visualizer.ui import state
+from visualizer.ui import keys, session
 from visualizer.ui.pages import PAGE_FILES
 from visualizer.ui.text import say
 
@@ -27,14 +27,14 @@ def _pair_input(label: str, value: Any, uid: int, name: str, help_text: str | No
     if isinstance(value, list) and value[0] != value[1]:
         left, right = st.columns(2)
         height = left.number_input(
-            f"{label} h", 1, MAX_WINDOW, int(value[0]), key=state.Build.layer(uid, f"{name}_h"), help=help_text
+            f"{label} h", 1, MAX_WINDOW, int(value[0]), key=keys.Build.layer(uid, f"{name}_h"), help=help_text
         )
         width = right.number_input(
-            f"{label} w", 1, MAX_WINDOW, int(value[1]), key=state.Build.layer(uid, f"{name}_w"), help=help_text
+            f"{label} w", 1, MAX_WINDOW, int(value[1]), key=keys.Build.layer(uid, f"{name}_w"), help=help_text
         )
         return [int(height), int(width)]
     size = value[0] if isinstance(value, list) else value
-    return int(st.number_input(label, 1, MAX_WINDOW, int(size), key=state.Build.layer(uid, name), help=help_text))
+    return int(st.number_input(label, 1, MAX_WINDOW, int(size), key=keys.Build.layer(uid, name), help=help_text))
 
 
 def _stride_choice(label: str, value: Any, key: str, help_text: str | None) -> int | list[int] | None:
@@ -55,7 +55,7 @@ def _stride_choice(label: str, value: Any, key: str, help_text: str | None) -> i
 def _field_input(editor: dict[str, Any], value: Any, uid: int, name: str) -> Any:
     """The widget that edits field ``name`` of layer ``uid``, as its registry metadata says; returns the value set."""
     label, help_text, widget = editor["label"], editor.get("help") or None, editor["widget"]
-    key = state.Build.layer(uid, name)
+    key = keys.Build.layer(uid, name)
     if widget == "count":
         return int(st.number_input(label, 1, editor["maximum"], int(value), key=key, help=help_text))
     if widget == "pair":
@@ -98,7 +98,7 @@ def layer_editor(layer: dict[str, Any], uid: int) -> dict[str, Any]:
 
 def network_line() -> None:
     """Names the network a page trains (the stack on the Build page), with a link to change it."""
-    spec, _ = state.current_spec()
+    spec, _ = session.current_spec()
     text, line = st.columns([4, 1], vertical_alignment="center")
     if spec is None:
         text.markdown("**Network**: the stack on the Build page can't be read.")
@@ -122,7 +122,7 @@ def network_line() -> None:
 
 def pending_notice() -> None:
     """Shows the message a callback or a shared link left for the person, once."""
-    notice = state.pop_notice()
+    notice = session.pop_notice()
     if notice is not None:
         kind, text = notice
         say(kind if kind in ("success", "info") else "error", text)
@@ -137,7 +137,7 @@ NO_BAR = {"displayModeBar": False}
 
 def text_scale() -> float:
     """How much larger than normal texts are drawn now (``PRESENTER_SCALE`` in presenter mode)."""
-    return PRESENTER_SCALE if state.presenter() else 1.0
+    return PRESENTER_SCALE if session.presenter() else 1.0
 
 
 def chart(figure: Any, key: str, *, alt: str, container: Any = None, **options: Any) -> Any:
@@ -145,12 +145,12 @@ def chart(figure: Any, key: str, *, alt: str, container: Any = None, **options: 
 
     Args:
         figure: A ``go.Figure``.
-        key: Its widget key (from ``ui.state``).
+        key: Its widget key (from ``ui.keys`` or a tab's ``Keys``).
         alt: What the figure shows, in words (for screen readers).
         container: Where to draw it (a column); the current place by default.
         **options: Passed on to ``st.plotly_chart`` (``on_select``...); the mode bar is hidden unless given.
     """
-    if state.presenter():
+    if session.presenter():
         from visualizer.figures.encoding import scaled
 
         figure = scaled(figure, PRESENTER_SCALE)
@@ -194,11 +194,11 @@ def clicked_customdata(event: Any) -> list[int] | None:
 
 def _adopt(dataset: Dataset) -> None:
     """``on_click``: the stack takes the dataset's image shape and classes."""
-    spec, _ = state.current_spec()
+    spec, _ = session.current_spec()
     if spec is None:
         return
-    state.set_spec(spec.adapted_to(dataset.image_shape, dataset.num_classes))
-    state.set_notice(
+    session.set_spec(spec.adapted_to(dataset.image_shape, dataset.num_classes))
+    session.set_notice(
         "success",
         f"The network now takes {format_shape(dataset.image_shape)} images and predicts {dataset.num_classes} classes.",
     )
@@ -257,7 +257,7 @@ def notebook_download(where: Any, spec: ModelSpec, dataset_name: str | None, key
     if dataset_name is None:
         where.download_button(NOTEBOOK_LABEL, b"", disabled=True, help=unavailable, key=key, icon=":material/book:")
         return
-    config = state.training_config()
+    config = session.training_config()
     try:
         text = to_notebook(spec, dataset_name, config)
     except InputError as error:
@@ -278,7 +278,7 @@ def notebook_download(where: Any, spec: ModelSpec, dataset_name: str | None, key
 
 def app_style() -> None:
     """Draws the styles every page shares (and presenter mode's when it is on)."""
-    st.html(APP_CSS + (PRESENTER_CSS if state.presenter() else ""))
+    st.html(APP_CSS + (PRESENTER_CSS if session.presenter() else ""))
 
 
 PRESENTER_CSS = """
@@ -293,24 +293,24 @@ def sync_lesson() -> None:
     """Opens the lesson named in the URL (``?lesson=<id>``) once; a bad name becomes a notice."""
     from visualizer.lessons import load_lesson
 
-    requested = st.query_params.get(state.LESSON_PARAM)
-    current = state.lesson()
+    requested = st.query_params.get(keys.LESSON_PARAM)
+    current = session.lesson()
     if not requested or (current is not None and current.id == requested):
         return
     try:
-        state.apply_lesson(load_lesson(requested))
+        session.apply_lesson(load_lesson(requested))
     except InputError as error:
-        state.set_notice("error", f"The lesson link could not be opened: {error}")
+        session.set_notice("error", f"The lesson link could not be opened: {error}")
 
 
 def _leave() -> None:
-    state.leave_lesson()
-    st.query_params.pop(state.LESSON_PARAM, None)
+    session.leave_lesson()
+    st.query_params.pop(keys.LESSON_PARAM, None)
 
 
 def lesson_panel() -> None:
     """The sidebar card of the lesson being followed: steps, the teacher's notes, a shareable link."""
-    current = state.lesson()
+    current = session.lesson()
     if current is None:
         return
     with st.sidebar.container(border=True):
@@ -322,35 +322,35 @@ def lesson_panel() -> None:
                 PAGE_FILES["learn"],
                 label=f"The idea: Learn · {current.learn_view}",
                 icon=":material/school:",
-                query_params={state.VIEW_PARAM: current.learn_view},
+                query_params={keys.VIEW_PARAM: current.learn_view},
             )
         if current.page != "home":
             st.page_link(
                 PAGE_FILES[current.page],
                 label=f"Back to the lesson's page ({current.page.title()})",
                 icon=":material/flag:",
-                query_params={state.LESSON_PARAM: current.id},
+                query_params={keys.LESSON_PARAM: current.id},
             )
         if current.notes:
             with st.expander("Teacher's notes"):
                 st.markdown(current.notes)
         st.caption(f"Share it: add `?lesson={current.id}` to the app's address.")
-        st.button("Leave the lesson", key=state.App.LESSON_LEAVE, on_click=_leave, icon=":material/logout:")
+        st.button("Leave the lesson", key=keys.App.LESSON_LEAVE, on_click=_leave, icon=":material/logout:")
 
 
 def sync_presenter() -> bool:
     """Turns presenter mode on once for a link with ``?present=1``; returns whether it is on (before any drawing)."""
-    if st.query_params.get(state.PRESENTER_PARAM) == "1" and state.value(state.App.PRESENTER) is None:
-        state.preset(state.App.PRESENTER, True)
-    return state.presenter()
+    if st.query_params.get(keys.PRESENTER_PARAM) == "1" and session.value(keys.App.PRESENTER) is None:
+        session.preset(keys.App.PRESENTER, True)
+    return session.presenter()
 
 
 def presenter_toggle() -> bool:
     """The sidebar switch for presenter mode; returns whether it is on."""
     return st.sidebar.toggle(
         "Presenter mode",
-        key=state.App.PRESENTER,
-        persist_state=state.PERSIST,
+        key=keys.App.PRESENTER,
+        persist_state=keys.PERSIST,
         help="For a projector: large type and figures, editing controls hidden.",
     )
 
@@ -367,7 +367,7 @@ def image_upload(key: str) -> tuple[Any, str]:
         return None, ""
     try:
         file_id = getattr(uploaded, "file_id", None) or f"{uploaded.name}:{uploaded.size}"
-        return state.decoded_upload(key, file_id, lambda: load_image(uploaded.getvalue())), uploaded.name
+        return session.decoded_upload(key, file_id, lambda: load_image(uploaded.getvalue())), uploaded.name
     except InputError as error:
         say("error", f"{shown(uploaded.name)}: {error}")
         return None, ""

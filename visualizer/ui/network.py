@@ -16,7 +16,7 @@ import streamlit as st
 
 from visualizer.errors import InputError
 from visualizer.model.plan import summarize_until_error
-from visualizer.ui import cache, state
+from visualizer.ui import cache, keys, player, session
 from visualizer.ui.text import plain
 
 SAMPLE_DATASETS = {(28, 28, 1): "digits", (64, 64, 3): "shapes"}
@@ -49,17 +49,17 @@ def _untrained(spec) -> Any:
     """The current stack with its seed-0 starting weights, built once per stack and session."""
     from visualizer.backend.building import build_model
 
-    return state.untrained_model(spec.to_json(indent=None), lambda: build_model(spec, seed=0))
+    return session.untrained_model(spec.to_json(indent=None), lambda: build_model(spec, seed=0))
 
 
 def _options() -> dict[str, str]:
     options: dict[str, str] = {}
-    if state.trained_job() is not None:
+    if session.trained_job() is not None:
         options["trained"] = "Your trained network"
-    stopped = state.stopped_job()
+    stopped = session.stopped_job()
     if stopped is not None:
         options["stopped"] = f"Your stopped run (after {stopped.status().epoch} epochs)"
-    uploaded = state.uploaded_model()
+    uploaded = session.uploaded_model()
     if uploaded is not None:
         options["uploaded"] = f"Your model: {uploaded[1]}"
     for entry in cache.shipped_models():
@@ -72,7 +72,7 @@ def _on_upload() -> None:
     from visualizer.backend.info import describe
     from visualizer.backend.uploads import load_user_model
 
-    uploaded = state.value(state.Network.UPLOAD)
+    uploaded = session.value(keys.Network.UPLOAD)
     if uploaded is None:
         return
     from visualizer.training.worker import trial_load
@@ -81,12 +81,12 @@ def _on_upload() -> None:
         trial_load(uploaded.getvalue())  # first in a worker process, under its memory and time limits
         model = load_user_model(uploaded.getvalue())
     except InputError as error:
-        state.set_notice("error", f"{uploaded.name}: {error}")
+        session.set_notice("error", f"{uploaded.name}: {error}")
         return
-    state.set_uploaded_model(model, uploaded.name)
-    state.set_model_choice("uploaded")
+    session.set_uploaded_model(model, uploaded.name)
+    session.set_model_choice("uploaded")
     info = describe(model)
-    state.set_notice("success", f"Loaded {uploaded.name}: {len(info.layers)} layers, {info.params:,} parameters.")
+    session.set_notice("success", f"Loaded {uploaded.name}: {len(info.layers)} layers, {info.params:,} parameters.")
 
 
 def model_uploader() -> None:
@@ -94,7 +94,7 @@ def model_uploader() -> None:
     st.file_uploader(
         "Your own Keras model (.keras)",
         type=["keras"],
-        key=state.Network.UPLOAD,
+        key=keys.Network.UPLOAD,
         on_change=_on_upload,
         help="Saved with model.save('name.keras'). Only plain Keras layers are accepted: files that could run "
         "code (Lambda layers, custom classes) are refused.",
@@ -125,25 +125,25 @@ class Source(NamedTuple):
 def pick(selector: bool = True) -> Source:
     """The network to look at, picked with a selector (shipped, trained, uploaded or untrained)."""
     options = _options()
-    state.sync_model_selector(list(options))
+    session.sync_model_selector(list(options))
     if selector:
         st.selectbox(
             "Network",
             list(options),
             format_func=options.get,
-            key=state.Network.SELECTOR,
-            on_change=state.commit_model_selector,
+            key=keys.Network.SELECTOR,
+            on_change=session.commit_model_selector,
             help="A shipped network comes with its test accuracy (the share of its test images it gets right) and "
             "every epoch of its training.",
         )
-    choice = state.model_choice()
+    choice = session.model_choice()
     if choice in ("trained", "stopped"):
-        job = state.trained_job() if choice == "trained" else state.stopped_job()
+        job = session.trained_job() if choice == "trained" else session.stopped_job()
         status = job.status()
         what = "your trained network" if choice == "trained" else "your stopped run"
         return Source(job, None, job.dataset, f"{what} ({status.epoch} epochs on {job.dataset.name})")
     if choice == "uploaded":
-        model, name = state.uploaded_model()
+        model, name = session.uploaded_model()
         return Source(None, model, None, f"your model {plain(name, 60)}")
     if choice.startswith("shipped:"):
         name = choice.split(":", 1)[1]
@@ -152,7 +152,7 @@ def pick(selector: bool = True) -> Source:
         except InputError as error:
             return Source(None, None, None, str(error))
         return Source(run, None, run.dataset, f"{run.title} ({len(run.checkpoints) - 1} epochs, shipped with the app)")
-    spec, error = state.current_spec()
+    spec, error = session.current_spec()
     if spec is None:
         return Source(None, None, None, f"The stack can't be read: {error}")
     _, shape_error = summarize_until_error(spec)
@@ -180,8 +180,8 @@ def at_epoch(source: Source, epoch_key: str) -> Chosen:
     epochs = len(run.checkpoints) - 1
     epoch = epochs
     if epochs >= 1:
-        if state.value(epoch_key, 0) > epochs:
-            state.preset(epoch_key, epochs)  # another network with fewer epochs was picked
+        if session.value(epoch_key, 0) > epochs:
+            session.preset(epoch_key, epochs)  # another network with fewer epochs was picked
         slider, play = st.columns([2.6, 1], vertical_alignment="bottom")
         epoch = slider.slider(
             "Epoch",
@@ -191,12 +191,12 @@ def at_epoch(source: Source, epoch_key: str) -> Chosen:
             key=epoch_key,
             help="Scrub through training: 0 is the network before it learned anything.",
         )
-        playing = state.playing(epoch_key)
+        playing = player.playing(epoch_key)
         play.button(
             "Pause" if playing else "Play",
             icon=":material/pause:" if playing else ":material/play_arrow:",
-            key=state.play_key(epoch_key),
-            on_click=state.toggle_play,
+            key=player.play_key(epoch_key),
+            on_click=player.toggle_play,
             args=(epoch_key, epochs),
             help="Play through the epochs: watch the network learn, one epoch every second.",
             width="stretch",
@@ -215,7 +215,7 @@ PLAY_SECONDS = 1.0
 @st.fragment(run_every=PLAY_SECONDS / 4)
 def _epoch_player(epoch_key: str, last: int) -> None:
     """While the epochs play: moves the slider on every ``PLAY_SECONDS`` and reruns the page to show it."""
-    if state.advance_epoch(epoch_key, last, PLAY_SECONDS):
+    if player.advance_epoch(epoch_key, last, PLAY_SECONDS):
         st.rerun(scope="app")
 
 

@@ -15,8 +15,8 @@ from visualizer.model.plan import LayerSummary, receptive_fields, summarize_unti
 from visualizer.model.presets import PRESET_TITLES, PRESETS
 from visualizer.model.spec import ModelSpec
 from visualizer.training.config import TrainingConfig
-from visualizer.ui import components, state
-from visualizer.ui.state import Build
+from visualizer.ui import components, keys, session
+from visualizer.ui.keys import Build
 from visualizer.ui.text import say
 
 MAX_SPEC_FILE_BYTES = 1_000_000
@@ -27,26 +27,26 @@ MERGE_TITLES = {"concatenate": "stacking their channels (concatenate)", "add": "
 
 
 def _load_preset() -> None:
-    name = state.value(Build.PRESET)
+    name = session.value(Build.PRESET)
     if name is None:
         return
-    state.replace_spec(PRESETS[name])
-    state.preset(Build.PRESET, None)  # a menu of actions: choosing the same preset again reloads it
-    state.set_notice("success", f"Loaded the preset {PRESET_TITLES[name]}.")
+    session.replace_spec(PRESETS[name])
+    session.preset(Build.PRESET, None)  # a menu of actions: choosing the same preset again reloads it
+    session.set_notice("success", f"Loaded the preset {PRESET_TITLES[name]}.")
 
 
 def _undo_replace() -> None:
-    state.undo_replace()
-    state.set_notice("info", "Your previous stack is back.")
+    session.undo_replace()
+    session.set_notice("info", "Your previous stack is back.")
 
 
 def _load_uploaded_spec() -> None:
-    uploaded = state.value(Build.UPLOAD)
+    uploaded = session.value(Build.UPLOAD)
     if uploaded is None:
         return
     data = uploaded.getvalue()
     if len(data) > MAX_SPEC_FILE_BYTES:
-        state.set_notice(
+        session.set_notice(
             "error",
             f"{uploaded.name} is {len(data):,} bytes; a spec file is a small JSON file "
             f"(at most {MAX_SPEC_FILE_BYTES:,} bytes). Your stack was not changed.",
@@ -55,14 +55,14 @@ def _load_uploaded_spec() -> None:
     try:
         spec = ModelSpec.from_json(data)
     except SpecError as error:
-        state.set_notice("error", f"{uploaded.name} could not be loaded: {error} Your stack was not changed.")
+        session.set_notice("error", f"{uploaded.name} could not be loaded: {error} Your stack was not changed.")
         return
-    state.replace_spec(spec)
-    state.set_notice("success", f"Loaded the stack from {uploaded.name}.")
+    session.replace_spec(spec)
+    session.set_notice("success", f"Loaded the stack from {uploaded.name}.")
 
 
 def _add_layer() -> None:
-    state.add_layer(state.value(Build.ADD_TYPE))
+    session.add_layer(session.value(Build.ADD_TYPE))
 
 
 # Page sections.
@@ -91,27 +91,31 @@ def _toolbar() -> None:
 
 
 def _model_settings() -> None:
-    shape = state.input_shape()
+    shape = session.input_shape()
     height_col, width_col, channels_col, classes_col = st.columns(4)
-    height = height_col.number_input("Input height", 1, MAX_INPUT_SIDE, int(shape[0]), key=Build.setting("height"))
-    width = width_col.number_input("Input width", 1, MAX_INPUT_SIDE, int(shape[1]), key=Build.setting("width"))
+    height = height_col.number_input(
+        "Input height", 1, MAX_INPUT_SIDE, int(shape[0]), key=Build.setting("height", session.generation())
+    )
+    width = width_col.number_input(
+        "Input width", 1, MAX_INPUT_SIDE, int(shape[1]), key=Build.setting("width", session.generation())
+    )
     channels = channels_col.number_input(
         "Channels",
         1,
         MAX_CHANNELS,
         int(shape[2]),
-        key=Build.setting("channels"),
+        key=Build.setting("channels", session.generation()),
         help="1 for grayscale images, 3 for colour (RGB).",
     )
     classes = classes_col.number_input(
         "Classes",
         2,
         MAX_CLASSES,
-        state.num_classes(),
-        key=Build.setting("classes"),
+        session.num_classes(),
+        key=Build.setting("classes", session.generation()),
         help="How many classes the output layer tells apart.",
     )
-    state.set_model_settings([int(height), int(width), int(channels)], int(classes))
+    session.set_model_settings([int(height), int(width), int(channels)], int(classes))
 
 
 Slot = tuple[st.delta_generator.DeltaGenerator, st.delta_generator.DeltaGenerator]
@@ -120,10 +124,10 @@ Slot = tuple[st.delta_generator.DeltaGenerator, st.delta_generator.DeltaGenerato
 def _card_buttons(uid: int, position: int, count: int, columns: list) -> None:
     """Move up, move down, duplicate and remove: the buttons of a layer's (or block's) card."""
     buttons = [
-        ("up", ":material/arrow_upward:", "Move up", state.move_layer, (uid, -1), position == 0),
-        ("down", ":material/arrow_downward:", "Move down", state.move_layer, (uid, 1), position == count - 1),
-        ("copy", ":material/content_copy:", "Duplicate", state.duplicate_layer, (uid,), False),
-        ("remove", ":material/delete:", "Remove", state.remove_layer, (uid,), False),
+        ("up", ":material/arrow_upward:", "Move up", session.move_layer, (uid, -1), position == 0),
+        ("down", ":material/arrow_downward:", "Move down", session.move_layer, (uid, 1), position == count - 1),
+        ("copy", ":material/content_copy:", "Duplicate", session.duplicate_layer, (uid,), False),
+        ("remove", ":material/delete:", "Remove", session.remove_layer, (uid,), False),
     ]
     for column, (name, icon, help_text, action, args, disabled) in zip(columns, buttons):
         column.button(
@@ -139,7 +143,7 @@ def _card_header(uid: int, position: int, count: int) -> st.delta_generator.Delt
 
 
 def _add_inner_layer(uid: int, path: int) -> None:
-    state.add_inner_layer(uid, path, state.value(Build.layer(uid, f"add_type_{path}")))
+    session.add_inner_layer(uid, path, session.value(Build.layer(uid, f"add_type_{path}")))
 
 
 def _block_settings(entry: dict) -> None:
@@ -174,7 +178,7 @@ def _block_settings(entry: dict) -> None:
         add.button(
             "Add a branch",
             key=Build.layer(uid, "add_branch"),
-            on_click=state.add_branch,
+            on_click=session.add_branch,
             args=(uid,),
             icon=":material/add:",
             disabled=len(entry["paths"]) >= MAX_BRANCHES,
@@ -194,7 +198,7 @@ def _path(entry: dict, number: int, slots: dict[int, Slot]) -> None:
                 icon=":material/delete:",
                 key=Build.layer(uid, f"remove_branch_{number}"),
                 help="Remove this branch",
-                on_click=state.remove_branch,
+                on_click=session.remove_branch,
                 args=(uid, number),
                 disabled=len(entry["paths"]) <= 2,
             )
@@ -217,7 +221,7 @@ def _path(entry: dict, number: int, slots: dict[int, Slot]) -> None:
 def _layer_rows() -> dict[int, Slot]:
     """Draws one editable card per layer or block; returns each card's header and message slots by uid."""
     slots: dict[int, Slot] = {}
-    entries = state.stack()
+    entries = session.editable().entries
     for position, entry in enumerate(entries):
         uid = entry["uid"]
         with st.container(border=True, key=Build.card(uid)):
@@ -250,7 +254,7 @@ def _shape_text(rows: list[LayerSummary]) -> str:
 
 def _fill_layer_headers(slots: dict[int, Slot], rows: list[LayerSummary], error: SpecError | None) -> None:
     """Titles every card with its output shape and parameters (as far as the stack fits), and shows its error."""
-    for position, entry in enumerate(state.stack()):
+    for position, entry in enumerate(session.editable().entries):
         header_slot, message_slot = slots[entry["uid"]]
         kind = entry["layer"]["type"]
         title = (LAYERS.get(kind) or BLOCKS[kind]).title
@@ -325,7 +329,7 @@ def _code_section(spec: ModelSpec) -> None:
         key=Build.DOWNLOAD_SPEC,
     )
     fitting = datasets_for(spec)
-    chosen = state.value(state.Train.DATASET)
+    chosen = session.value(keys.Train.DATASET)
     name = chosen if chosen in fitting else (fitting[0] if fitting else None)
     components.notebook_download(
         right,
@@ -339,16 +343,16 @@ def _code_section(spec: ModelSpec) -> None:
 
 
 def _share_link() -> None:
-    compact = state.spec_json()
-    if st.query_params.get(state.SHARED_SPEC_PARAM) != compact:
-        st.query_params[state.SHARED_SPEC_PARAM] = compact
+    compact = session.spec_json()
+    if st.query_params.get(keys.SHARED_SPEC_PARAM) != compact:
+        st.query_params[keys.SHARED_SPEC_PARAM] = compact
 
 
 def _training_cost(spec) -> None:
     """The estimate of what training it costs here, against this server's limits (``training.budget``)."""
     from visualizer.training.budget import budget, duration
 
-    batch = int(state.value(state.Train.BATCH_SIZE, TrainingConfig().batch_size))
+    batch = int(session.value(keys.Train.BATCH_SIZE, TrainingConfig().batch_size))
     found = budget(spec, 1000, 0, batch)
     memory, limit = found.memory_bytes / 2**20, found.memory_limit_bytes / 2**20
     text = (
@@ -373,16 +377,16 @@ def render() -> None:
         "head (🔒) is added for you. The address bar always holds this network: copy it to share."
     )
     components.pending_notice()
-    if state.pop_just_replaced():
+    if session.pop_just_replaced():
         st.button(
             "Undo: bring back the stack it replaced", key=Build.UNDO, on_click=_undo_replace, icon=":material/undo:"
         )
-    editable = not (state.is_locked("stack") or state.presenter())
+    editable = not (session.is_locked("stack") or session.presenter())
     if editable:
         _toolbar()
         st.subheader("Input and output")
         _model_settings()
-    elif state.is_locked("stack"):
+    elif session.is_locked("stack"):
         st.info("This lesson fixes the network: it is shown here, not edited.", icon=":material/lock:")
     diagram = st.container()
 
@@ -393,11 +397,11 @@ def render() -> None:
         with editor:
             st.subheader("Layers")
             slots = _layer_rows()  # the editors' values are read into the stack here
-            if not state.stack():
+            if not session.editable().entries:
                 st.info("No layers yet: add one below. The head alone is a plain linear classifier.")
             head_slot = st.container()
             _add_layer_controls()
-    spec, error = state.current_spec()
+    spec, error = session.current_spec()
     rows, shape_error = summarize_until_error(spec) if spec is not None else ([], error)
     error = error or shape_error
     if editable and spec is not None:

@@ -13,9 +13,9 @@ from visualizer.model.plan import summarize_until_error
 from visualizer.model.variants import VARIANTS, applicable_variants, variant
 from visualizer.training.config import TRAINING_VARIANTS, TrainingConfig, config_variant
 from visualizer.training.job import TrainingJob
-from visualizer.ui import cache, components, state
+from visualizer.ui import cache, components, keys, session
+from visualizer.ui.keys import Compare
 from visualizer.ui.pages import PAGE_FILES
-from visualizer.ui.state import Compare
 from visualizer.ui.text import say
 
 SUBSETS = [100, 200, 400, 800, "all"]
@@ -36,14 +36,14 @@ def _start(spec, variant_name: str, dataset_name: str, epochs: int, seed: int, s
         jobs = [TrainingJob(spec, dataset, config), TrainingJob(changed, dataset, changed_config)]
         cache.session_jobs().start(jobs, comparison=True)  # one run per session; refused when the queue is full
     except InputError as error:
-        state.set_notice("error", str(error))
+        session.set_notice("error", str(error))
         return
     labels = ["your network", f"the same {CHOICES[variant_name]}"]
-    state.set_comparison({"labels": labels, "jobs": jobs, "variant": variant_name})
+    session.set_comparison({"labels": labels, "jobs": jobs, "variant": variant_name})
 
 
 def _stop() -> None:
-    comparison = state.comparison()
+    comparison = session.comparison()
     if comparison:
         for job in comparison["jobs"]:
             job.stop()
@@ -52,9 +52,9 @@ def _stop() -> None:
 
 def _settings(spec, active: bool) -> tuple:
     choices = [*applicable_variants(spec), *TRAINING_VARIANTS]  # never empty: any network can be augmented
-    if state.value(Compare.VARIANT) not in (None, *choices):
-        state.preset(Compare.VARIANT, choices[0])  # the stack changed: its variants did too
-    kept = {"persist_state": state.PERSIST, "disabled": active}
+    if session.value(Compare.VARIANT) not in (None, *choices):
+        session.preset(Compare.VARIANT, choices[0])  # the stack changed: its variants did too
+    kept = {"persist_state": keys.PERSIST, "disabled": active}
     variant_name = st.selectbox(
         "Compare your network with the same network ...",
         choices,
@@ -68,8 +68,8 @@ def _settings(spec, active: bool) -> tuple:
         EMBEDDED,
         format_func=DATASET_TITLES.get,
         key=Compare.DATASET,
-        persist_state=state.PERSIST,
-        disabled=active or state.is_locked("dataset"),
+        persist_state=keys.PERSIST,
+        disabled=active or session.is_locked("dataset"),
     )
     epochs = second.slider("Epochs", 1, MAX_COMPARE_EPOCHS, 10, key=Compare.EPOCHS, **kept)
     seed = third.number_input("Seed (the same for both)", 0, 10_000, 0, key=Compare.SEED, **kept)
@@ -112,7 +112,7 @@ def _accuracies(job) -> tuple[float, float]:
     """The final network's accuracy on its training and its test images, dropout off (computed once per job)."""
     from visualizer.backend.evaluation import evaluate
 
-    found = state.comparison_results()
+    found = session.comparison_results()
     if job.id not in found:
         found[job.id] = (
             evaluate(job.model, job.dataset, split="training").accuracy,
@@ -151,7 +151,7 @@ def _results(labels: list[str], jobs: list) -> None:
     for position, (column, label, job) in enumerate(zip(st.columns(2), labels, jobs, strict=True)):
         with column:
             st.markdown(f"**{label}**")
-            names = describe(job.model).names("conv2d") if job.model is not None else []
+            names = describe(job.model).names("kernel") if job.model is not None else []
             if not names:
                 st.caption("No convolution layer (or no trained model).")
                 continue
@@ -169,14 +169,14 @@ def render() -> None:
         "to the curves and to the kernels it learns."
     )
     components.pending_notice()
-    spec, error = state.current_spec()
+    spec, error = session.current_spec()
     shape_error = summarize_until_error(spec)[1] if spec is not None else None
     if spec is None or shape_error is not None:
         say("error", f"The stack on the Build page can't be built yet: {error or shape_error}")
         st.page_link(PAGE_FILES["build"], label="Fix it on the Build page", icon=":material/construction:")
         return
     components.network_line()
-    comparison = state.comparison()
+    comparison = session.comparison()
     jobs = comparison["jobs"] if comparison else []
     active = any(job.status().active for job in jobs)
     settings = _settings(spec, active)

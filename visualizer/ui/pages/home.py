@@ -13,7 +13,7 @@ from visualizer.lessons import lesson_ids, load_lesson
 from visualizer.model.checks import format_shape
 from visualizer.model.plan import summarize_until_error
 from visualizer.model.presets import preset_title
-from visualizer.ui import components, state
+from visualizer.ui import components, keys, session
 from visualizer.ui.pages import PAGE_FILES
 from visualizer.ui.text import say
 
@@ -45,7 +45,7 @@ STEPS = [
 
 
 def _current_network() -> None:
-    spec, error = state.current_spec()
+    spec, error = session.current_spec()
     with st.container(border=True):
         st.markdown("#### Your network")
         if spec is None:
@@ -76,9 +76,7 @@ def render() -> None:
     )
     components.pending_notice()
     start, note = st.columns([1, 2], vertical_alignment="center")
-    if start.button(
-        "Look inside a trained network", key=state.Home.START, type="primary", icon=":material/visibility:"
-    ):
+    if start.button("Look inside a trained network", key=keys.Home.START, type="primary", icon=":material/visibility:"):
         st.switch_page(PAGE_FILES["inspect"])
     note.caption("LeNet-5, trained on handwritten digits, ships with the app: no training, no waiting.")
     st.markdown("#### How it works")
@@ -107,7 +105,7 @@ def _lessons() -> None:
                 PAGE_FILES[lesson.page],
                 label="Open the lesson",
                 icon=":material/play_lesson:",
-                query_params={state.LESSON_PARAM: lesson.id},
+                query_params={keys.LESSON_PARAM: lesson.id},
             )
 
 

@@ -17,9 +17,9 @@ from visualizer.model.plan import summarize_until_error
 from visualizer.training.config import AUGMENTATIONS, MAX_EPOCHS, OPTIMIZERS, TrainingConfig
 from visualizer.training.job import TrainingJob
 from visualizer.training.status import history_csv
-from visualizer.ui import cache, components, state, timing
+from visualizer.ui import cache, components, keys, session, timing
+from visualizer.ui.keys import Train
 from visualizer.ui.pages import PAGE_FILES
-from visualizer.ui.state import Train
 from visualizer.ui.text import plain, say
 
 OWN_ZIP = "own_zip"
@@ -41,13 +41,13 @@ DEFAULT_DATASET = "digits"
 
 def _selected_dataset() -> tuple[Dataset | None, str | None]:
     """The chosen dataset, or the message saying why there is none."""
-    choice = state.value(Train.DATASET, DEFAULT_DATASET)
+    choice = session.value(Train.DATASET, DEFAULT_DATASET)
     if choice in DATASET_TITLES:
         try:
             return cache.named_dataset(choice), None
         except InputError as error:
             return None, str(error)
-    dataset = state.user_dataset()
+    dataset = session.user_dataset()
     if dataset is None:
         return None, "Add your images above, then build the dataset."
     return dataset, None
@@ -57,71 +57,71 @@ def _selected_dataset() -> tuple[Dataset | None, str | None]:
 
 
 def _start_training() -> None:
-    current = state.training_job()
+    current = session.training_job()
     if current is not None and current.status().active:
         return  # a second click while one is queued or running starts nothing
-    spec, error = state.current_spec()
+    spec, error = session.current_spec()
     if spec is None:
-        state.set_notice("error", f"The stack can't be read: {error}")
+        session.set_notice("error", f"The stack can't be read: {error}")
         return
     _, shape_error = summarize_until_error(spec)
     if shape_error is not None:
-        state.set_notice("error", f"The stack can't be built yet: {shape_error} Fix it on the Build page.")
+        session.set_notice("error", f"The stack can't be built yet: {shape_error} Fix it on the Build page.")
         return
     dataset, message = _selected_dataset()
     if dataset is None:
-        state.set_notice("error", message or "Choose a dataset first.")
+        session.set_notice("error", message or "Choose a dataset first.")
         return
     try:
-        job = TrainingJob(spec, dataset, state.training_config())  # refuses data of another shape or other classes
+        job = TrainingJob(spec, dataset, session.training_config())  # refuses data of another shape or other classes
         cache.session_jobs().start([job])  # one run per session; refused when the class queue is full
     except InputError as problem:
-        state.set_notice("error", str(problem))
+        session.set_notice("error", str(problem))
         return
-    state.set_training_job(job)
+    session.set_training_job(job)
 
 
 def _stop_training() -> None:
-    job = state.training_job()
+    job = session.training_job()
     if job is not None:
         job.stop()
     cache.session_jobs().stop_all()  # and anything else this session started
 
 
 def _build_zip_dataset() -> None:
-    uploaded = state.value(Train.ZIP)
+    uploaded = session.value(Train.ZIP)
     if uploaded is None:
-        state.set_notice("error", "Choose a .zip file first.")
+        session.set_notice("error", "Choose a .zip file first.")
         return
     size, mode = _own_image_settings()
     try:
         dataset = dataset_from_zip(uploaded.getvalue(), size, mode, name=uploaded.name)
     except InputError as error:
-        state.set_notice("error", f"{uploaded.name}: {error}")
+        session.set_notice("error", f"{uploaded.name}: {error}")
         return
-    state.set_user_dataset(dataset)
-    state.set_notice("success", f"Built a dataset of {dataset.num_classes} classes from {uploaded.name}.")
+    session.set_user_dataset(dataset)
+    session.set_notice("success", f"Built a dataset of {dataset.num_classes} classes from {uploaded.name}.")
 
 
 def _build_class_dataset() -> None:
     images: dict[str, list[tuple[str, bytes]]] = {}
-    for index in range(int(state.value(Train.CLASS_COUNT, 2))):
-        name = (state.value(Train.class_name(index)) or f"class {index + 1}").strip()
-        files = state.value(Train.class_files(index)) or []
+    for index in range(int(session.value(Train.CLASS_COUNT, 2))):
+        name = (session.value(Train.class_name(index)) or f"class {index + 1}").strip()
+        files = session.value(Train.class_files(index)) or []
         images.setdefault(name, []).extend((file.name, file.getvalue()) for file in files)
     size, mode = _own_image_settings()
     try:
         dataset = dataset_from_images(images, size, mode, name="your classes")
     except InputError as error:
-        state.set_notice("error", str(error))
+        session.set_notice("error", str(error))
         return
-    state.set_user_dataset(dataset)
-    state.set_notice("success", f"Built a dataset of {counted(dataset.num_classes, 'class')} from your images.")
+    session.set_user_dataset(dataset)
+    session.set_notice("success", f"Built a dataset of {counted(dataset.num_classes, 'class')} from your images.")
 
 
 def _own_image_settings() -> tuple[tuple[int, int], str]:
-    side = int(state.value(Train.OWN_SIDE, 64))
-    mode = "grayscale" if state.value(Train.OWN_COLOUR, "colour") == "grayscale" else "rgb"
+    side = int(session.value(Train.OWN_SIDE, 64))
+    mode = "grayscale" if session.value(Train.OWN_COLOUR, "colour") == "grayscale" else "rgb"
     return (side, side), mode
 
 
@@ -135,9 +135,9 @@ def _dataset_picker() -> None:
         index=list(DATASET_OPTIONS).index(DEFAULT_DATASET),
         format_func=DATASET_OPTIONS.__getitem__,
         key=Train.DATASET,
-        persist_state=state.PERSIST,
-        disabled=state.is_locked("dataset"),
-        help="Fixed by the lesson." if state.is_locked("dataset") else None,
+        persist_state=keys.PERSIST,
+        disabled=session.is_locked("dataset"),
+        help="Fixed by the lesson." if session.is_locked("dataset") else None,
     )
     if choice in (OWN_ZIP, OWN_CLASSES):
         side_col, colour_col = st.columns(2)
@@ -163,13 +163,13 @@ def _dataset_picker() -> None:
 
 def _data_title() -> str:
     """The folded data section's title: the dataset picked."""
-    choice = state.value(Train.DATASET, DEFAULT_DATASET)
+    choice = session.value(Train.DATASET, DEFAULT_DATASET)
     return f"Data: {DATASET_OPTIONS.get(choice, choice)}"
 
 
 def _settings_title() -> str:
     """The folded settings' title: what they are set to."""
-    config = state.training_config()
+    config = session.training_config()
     augmented = f", augmented ({', '.join(config.augmentation)})" if config.augmentation else ""
     return (
         f"Settings: {counted(config.epochs, 'epoch')}, batch {config.batch_size}, {config.optimizer}, "
@@ -194,7 +194,7 @@ def _dataset_overview(dataset: Dataset) -> None:
 
 
 def _compatibility(dataset: Dataset) -> bool:
-    spec, error = state.current_spec()
+    spec, error = session.current_spec()
     if spec is None:
         say("error", f"The stack can't be read: {error}")
         return False
@@ -211,7 +211,7 @@ def _augmentation(disabled: bool, dataset: Dataset | None) -> None:
         "Augmentation: random changes to the training images",
         list(AUGMENTATIONS),
         key=Train.AUGMENTATION,
-        persist_state=state.PERSIST,
+        persist_state=keys.PERSIST,
         disabled=disabled,
         format_func=lambda name: f"{name}: {AUGMENTATIONS[name]}",
         placeholder="None: training sees its images as they are",
@@ -220,7 +220,7 @@ def _augmentation(disabled: bool, dataset: Dataset | None) -> None:
         "class (not for digits).",
     )
     if names and dataset is not None:
-        config = state.training_config()
+        config = session.training_config()
         components.chart(
             cache.augmentation_preview(dataset, f"{dataset.name}-{id(dataset)}", config.augmentation, config.seed),
             Train.AUGMENTED,
@@ -232,7 +232,7 @@ def _augmentation(disabled: bool, dataset: Dataset | None) -> None:
 def _settings(disabled: bool) -> None:
     defaults = TrainingConfig()
     epochs, batch, optimizer, rate, seed = st.columns([1, 1, 1, 2, 1])
-    kept = {"persist_state": state.PERSIST, "disabled": disabled}
+    kept = {"persist_state": keys.PERSIST, "disabled": disabled}
     epochs.number_input(
         "Epochs", 1, MAX_EPOCHS, defaults.epochs, key=Train.EPOCHS, **kept, help="Passes over the training images."
     )
@@ -272,10 +272,10 @@ def _controls(active: bool, ready: bool) -> None:
         icon=":material/play_arrow:",
     )
     stop.button("Stop", key=Train.STOP, on_click=_stop_training, disabled=not active, icon=":material/stop:")
-    spec, _ = state.current_spec()
+    spec, _ = session.current_spec()
     if spec is None:
         return
-    choice = state.value(Train.DATASET, DEFAULT_DATASET)
+    choice = session.value(Train.DATASET, DEFAULT_DATASET)
     named = choice in DATASET_TITLES
     components.notebook_download(
         notebook,
@@ -350,23 +350,23 @@ def _promote_finished(job: TrainingJob | None) -> None:
     A finished run becomes the session's trained network; a stopped one is kept under its own name and
     replaces nothing (a failed one neither).
     """
-    if job is None or job is state.trained_job() or job is state.stopped_job():
+    if job is None or job is session.trained_job() or job is session.stopped_job():
         return
     status = job.status()
     if status.state == "finished":
-        state.set_trained_job(job)
-        state.set_model_choice("trained")  # Inspect and Learn now show the network just trained
+        session.set_trained_job(job)
+        session.set_model_choice("trained")  # Inspect and Learn now show the network just trained
     elif status.state == "stopped" and status.epoch > 0:
-        state.set_stopped_job(job)
-        if state.trained_job() is None:
-            state.set_model_choice("stopped")
+        session.set_stopped_job(job)
+        if session.trained_job() is None:
+            session.set_model_choice("stopped")
 
 
 def _evaluation(job: TrainingJob):
     """The trained model on the test split, computed once per job."""
     from visualizer.backend.evaluation import evaluate
 
-    found = state.results_cache(job.id)
+    found = session.results_cache(job.id)
     if "evaluation" not in found:
         found["evaluation"] = evaluate(job.model, job.dataset)
     return found["evaluation"]
@@ -376,7 +376,7 @@ def _model_bytes(job: TrainingJob) -> bytes:
     """The trained model as a .keras archive, made once per job."""
     from visualizer.backend.saving import model_to_bytes
 
-    found = state.results_cache(job.id)
+    found = session.results_cache(job.id)
     if "model_bytes" not in found:
         found["model_bytes"] = model_to_bytes(job.model)
     return found["model_bytes"]
@@ -470,7 +470,7 @@ def render() -> None:
         "and Stop takes effect at the next batch."
     )
     components.pending_notice()
-    job = state.training_job()
+    job = session.training_job()
     cache.session_jobs().track(job)
     _promote_finished(job)
     status = job.status() if job is not None else None
@@ -478,7 +478,7 @@ def render() -> None:
 
     components.network_line()
     # Once a run has started, data and settings fold away so the buttons and the live curves stay in view.
-    folded = job is not None or state.presenter()
+    folded = job is not None or session.presenter()
     dataset, message = None, None
     with st.expander(_data_title(), expanded=False) if folded else st.container():
         if not folded:
@@ -494,8 +494,8 @@ def render() -> None:
     if not folded:
         st.subheader("Training")
     with st.expander(_settings_title(), expanded=False) if folded else st.container():
-        _settings(disabled=active or state.is_locked("training"))
-        _augmentation(active or state.is_locked("training"), dataset)
+        _settings(disabled=active or session.is_locked("training"))
+        _augmentation(active or session.is_locked("training"), dataset)
     if folded and dataset is not None and not ready:
         st.warning("The data does not fit the network yet: open the data above.", icon=":material/warning:")
     _controls(active, ready)
@@ -509,7 +509,7 @@ def render() -> None:
 
         live()
 
-    trained, stopped = state.trained_job(), state.stopped_job()
+    trained, stopped = session.trained_job(), session.stopped_job()
     if stopped is job and stopped is not None:
         kept = f"Its network after {counted(stopped.status().epoch, 'epoch')} is kept as your stopped run"
         if trained is not None:
