@@ -5,12 +5,12 @@ import pytest
 
 from tests.e2e.conftest import assert_no_exception, screenshot, wait_for_app
 from tests.e2e.test_accessibility import serious
-from visualizer.lessons import LEARN_VIEWS
+from visualizer.vocabulary import LEARN_TOPICS
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.parametrize("view", LEARN_VIEWS)
+@pytest.mark.parametrize("view", list(LEARN_TOPICS))
 def test_every_learn_topic_opens_from_its_url(page, app_url, view):
     page.goto(f"{app_url}/learn?view={view}")
     wait_for_app(page)

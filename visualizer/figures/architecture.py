@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from visualizer.figures.style import LAYER_COLOURS, OTHER_COLOUR
+from visualizer.model.blocks import traits
 from visualizer.model.checks import format_shape
 from visualizer.model.plan import INPUT_NAME, LayerSummary
 
@@ -40,7 +41,7 @@ def _block_size(shape: tuple[int, ...], max_side: int, max_units: int) -> tuple[
 
 def _kind(row: LayerSummary) -> str:
     """The colour key of a row: its layer type, or ``output`` for the classifier's last layer."""
-    return "output" if row.is_head and row.type == "dense" else row.type
+    return "output" if row.is_head and traits(row.type).scores else row.type
 
 
 def _label(name: str, row: LayerSummary | None) -> str:

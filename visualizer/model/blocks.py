@@ -31,7 +31,15 @@ MAX_BRANCHES = 4
 
 
 class Merge(Layer):
-    """A layer that joins several inputs into one (the end of a residual or branch block)."""
+    """A layer that joins several inputs into one (the end of a residual or branch block).
+
+    Class attributes each merge sets besides a layer's:
+        joining: How the Build page offers it ("adding them (add)").
+        joined: How the overview heads its column ("⊕ sum").
+    """
+
+    joining: ClassVar[str]
+    joined: ClassVar[str]
 
     def merge(self, shapes: list[Shape], where: str, index: int | None) -> tuple[Shape, int]:
         """The output shape and parameters of joining ``shapes``.
@@ -59,6 +67,8 @@ class Add(Merge):
     title: ClassVar[str] = "Add"
     colour: ClassVar[str] = "#e11d48"
     keras_class: ClassVar[str] = "Add"
+    joining: ClassVar[str] = "adding them (add)"
+    joined: ClassVar[str] = "⊕ sum"
     what: ClassVar[str] = "Add the inputs value by value"
 
     def merge(self, shapes: list[Shape], where: str, index: int | None) -> tuple[Shape, int]:
@@ -80,6 +90,8 @@ class Concatenate(Merge):
     title: ClassVar[str] = "Concatenate"
     colour: ClassVar[str] = "#be185d"
     keras_class: ClassVar[str] = "Concatenate"
+    joining: ClassVar[str] = "stacking their channels (concatenate)"
+    joined: ClassVar[str] = "‖ stacked"
     links: ClassVar[str] = "stacked"
     what: ClassVar[str] = "Stack the inputs' channels"
 

@@ -7,7 +7,7 @@ import streamlit as st
 from visualizer.data.catalog import datasets_for
 from visualizer.errors import SpecError
 from visualizer.figures.architecture import architecture_figure
-from visualizer.model.blocks import BLOCKS, MAX_BRANCHES, MERGES
+from visualizer.model.blocks import BLOCKS, MAX_BRANCHES, MERGE_LAYERS, MERGES, traits
 from visualizer.model.checks import MAX_CHANNELS, MAX_CLASSES, MAX_INPUT_SIDE, counted, format_shape
 from visualizer.model.codegen import to_keras_code
 from visualizer.model.layers import ACTIVATIONS, LAYERS
@@ -20,7 +20,6 @@ from visualizer.ui.keys import Build
 from visualizer.ui.text import say
 
 MAX_SPEC_FILE_BYTES = 1_000_000
-MERGE_TITLES = {"concatenate": "stacking their channels (concatenate)", "add": "adding them (add)"}
 
 
 # Callbacks: they run before the script body, so the page never shows a stale stack.
@@ -172,7 +171,7 @@ def _block_settings(entry: dict) -> None:
             "Join the branches by",
             MERGES,
             index=MERGES.index(settings["merge"]),
-            format_func=MERGE_TITLES.__getitem__,
+            format_func=lambda merge: MERGE_LAYERS[merge].joining,
             key=Build.layer(uid, "merge"),
         )
         add.button(
@@ -273,7 +272,7 @@ def _fill_layer_headers(slots: dict[int, Slot], rows: list[LayerSummary], error:
 
 def _head_rows(rows: list[LayerSummary]) -> None:
     for row in (row for row in rows if row.is_head):
-        what = "Flatten" if row.type == "flatten" else "Dense, softmax"
+        what = LAYERS[row.type].title + (", softmax" if traits(row.type).scores else "")
         st.markdown(
             f"🔒 **{what}** `{row.name}` → **{format_shape(row.output_shape)}** · "
             f"{row.params:,} parameters — classifier head, added automatically"
