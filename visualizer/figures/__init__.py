@@ -2,15 +2,14 @@
 
 - ``architecture``: the network as blocks. ``curves``: loss and accuracy per epoch.
 - ``classes``: probabilities, per-class accuracy, the confusion matrix.
-- ``maps``: images, feature maps, kernels, number grids, overlays, clickable maps.
+- ``maps``: images, feature maps, kernels, number grids, overlays.
 - ``embedding``: images as points. ``histograms``: distributions over epochs.
-- ``animation``: the sliding window. ``learn``: the Learn page's charts.
+- ``learn``: the Learn page's charts.
 - ``encoding``: typed arrays, PNG data URIs, colour scales. ``style``: the shared colours.
 
 No Streamlit and no TensorFlow here; callers adjust a figure with ``update_layout``.
 """
 
-from visualizer.figures.animation import sliding_window_animation
 from visualizer.figures.architecture import architecture_figure
 from visualizer.figures.classes import confusion_matrix_figure, per_class_accuracy_figure, probabilities_figure
 from visualizer.figures.curves import comparison_curves, training_curves
@@ -28,7 +27,6 @@ from visualizer.figures.learn import (
     prediction_spread_figure,
 )
 from visualizer.figures.maps import (
-    clickable_map,
     enlarged_map,
     feature_map_grid,
     image_grid,
@@ -39,7 +37,6 @@ from visualizer.figures.maps import (
     number_grid,
     overlay_figure,
     vector_figure,
-    window_figure,
 )
 from visualizer.figures.style import LAYER_COLOURS
 
@@ -48,7 +45,6 @@ __all__ = [
     "activation_curves_figure",
     "architecture_figure",
     "cell_outline",
-    "clickable_map",
     "comparison_curves",
     "confusion_matrix_figure",
     "contributions_figure",
@@ -72,10 +68,8 @@ __all__ = [
     "preactivation_figure",
     "prediction_spread_figure",
     "probabilities_figure",
-    "sliding_window_animation",
     "training_curves",
     "typed_array",
     "unvalidated_figure",
     "vector_figure",
-    "window_figure",
 ]

@@ -8,7 +8,6 @@ import numpy as np
 import plotly.graph_objects as go
 
 from visualizer.figures.encoding import (
-    cell_outline,
     explicit_scale,
     figure_text,
     png_data_uri,
@@ -415,52 +414,3 @@ def kernel_output_figure(values: np.ndarray, title: str = "") -> go.Figure:
         )
     )
     return _as_picture(fig, data.shape[1], title, rows=data.shape[0])
-
-
-def clickable_map(values: np.ndarray, selected: tuple[int, int] | None = None, title: str = "") -> go.Figure:
-    """A 2-D map whose every cell can be clicked (``customdata`` = [row, col]); the selected cell is outlined."""
-    data = np.asarray(values, dtype=np.float32)
-    height, width = data.shape
-    rows, cols = np.meshgrid(np.arange(height), np.arange(width), indexing="ij")
-    layout = {
-        "xaxis": {"visible": False, "range": [-0.5, width - 0.5]},
-        "yaxis": {"visible": False, "scaleanchor": "x", "range": [height - 0.5, -0.5]},
-        "height": 320,
-        "margin": {"l": 0, "r": 0, "t": 28 if title else 0, "b": 0},
-        "title": {"text": title, "font": {"size": 13}, "x": 0.5, "xanchor": "center"} if title else {},
-        "shapes": [] if selected is None else [cell_outline(selected[0], selected[1], 1, 1, "#ef4444")],
-        "clickmode": "event+select",
-    }
-    return unvalidated_figure(
-        [
-            {
-                "type": "heatmap",
-                "z": typed_array(data),
-                "colorscale": HEAT_COLOURS,
-                "showscale": False,
-                "hoverinfo": "skip",
-            },
-            {
-                "type": "scatter",
-                "x": typed_array(cols.ravel().astype(np.int32)),
-                "y": typed_array(rows.ravel().astype(np.int32)),
-                "mode": "markers",
-                "marker": {
-                    "size": max(4, 260 // max(height, width)),
-                    "symbol": "square",
-                    "opacity": 0.01,
-                    "color": "white",
-                },
-                "customdata": typed_array(np.stack([rows.ravel(), cols.ravel()], axis=1).astype(np.int32)),
-                "hoverinfo": "none",
-                "showlegend": False,
-            },
-        ],
-        layout,
-    )
-
-
-def window_figure(values: np.ndarray, origin: tuple[int, int], window: tuple[int, int], title: str = "") -> go.Figure:
-    """A layer's input (H, W) with the window of one step outlined (it may hang over the padded edge)."""
-    outline = cell_outline(origin[0], origin[1], window[0], window[1], "#ef4444")
-    return enlarged_map(values, title, shapes=[outline], pad=max(window) // 2 + 1)
