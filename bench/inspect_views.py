@@ -32,10 +32,10 @@ from visualizer.backend.engine import tf
 from visualizer.backend.forward import feature_maps, kernels, predict
 from visualizer.backend.info import describe
 from visualizer.backend.steps import conv_step, conv_walk
-from visualizer.figures.explainer import conv_walk_payload
-from visualizer.figures.overview import overview_payload
 from visualizer.figures.style import HEAT_COLOURS
 from visualizer.model.presets import PRESETS
+from visualizer.ui.components.overview.payload import overview_payload
+from visualizer.ui.components.walk.payload import conv_walk_payload
 
 
 def first_view(model, x: np.ndarray) -> int:

@@ -80,8 +80,8 @@ def test_the_overview_shows_every_layer_and_the_prediction(app):
     overview = component_data(app, "network_overview")
     assert [column["name"] for column in overview["columns"]] == [*LENET_COLUMNS, "output"]
     conv = overview["columns"][1]
-    assert conv["links"] == "all" and len(conv["items"]) == 6 and len(conv["kernels"]) == 6
-    assert overview["columns"][2]["links"] == "same"  # a pooled map comes from one map
+    assert conv["sources"] == [[[0, 0, 0]]] * 6 and len(conv["items"]) == 6 and len(conv["kernels"]) == 6
+    assert overview["columns"][2]["sources"][4] == [[1, 4, 4]]  # a pooled map comes from one map
     output = overview["columns"][-1]
     assert output["labels"] == [str(digit) for digit in range(10)] and int(np.argmax(output["bars"])) == 3
     assert overview["selected"] == {"column": 1, "item": 0}  # before any click: the first conv map
@@ -293,7 +293,8 @@ def test_a_branching_model_of_known_layers_gets_every_view_and_its_merge_point(a
     assert [tab.label for tab in app.tabs] == ALL_TABS
     overview = component_data(app, "network_overview")
     assert [column["name"] for column in overview["columns"]] == ["input", "left", "right", "add", "gap", "out"]
-    assert overview["columns"][3]["merge"] == "add" and overview["columns"][3]["from"] == [1, 2]
+    assert overview["columns"][3]["joined"] == "⊕ sum" and overview["columns"][3]["reads"] == [1, 2]
+    assert overview["columns"][3]["sources"][0] == [[1, 0, 0], [2, 0, 0]]
 
 
 def test_a_model_with_a_layer_the_app_does_not_know_gets_the_views_that_apply(app):
@@ -313,12 +314,12 @@ def test_the_shipped_residual_network_opens_every_tab_with_its_merge_points(app)
     assert not app.exception
     assert not any("views" in info.value for info in app.info)
     overview = component_data(app, "network_overview")
-    merges = [column for column in overview["columns"] if "merge" in column]
+    merges = [column for column in overview["columns"] if "joined" in column]
     assert [column["name"] for column in merges] == ["residual_1_add", "residual_2_add"]
     names = [column["name"] for column in overview["columns"]]
     # The first block's addition reads its last batchnorm and the stem's output (the identity shortcut).
-    assert [names[index] for index in merges[0]["from"]] == ["batchnorm_2", "conv2d_1"]
-    assert [names[index] for index in merges[1]["from"]] == ["batchnorm_4", "residual_2_shortcut"]
+    assert [names[index] for index in merges[0]["reads"]] == ["batchnorm_2", "conv2d_1"]
+    assert [names[index] for index in merges[1]["reads"]] == ["batchnorm_4", "residual_2_shortcut"]
     for label in ALL_TABS:
         open_tab(app, label)
         assert not app.error, (label, [error.value for error in app.error])

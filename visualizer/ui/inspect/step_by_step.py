@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from visualizer.figures.explainer import conv_walk_payload, pool_walk_payload
 from visualizer.model.checks import counted
-from visualizer.ui import components, overview, session
+from visualizer.ui import components, session
+from visualizer.ui.components.walk import conv_walk_payload, pool_walk_payload, window_walk
 from visualizer.ui.inspect.base import Seen, Tab, default_pick
 
 
@@ -52,7 +52,7 @@ def render(seen: Seen) -> None:
             f"{walk.strides[0]} over the same channel of the layer's input and keeps the {keeps} of each window. "
             "Click another map above."
         )
-    overview.window_walk(payload, key=Keys.WALK, scale=components.text_scale())
+    window_walk(payload, key=Keys.WALK, scale=components.text_scale())
 
 
 TAB = Tab(__name__, render, Keys)

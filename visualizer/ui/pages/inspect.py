@@ -16,9 +16,9 @@ import streamlit as st
 from visualizer.data.dataset import class_label
 from visualizer.data.familiarity import MAX_REFERENCE, familiarity
 from visualizer.data.images import from_drawing, looks_dark_on_light, to_model_input
-from visualizer.figures.overview import overview_payload
 from visualizer.model.checks import counted, format_shape
-from visualizer.ui import cache, components, network, overview, session
+from visualizer.ui import cache, components, network, session
+from visualizer.ui.components.overview import network_overview, overview_payload
 from visualizer.ui.inspect import TABS, Seen
 from visualizer.ui.inspect.base import default_pick
 from visualizer.ui.keys import Inspect
@@ -155,7 +155,7 @@ def _overview(seen: Seen) -> None:
         selected=session.picked_item(info.names()) or default_pick(info),
     )
     scale = components.text_scale()
-    overview.network_overview(payload, key=Inspect.OVERVIEW, height=0, scale=scale)
+    network_overview(payload, key=Inspect.OVERVIEW, height=0, scale=scale)
     st.caption(
         "Every layer of the network for this image, left to right. Hover a map or a bar to see the maps it is "
         "computed from (and a convolution's kernel); click it to open it in Step by step below."

@@ -1,4 +1,5 @@
-"""The network overview's data: one column per layer, thumbnails equal to the maps on one scale, links, kernels."""
+"""The network overview's payload: one column per layer, thumbnails equal to the maps on one scale, each item's
+sources worked out by hand, kernels."""
 
 import base64
 import io
@@ -8,8 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from visualizer.figures.overview import LINKS, MAX_SENT, MAX_UNITS, overview_payload
 from visualizer.figures.style import coloured
+from visualizer.model.blocks import KINDS, traits
+from visualizer.ui.components.overview.payload import MAX_SENT, MAX_UNITS, overview_payload
 
 
 @dataclass
@@ -54,8 +56,20 @@ def test_one_column_per_layer_with_the_input_first(network):
     assert [column["name"] for column in columns] == ["input", "conv", "pool", "flat", "out"]
     assert [column["kind"] for column in columns] == ["input", "conv2d", "maxpool2d", "flatten", "output"]
     assert [column["shape"] for column in columns][:3] == ["8x8x3", "6x6x4", "3x3x4"]
-    assert [column["links"] for column in columns] == [None, "all", "same", "channel", "all"]
+    assert [column["how"] for column in columns] == [None, "all", "from", "from", "all"]
     assert [column["total"] for column in columns] == [3, 4, 4, 36, 3]
+    assert [column["reads"] for column in columns] == [[], [0], [1], [2], [3]]
+
+
+def test_each_item_lists_the_items_it_is_computed_from(network):
+    x, layers, maps, kernels = network
+    columns = overview_payload(x, layers, maps, maps["out"], ["cat", "dog", "bird"], kernels)["columns"]
+    assert columns[0]["sources"] == [[], [], []]
+    assert columns[1]["sources"] == [[[0, 0, 2]]] * 4  # a conv map reads every input channel
+    assert columns[2]["sources"][2] == [[1, 2, 2]]  # pooling: the same channel
+    assert columns[3]["sources"][5] == [[2, 1, 1]]  # flatten (channels last): value 5 is channel 5 % 4 = 1
+    assert len(columns[3]["sources"]) == MAX_UNITS  # one list per bar drawn
+    assert columns[4]["sources"] == [[[3, 0, MAX_UNITS - 1]]] * 3  # dense: every bar drawn before it
 
 
 def test_input_channels_are_tinted_red_green_and_blue(network):
@@ -126,9 +140,9 @@ def test_the_selected_map_is_resolved_to_its_column(network):
 
 
 def test_every_built_in_layer_kind_says_how_it_links():
-    from visualizer.model.layers import LAYERS
-
-    assert set(LAYERS) <= set(LINKS)
+    for kind in KINDS:
+        assert traits(kind).links in {"all", "same", "channel", "stacked"}, kind
+    assert traits("other").links == "all"  # an uploaded model's own layer: computed from all
 
 
 def test_a_graph_column_reads_the_columns_of_its_inputs_and_marks_merge_points():
@@ -145,8 +159,11 @@ def test_a_graph_column_reads_the_columns_of_its_inputs_and_marks_merge_points()
     maps = {layer.name: rng.normal(size=layer.output_shape).astype(np.float32) for layer in layers}
     payload = overview_payload(x, layers, maps, np.array([0.3, 0.7]), ["cat", "dog"])
     columns = {column["name"]: column for column in payload["columns"]}
-    assert columns["conv_a"]["from"] == [0] and columns["conv_b"]["from"] == [1]
-    assert columns["add"]["from"] == [2, 1] and columns["add"]["merge"] == "add" and columns["add"]["links"] == "same"
-    assert columns["cat"]["from"] == [3, 0] and columns["cat"]["merge"] == "concatenate"
-    assert columns["cat"]["links"] == "stacked"
-    assert "merge" not in columns["conv_b"] and "merge" not in columns["flat"]
+    assert columns["conv_a"]["reads"] == [0] and columns["conv_b"]["reads"] == [1]
+    assert columns["add"]["reads"] == [2, 1] and columns["add"]["joined"] == "⊕ sum" and columns["add"]["how"] == "sum"
+    assert columns["add"]["sources"][1] == [[2, 1, 1], [1, 1, 1]]  # item 1 of each input, added
+    assert columns["cat"]["reads"] == [3, 0] and columns["cat"]["joined"] == "‖ stacked"
+    assert columns["cat"]["how"] == "stacked"
+    # Concatenated channels: add's two, then the image's one.
+    assert columns["cat"]["sources"] == [[[3, 0, 0]], [[3, 1, 1]], [[0, 0, 0]]]
+    assert "joined" not in columns["conv_b"] and "joined" not in columns["flat"]

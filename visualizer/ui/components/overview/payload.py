@@ -1,25 +1,27 @@
-"""The network overview: the whole network on one screen, as data for the overview component.
+"""The network overview's payload: the whole network on one screen, as the data its JavaScript draws.
 
 One column per layer (the input first): a map layer as a column of thumbnails
 (one per channel, each a small PNG coloured on the layer's one scale), a vector
-layer as a column of bars, the output as labelled class probabilities. Each
-column says which items of the column before it each of its items is computed
-from (``links``), and a conv layer carries each filter's kernel, so the
-component can draw the lines and show the kernel on hover without asking the
-server. Pure: NumPy arrays and plain layer descriptions in, a JSON-safe dict out.
+layer as a column of bars, the output as labelled class probabilities. Every item
+carries the items it is computed from (``sources``: ranges of items of the columns it
+reads, decided here from the registry's ``Layer.links``), and a conv layer each
+filter's kernel, so the component draws the lines and shows the kernel on hover
+without asking the server and without a rule of its own. Pure: NumPy arrays and plain
+layer descriptions in, a JSON-safe ``OverviewPayload`` out; no Streamlit.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, NotRequired, Protocol, TypedDict
 
 import numpy as np
 
 from visualizer.data.dataset import class_labels
 from visualizer.figures.encoding import png_data_uri
 from visualizer.figures.style import coloured
+from visualizer.model.blocks import traits
 from visualizer.model.checks import format_shape
 
 _BLOCK_LAYER = re.compile(r"^(residual|branch)_(\d+)_(\w+)$")
@@ -32,23 +34,58 @@ MAX_UNITS = 32
 CHANNEL_TINTS = ((1.0, 0.25, 0.25), (0.25, 0.8, 0.25), (0.3, 0.45, 1.0))
 """How the input's red, green and blue channels are drawn, as CNN Explainer does."""
 
-LINKS = {
-    "conv2d": "all",
-    "dense": "all",
-    "maxpool2d": "same",
-    "avgpool2d": "same",
-    "batchnorm": "same",
-    "dropout": "same",
-    "globalavgpool2d": "same",
-    "globalmaxpool2d": "same",
-    "flatten": "channel",
-    "activation": "same",
-    "add": "same",
-    "concatenate": "stacked",
-}
-"""Which items of the columns it reads an item is computed from: all of them, the one at the same index (from
-each input of an addition), (a flatten) the channel its value came from, or (a concatenation) the one item it
-stacks. A kind not listed (an uploaded model's own layers) links to all."""
+Range = list[int]
+"""``[column, first, last]``: the items ``first`` to ``last`` (inclusive) of column ``column``."""
+
+
+class Item(TypedDict):
+    """One thumbnail of a map column."""
+
+    src: str
+    label: str
+
+
+class Column(TypedDict):
+    """One column of the overview: a layer (or the input) for one image.
+
+    ``reads`` lists the positions of the columns it reads; ``sources[i]`` the items its item ``i`` is
+    computed from, as ranges of those columns;
+    ``how`` says in words how (``all`` of them, their ``sum``, the one ``stacked`` item, or ``from``
+    the items listed); a merge point's ``joined`` heads its column ("⊕ sum").
+    """
+
+    name: str
+    title: str
+    shape: str
+    kind: str
+    total: int
+    reads: list[int]
+    sources: list[list[Range]]
+    how: str | None
+    label: NotRequired[str]
+    joined: NotRequired[str]
+    items: NotRequired[list[Item]]
+    range: NotRequired[list[float]]
+    bars: NotRequired[list[float]]
+    scale: NotRequired[float]
+    labels: NotRequired[list[str]]
+    kernels: NotRequired[list[str]]
+    kernel_shape: NotRequired[str]
+
+
+class Selected(TypedDict):
+    """The item the person picked: its column's position and its index."""
+
+    column: int
+    item: int
+
+
+class OverviewPayload(TypedDict):
+    """What ``overview.js`` draws."""
+
+    columns: list[Column]
+    selected: Selected | None
+    max_shown: int
 
 
 class LayerLike(Protocol):
@@ -112,6 +149,39 @@ def _bars(values: np.ndarray) -> tuple[list[float], float]:
     return [round(float(value), 5) for value in data], float(np.abs(data).max()) or 1.0
 
 
+def shown_count(column: Column) -> int:
+    """How many items a column carries (thumbnails or bars): the ones lines can reach."""
+    return len(column["items"]) if "items" in column else len(column.get("bars", []))
+
+
+def item_sources(links: str, item: int, reads: list[Column], positions: list[int]) -> list[Range]:
+    """The items of the columns a layer reads that its item ``item`` is computed from.
+
+    Args:
+        links: The layer's ``Layer.links``: ``all``, ``same``, ``channel`` or ``stacked``.
+        item: The item's index in the layer's column.
+        reads: The columns it reads, in order.
+        positions: Their positions in the overview.
+    """
+    if links == "stacked":  # a concatenation: the one input item it stacks at this index
+        offset = 0
+        for column, position in zip(reads, positions, strict=True):
+            if item < offset + column["total"]:
+                index = item - offset
+                return [[position, index, index]] if index < shown_count(column) else []
+            offset += column["total"]
+        return []
+    found = []
+    for column, position in zip(reads, positions, strict=True):
+        count = shown_count(column)
+        index = item % column["total"] if links == "channel" else item
+        if links == "all" and count:
+            found.append([position, 0, count - 1])
+        elif links in ("same", "channel") and index < count:
+            found.append([position, index, index])
+    return found
+
+
 def overview_payload(
     x: np.ndarray,
     layers: Sequence[LayerLike],
@@ -120,7 +190,7 @@ def overview_payload(
     class_names: Sequence[str],
     kernels: Mapping[str, np.ndarray] | None = None,
     selected: tuple[str, int] | None = None,
-) -> dict[str, Any]:
+) -> OverviewPayload:
     """The data the overview component draws: one column per layer, the input first.
 
     Args:
@@ -134,38 +204,45 @@ def overview_payload(
         selected: The (layer name, item) the person picked, drawn highlighted.
 
     Returns:
-        ``{"columns": [...], "selected": ...}``; each column has ``name``, ``title``, ``shape``, ``kind``,
-        ``links``, ``from`` (the columns it reads), ``total`` and ``items`` (thumbnails: ``src``, ``label``)
-        or ``bars`` (values, with ``scale`` and, for the output, ``labels``), for a conv layer ``kernels``
-        and for a merge point (a layer reading several columns) ``merge`` (``add`` or ``concatenate``).
+        The columns (``Column``: thumbnails or bars, each item's ``sources``), the picked item and how many
+        thumbnails a column shows before "+k more".
     """
-    columns: list[dict[str, Any]] = [
+    inputs = _input_items(x)
+    columns: list[Column] = [
         {
             "name": "input",
             "title": "input",
             "shape": format_shape(tuple(int(size) for size in np.shape(x))),
             "kind": "input",
-            "links": None,
-            "items": _input_items(x),
             "total": int(np.shape(x)[2]),
+            "reads": [],
+            "sources": [[] for _ in inputs],
+            "how": None,
+            "items": inputs,
         }
     ]
     last = len(layers) - 1
     index = {layer.name: position + 1 for position, layer in enumerate(layers)}
     for position, layer in enumerate(layers):
         values = np.asarray(maps[layer.name])
-        column: dict[str, Any] = {
+        kind = traits(layer.kind)
+        # The columns it reads (0 is the input): the one before it in a stack, any in a graph.
+        reads = [index.get(source, 0) for source in layer.inputs] or [position]
+        merge = len(layer.inputs) > 1
+        column: Column = {
             "name": layer.name,
             "title": f"{layer.name} · {layer.keras_class}",
             "shape": format_shape(tuple(layer.output_shape)),
             "kind": "output" if position == last else layer.kind,
-            "links": LINKS.get(layer.kind, "all"),
             "total": int(values.shape[-1]),
-            # The columns it reads (0 is the input): the one before it in a stack, any in a graph.
-            "from": [index.get(source, 0) for source in layer.inputs] or [position],
+            "reads": reads,
+            "sources": [],
+            "how": "all"
+            if kind.links == "all"
+            else ("stacked" if kind.links == "stacked" else "sum" if merge else "from"),
         }
-        if len(layer.inputs) > 1:
-            column["merge"] = layer.kind
+        if merge:
+            column["joined"] = getattr(kind, "joined", "joined")
         short = _BLOCK_LAYER.match(layer.name)
         if short:  # "res1 add": a block's own layers, short enough for a narrow column
             column["label"] = f"{'res' if short[1] == 'residual' else 'br'}{short[2]} {short[3]}"
@@ -181,6 +258,8 @@ def overview_payload(
                 column["kernel_shape"] = format_shape(tuple(int(size) for size in kernels[layer.name].shape[:3]))
         else:
             column["bars"], column["scale"] = _bars(values)
+        read = [columns[where] for where in reads]
+        column["sources"] = [item_sources(kind.links, item, read, reads) for item in range(shown_count(column))]
         columns.append(column)
     chosen = None
     if selected is not None:

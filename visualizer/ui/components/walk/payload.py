@@ -1,4 +1,4 @@
-"""The animated step explainer's data: one filter (or one pooled channel) walked over its input, every step.
+"""The step explainer's payload: one filter (or one pooled channel) walked over its input, every step.
 
 The numbers come from ``backend.steps.conv_walk`` / ``pool_walk`` (each step equals
 ``conv_step`` / ``pool_step``, and the filled output equals the feature map); this
@@ -9,16 +9,54 @@ server. Arrays travel as base64 float32 (exact, and a third of the JSON's size).
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 import numpy as np
 
 from visualizer.figures.style import colour_table
 
+if TYPE_CHECKING:  # types only: no TensorFlow here
+    from visualizer.backend.steps import ConvWalk, PoolWalk
+
 MAX_CHANNELS = 16
 """Input channels a conv walk shows (their window, kernel and products); the rest are summed as one."""
 MAX_SUMS = 8
 """Channels whose sums are spelled out in the numbers of a step; the rest are added up as "the others"."""
+
+
+class WalkPayload(TypedDict):
+    """What ``walk.js`` animates.
+
+    Arrays are base64 float32; ``origins`` holds each step's window's top-left corner (row, column) in the
+    input, step after step; ``sums`` each step's window x kernel sum per spelled channel (conv), ``rest``
+    the other channels' total, ``pre`` the value before the activation.
+    """
+
+    mode: str
+    layer: str
+    index: int
+    channels: int
+    shown_channels: int
+    in_shape: list[int]
+    out_shape: list[int]
+    window: list[int]
+    strides: list[int]
+    inputs: str
+    origins: list[int]
+    out: str
+    in_range: list[float]
+    out_range: list[float]
+    input_colours: str
+    colours: dict[str, list[list[int]]]
+    kind: NotRequired[str]
+    activation: NotRequired[str]
+    bias: NotRequired[float]
+    spelled: NotRequired[int]
+    kernel: NotRequired[str]
+    sums: NotRequired[str]
+    rest: NotRequired[str | None]
+    pre: NotRequired[str]
+    kernel_bound: NotRequired[float]
 
 
 def _floats(values: np.ndarray) -> str:
@@ -36,17 +74,18 @@ def _range(values: np.ndarray) -> list[float]:
 
 
 def _colour_tables() -> dict[str, list[list[int]]]:
+    """The colour scales the explainer paints with, as 256 RGB rows each."""
     return {
         name: colour_table(scale).tolist()
         for name, scale in (("maps", "Viridis"), ("signed", "RdBu_r"), ("grey", "Greys_r"))
     }
 
 
-def conv_walk_payload(walk: Any, input_is_image: bool = False) -> dict[str, Any]:
+def conv_walk_payload(walk: ConvWalk, input_is_image: bool = False) -> WalkPayload:
     """The explainer's data for a ``ConvWalk`` (every step of one filter).
 
     Args:
-        walk: ``backend.steps.ConvWalk``.
+        walk: Every step of one filter (``backend.steps.conv_walk``).
         input_is_image: Whether the layer reads the image itself (drawn in grey) rather than maps.
     """
     inputs = np.moveaxis(np.asarray(walk.inputs, dtype=np.float32), 2, 0)  # (C, H, W)
@@ -85,7 +124,7 @@ def conv_walk_payload(walk: Any, input_is_image: bool = False) -> dict[str, Any]
     }
 
 
-def pool_walk_payload(walk: Any) -> dict[str, Any]:
+def pool_walk_payload(walk: PoolWalk) -> WalkPayload:
     """The explainer's data for a ``PoolWalk`` (every window of one channel)."""
     inputs = np.asarray(walk.inputs, dtype=np.float32)[None]  # (1, H, W)
     out_h, out_w = walk.output.shape

@@ -5,42 +5,35 @@
 
 const SVG = "http://www.w3.org/2000/svg";
 
-function shownCount(column) {
+export function shownCount(column) {
   return column.items ? column.items.length : column.bars.length;
 }
 
-function sources(columns, index, item) {
-  // [column, item] pairs an item is computed from: in a graph, from every column it reads.
-  const column = columns[index];
-  if (index === 0 || !column.links) return [];
-  const from = column.from || [index - 1];
-  if (column.links === "stacked") {
-    let offset = 0;
-    for (const f of from) {
-      const total = columns[f].total;
-      if (item < offset + total) return item - offset < shownCount(columns[f]) ? [[f, item - offset]] : [];
-      offset += total;
-    }
-    return [];
-  }
+export function sources(columns, index, item) {
+  // The [column, item] pairs an item is computed from, as the server listed them (ranges, first to last).
+  const ranges = (columns[index].sources || [])[item] || [];
   const pairs = [];
-  from.forEach((f) => {
-    const count = shownCount(columns[f]);
-    if (column.links === "same") { if (item < count) pairs.push([f, item]); }
-    else if (column.links === "channel") { const i = item % columns[f].total; if (i < count) pairs.push([f, i]); }
-    else for (let i = 0; i < count; i += 1) pairs.push([f, i]);
-  });
+  for (const [f, first, last] of ranges) for (let i = first; i <= last; i += 1) pairs.push([f, i]);
   return pairs;
 }
 
-function howComputed(columns, index, pairs) {
+export function howComputed(columns, index, pairs) {
+  // The hover card's sentence: the server says which kind of sentence (column.how), the pairs fill it in.
   const column = columns[index];
-  const names = (column.from || [index - 1]).map((f) => columns[f].name);
-  if (column.links === "all") return `computed from all ${pairs.length} items of ${names.join(" and ")}`;
+  const names = column.reads.map((f) => columns[f].name);
+  if (column.how === "all") return `computed from all ${pairs.length} items of ${names.join(" and ")}`;
   const parts = pairs.map(([f, i]) => `${columns[f].name}, item ${i}`);
-  if (column.merge === "add") return `the sum of ${parts.join(" and ")}`;
-  if (column.merge === "concatenate") return `${parts[0] || "an item"}, stacked with ${names.length - 1} more input(s)`;
+  if (column.how === "sum") return `the sum of ${parts.join(" and ")}`;
+  if (column.how === "stacked") return `${parts[0] || "an item"}, stacked with ${names.length - 1} more input(s)`;
   return `computed from ${parts.join(" and ")}`;
+}
+
+export function headText(columns, index) {
+  // A column's shape line, and for a merge point (where paths meet) what it does and what it joins.
+  const column = columns[index];
+  if (!column.joined) return { shape: column.shape, title: column.title };
+  const joined = column.reads.map((f) => columns[f].name).join(" and ");
+  return { shape: `${column.joined} · ${column.shape}`, title: `${column.title}: joins ${joined}` };
 }
 
 function layoutGrid(count, width, height, gap) {
@@ -103,16 +96,10 @@ function draw(component) {
     head.className = "ov-head";
     head.innerHTML = `<div class="ov-name"></div><div class="ov-shape"></div>`;
     head.querySelector(".ov-name").textContent = column.label || column.name;
-    head.title = `${column.title}: ${column.shape}`;
-    head.querySelector(".ov-shape").textContent = column.shape;
-    head.title = column.title;
-    if (column.merge) {
-      // A merge point: where paths of the network meet (a skip connection's addition, branches stacked).
-      box.classList.add("ov-merge");
-      const joined = column.from.map((f) => columns[f].name).join(" and ");
-      head.querySelector(".ov-shape").textContent = `${column.merge === "add" ? "⊕ sum" : "‖ stacked"} · ${column.shape}`;
-      head.title = `${column.title}: joins ${joined}`;
-    }
+    const text = headText(columns, index);
+    head.querySelector(".ov-shape").textContent = text.shape;
+    head.title = text.title;
+    if (column.joined) box.classList.add("ov-merge");  // where paths of the network meet
     box.appendChild(head);
     if (column.items) {
       const open = expanded.has(column.name);

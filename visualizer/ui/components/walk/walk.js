@@ -2,7 +2,7 @@
 // the output filling in cell by cell, and the numbers of the current step. Every number comes from the server
 // (one walk, computed once); play, pause, step and speed run here, in the browser.
 
-function floats(text) {
+export function floats(text) {
   const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
   return new Float32Array(bytes.buffer);
 }
@@ -13,19 +13,82 @@ function colour(table, value, low, high) {
   return `rgb(${rgb[0]},${rgb[1]},${rgb[2]})`;
 }
 
-function fmt(value) {
+export function fmt(value) {
   if (!Number.isFinite(value)) return "–";
   const abs = Math.abs(value);
   return abs !== 0 && (abs < 0.01 || abs >= 1000) ? value.toExponential(2) : value.toFixed(Math.abs(value) >= 100 ? 1 : 3);
 }
 
-function short(value) {
+export function short(value) {
   // A cell's number in at most 5 characters: whole numbers as they are, others to two decimals.
   if (Number.isInteger(value)) return String(value);
   const abs = Math.abs(value);
   if (abs >= 100) return value.toFixed(0);
   if (abs >= 0.005 || abs === 0) return value.toFixed(2);
   return value.toExponential(0);
+}
+
+export function stepAt(data, k) {
+  // Step k (0-based, row-major over the output): the output cell it fills and the window's top-left corner.
+  const outW = data.out_shape[1];
+  return { row: Math.floor(k / outW), col: k % outW, top: data.origins[2 * k], left: data.origins[2 * k + 1] };
+}
+
+export function windowValues(data, inputs, channel, top, left) {
+  // The input values under the window, row by row; NaN where it hangs over the padding.
+  const [inH, inW] = data.in_shape;
+  const [kh, kw] = data.window;
+  const values = [];
+  for (let r = 0; r < kh; r += 1) {
+    for (let c = 0; c < kw; c += 1) {
+      const row = top + r;
+      const col = left + c;
+      values.push(row < 0 || col < 0 || row >= inH || col >= inW ? NaN : inputs[(channel * inH + row) * inW + col]);
+    }
+  }
+  return values;
+}
+
+export function kernelOf(data, kernel, channel) {
+  // One input channel's kernel weights, row by row.
+  const size = data.window[0] * data.window[1];
+  return Array.from(kernel.slice(channel * size, (channel + 1) * size));
+}
+
+export function products(values, weights) {
+  // Window x kernel, cell by cell: padding counts as zero.
+  return values.map((v, i) => (Number.isFinite(v) ? v : 0) * weights[i]);
+}
+
+export function numbersLine(data, arrays, k) {
+  // The sentence under the panels for step k, as [text before the result, the result, text after].
+  const { row, col, top, left } = stepAt(data, k);
+  const { out } = arrays;
+  if (data.mode === "conv") {
+    const { sums, rest, pre } = arrays;
+    const spelled = Array.from({ length: data.spelled }, (_, c) => fmt(sums[k * data.spelled + c]));
+    const others = data.channels > data.spelled ? ` + ${fmt(rest[k])} (the other ${data.channels - data.spelled})` : "";
+    const channels = data.channels === 1 ? "the 1 input channel" : `each of the ${data.channels} input channels`;
+    return [
+      `Sum of window × kernel for ${channels}: ${spelled.join(" + ")}${others} = ${fmt(pre[k] - data.bias)}; ` +
+        `plus the bias ${fmt(data.bias)} = ${fmt(pre[k])}; ${data.activation}(${fmt(pre[k])}) = `,
+      fmt(out[k]),
+      `: the value at row ${row}, column ${col} of map ${data.index}.`,
+    ];
+  }
+  const real = windowValues(data, arrays.inputs, 0, top, left).filter(Number.isFinite).map(fmt);
+  return [
+    `${data.kind}(${real.join(", ")}) = `,
+    fmt(out[k]),
+    `: the value at row ${row}, column ${col} of channel ${data.index}. Pooling has no weights: it only summarises.`,
+  ];
+}
+
+export function decode(data) {
+  // The payload's base64 arrays as Float32Arrays (absent ones as null).
+  const arrays = {};
+  for (const name of ["inputs", "out", "kernel", "sums", "rest", "pre"]) arrays[name] = data[name] ? floats(data[name]) : null;
+  return arrays;
 }
 
 function setup(component) {
@@ -44,12 +107,8 @@ function setup(component) {
   const [outH, outW] = data.out_shape;
   const [kh, kw] = data.window;
   const steps = outH * outW;
-  const inputs = floats(data.inputs);
-  const out = floats(data.out);
-  const kernel = data.kernel ? floats(data.kernel) : null;
-  const sums = data.sums ? floats(data.sums) : null;
-  const rest = data.rest ? floats(data.rest) : null;
-  const pre = data.pre ? floats(data.pre) : null;
+  const arrays = decode(data);
+  const { inputs, out, kernel } = arrays;
   const tables = data.colours;
   const inTable = tables[data.input_colours];
   const filled = new Float32Array(steps).fill(NaN);
@@ -185,10 +244,7 @@ function setup(component) {
 
   function render() {
     const k = state.step;
-    const row = Math.floor(k / outW);
-    const col = k % outW;
-    const top = data.origins[2 * k];
-    const left = data.origins[2 * k + 1];
+    const { row, col, top, left } = stepAt(data, k);
     const channel = state.channel;
     root.dataset.step = String(k);
     stepLabel.textContent = `step ${k + 1} of ${steps} · output row ${row}, column ${col}`;
@@ -209,21 +265,20 @@ function setup(component) {
     inputPanel.text.textContent = `${data.layer}'s input` + (data.channels > 1 ? `, channel ${channel}` : "") +
       `: the ${kh}x${kw} window at row ${top}, column ${left}`;
 
-    const windowValues = [];
-    for (let r = 0; r < kh; r += 1) for (let c = 0; c < kw; c += 1) windowValues.push(value(channel, top + r, left + c));
+    const under = windowValues(data, inputs, channel, top, left);
     if (data.mode === "conv") {
-      const weights = Array.from(kernel.slice(channel * kh * kw, (channel + 1) * kh * kw));
+      const weights = kernelOf(data, kernel, channel);
       const bound = data.kernel_bound;
       numberGrid(kernelPanel.canvas, weights, tables.signed, -bound, bound);
       kernelPanel.text.textContent = `kernel of filter ${data.index}, channel ${channel} (red raises, blue lowers)`;
-      const products = windowValues.map((v, i) => (Number.isFinite(v) ? v : 0) * weights[i]);
-      const biggest = Math.max(...products.map(Math.abs)) || 1;
-      numberGrid(windowPanel.canvas, products, tables.signed, -biggest, biggest);
+      const cells = products(under, weights);
+      const biggest = Math.max(...cells.map(Math.abs)) || 1;
+      numberGrid(windowPanel.canvas, cells, tables.signed, -biggest, biggest);
       windowPanel.text.textContent = "window × kernel, cell by cell (zeros where the window covers padding)";
     } else {
-      const real = windowValues.filter(Number.isFinite);
-      const best = data.kind === "max" ? windowValues.indexOf(Math.max(...real)) : -1;
-      numberGrid(windowPanel.canvas, windowValues, tables.maps, data.in_range[0], data.in_range[1], best);
+      const real = under.filter(Number.isFinite);
+      const best = data.kind === "max" ? under.indexOf(Math.max(...real)) : -1;
+      numberGrid(windowPanel.canvas, under, tables.maps, data.in_range[0], data.in_range[1], best);
       windowPanel.text.textContent = `the window's values (${data.kind} pooling ignores padding)`;
     }
 
@@ -243,31 +298,15 @@ function setup(component) {
     octx.strokeRect(col * outCell, row * outCell, outCell, outCell);
     outputPanel.canvas.setAttribute("aria-label", `output map with ${k + 1} of ${steps} cells filled`);
 
-    if (data.mode === "conv") {
-      const spelled = Array.from({ length: data.spelled }, (_, c) => fmt(sums[k * data.spelled + c]));
-      const others = data.channels > data.spelled ? ` + ${fmt(rest[k])} (the other ${data.channels - data.spelled})` : "";
-      numbers.innerHTML = "";
-      const line = document.createElement("div");
-      line.textContent = `Sum of window × kernel for ${data.channels === 1 ? "the 1 input channel" : `each of the ${data.channels} input channels`}: ` +
-        `${spelled.join(" + ")}${others} = ${fmt(pre[k] - data.bias)}; plus the bias ${fmt(data.bias)} = ` +
-        `${fmt(pre[k])}; ${data.activation}(${fmt(pre[k])}) = `;
-      const result = document.createElement("b");
-      result.textContent = fmt(out[k]);
-      line.appendChild(result);
-      line.appendChild(document.createTextNode(`: the value at row ${row}, column ${col} of map ${data.index}.`));
-      numbers.appendChild(line);
-    } else {
-      const real = windowValues.filter(Number.isFinite).map(fmt);
-      numbers.innerHTML = "";
-      const line = document.createElement("div");
-      line.textContent = `${data.kind}(${real.join(", ")}) = `;
-      const result = document.createElement("b");
-      result.textContent = fmt(out[k]);
-      line.appendChild(result);
-      line.appendChild(document.createTextNode(`: the value at row ${row}, column ${col} of channel ${data.index}. ` +
-        "Pooling has no weights: it only summarises."));
-      numbers.appendChild(line);
-    }
+    const [before, result, after] = numbersLine(data, arrays, k);
+    numbers.innerHTML = "";
+    const line = document.createElement("div");
+    line.textContent = before;
+    const bold = document.createElement("b");
+    bold.textContent = result;
+    line.appendChild(bold);
+    line.appendChild(document.createTextNode(after));
+    numbers.appendChild(line);
   }
 
   function go(k) {

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from visualizer.backend.steps import ConvWalk, PoolWalk
-from visualizer.figures.explainer import MAX_CHANNELS, MAX_SUMS, conv_walk_payload, pool_walk_payload
 from visualizer.figures.style import colour_table
+from visualizer.ui.components.walk.payload import MAX_CHANNELS, MAX_SUMS, conv_walk_payload, pool_walk_payload
 
 
 def floats(text: str) -> np.ndarray:
