@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from visualizer.figures.style import LAYER_COLOURS, OTHER_COLOUR
-from visualizer.model.blocks import traits
+from visualizer.model.blocks import block_type, traits
 from visualizer.model.checks import format_shape
 from visualizer.model.plan import INPUT_NAME, LayerSummary
 
@@ -62,7 +62,7 @@ def _layout(rows: Sequence[LayerSummary]) -> dict[str, tuple[int, float]]:
     for row in rows:
         after = max(place[source][0] for source in row.inputs) + 1 if row.inputs else len(place)
         lane = 0.0
-        if row.path is not None and row.block is not None and row.block.startswith("branch"):
+        if row.path is not None and row.block is not None and block_type(row.block).parallel:
             lane = row.path[0] - (paths.get(row.block, 1) - 1) / 2
         elif row.block is not None and row.path is None and row.name.endswith("_shortcut"):
             inner = [place[other.name][0] for other in rows if other.block == row.block and other.name in place]

@@ -17,6 +17,7 @@ on its own. This module imports no TensorFlow.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -165,6 +166,8 @@ class Residual:
     activation: str = "relu"
 
     type: ClassVar[str] = "residual"
+    short: ClassVar[str] = "res"
+    parallel: ClassVar[bool] = False
     title: ClassVar[str] = "Residual block"
     colour: ClassVar[str] = "#e11d48"
     keys: ClassVar[tuple[str, ...]] = ("layers", "shortcut", "activation")
@@ -235,6 +238,8 @@ class Branch:
     merge: str = "concatenate"
 
     type: ClassVar[str] = "branch"
+    short: ClassVar[str] = "br"
+    parallel: ClassVar[bool] = True
     title: ClassVar[str] = "Branch block"
     colour: ClassVar[str] = "#be185d"
     keys: ClassVar[tuple[str, ...]] = ("branches", "merge")
@@ -311,7 +316,21 @@ class Branch:
 
 Block = Residual | Branch
 BLOCKS: dict[str, type[Residual] | type[Branch]] = {cls.type: cls for cls in (Residual, Branch)}
-"""Every block type by its JSON ``type`` string."""
+"""Every block type by its JSON ``type`` string (``short``: its few letters in narrow places; ``parallel``: its
+paths stand side by side, rather than one path beside the skip)."""
+
+BLOCK_LAYER = re.compile(rf"^({'|'.join(BLOCKS)})_(\d+)_(\w+)$")
+"""A block's own layer's name (``residual_1_add``): the block type, its number, the layer's part."""
+
+
+def block_type(block_name: str) -> type[Residual] | type[Branch]:
+    """The type of the block called ``block_name`` (``residual_1`` -> ``Residual``).
+
+    Raises:
+        KeyError: not a block's name.
+    """
+    return BLOCKS[block_name.rsplit("_", 1)[0]]
+
 
 Item = LayerSpec | Block
 """What a spec's ``layers`` holds: a layer or a block."""

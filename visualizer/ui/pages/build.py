@@ -7,7 +7,7 @@ import streamlit as st
 from visualizer.data.catalog import datasets_for
 from visualizer.errors import SpecError
 from visualizer.figures.architecture import architecture_figure
-from visualizer.model.blocks import BLOCKS, MAX_BRANCHES, MERGE_LAYERS, MERGES, traits
+from visualizer.model.blocks import BLOCKS, MAX_BRANCHES, MERGE_LAYERS, MERGES, block_type, traits
 from visualizer.model.checks import MAX_CHANNELS, MAX_CLASSES, MAX_INPUT_SIDE, counted, format_shape
 from visualizer.model.codegen import to_keras_code
 from visualizer.model.layers import ACTIVATIONS, LAYERS
@@ -148,7 +148,7 @@ def _add_inner_layer(uid: int, path: int) -> None:
 def _block_settings(entry: dict) -> None:
     """A block's own settings: the shortcut and activation of a residual block, the merge of a branch block."""
     uid, settings = entry["uid"], entry["layer"]
-    if settings["type"] == "residual":
+    if not BLOCKS[settings["type"]].parallel:
         shortcut, activation = st.columns([1.4, 1], vertical_alignment="bottom")
         projection = shortcut.toggle(
             "1x1 projection shortcut",
@@ -187,7 +187,7 @@ def _block_settings(entry: dict) -> None:
 def _path(entry: dict, number: int, slots: dict[int, Slot]) -> None:
     """One path of a block (its layers, each editable and movable) and the control that adds a layer to it."""
     uid, inner = entry["uid"], entry["paths"][number]
-    is_branch = entry["layer"]["type"] == "branch"
+    is_branch = BLOCKS[entry["layer"]["type"]].parallel
     with st.container(border=True, key=Build.layer(uid, f"path_{number}")):
         title, remove = st.columns([6, 1.2], vertical_alignment="center")
         if is_branch:
@@ -303,7 +303,7 @@ def _layer_label(row: LayerSummary) -> str:
     name, block = row.name.replace("_", "_\u200b"), row.block.replace("_", "_\u200b")
     if row.path is None:
         return name
-    if row.block.startswith("branch"):
+    if block_type(row.block).parallel:
         return f"{name} (in {block}, path {row.path[0] + 1})"
     return f"{name} (in {block})"
 

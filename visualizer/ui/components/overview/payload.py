@@ -12,7 +12,6 @@ layer descriptions in, a JSON-safe ``OverviewPayload`` out; no Streamlit.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NotRequired, Protocol, TypedDict
 
@@ -21,10 +20,9 @@ import numpy as np
 from visualizer.data.dataset import class_labels
 from visualizer.figures.encoding import png_data_uri
 from visualizer.figures.style import coloured
-from visualizer.model.blocks import traits
+from visualizer.model.blocks import BLOCK_LAYER, BLOCKS, traits
 from visualizer.model.checks import format_shape
 
-_BLOCK_LAYER = re.compile(r"^(residual|branch)_(\d+)_(\w+)$")
 MAX_SHOWN = 16
 """Thumbnails a map column shows before "+k more"."""
 MAX_SENT = 64
@@ -243,9 +241,9 @@ def overview_payload(
         }
         if merge:
             column["joined"] = getattr(kind, "joined", "joined")
-        short = _BLOCK_LAYER.match(layer.name)
+        short = BLOCK_LAYER.match(layer.name)
         if short:  # "res1 add": a block's own layers, short enough for a narrow column
-            column["label"] = f"{'res' if short[1] == 'residual' else 'br'}{short[2]} {short[3]}"
+            column["label"] = f"{BLOCKS[short[1]].short}{short[2]} {short[3]}"
         if position == last:
             bars = np.asarray(probabilities, dtype=np.float64)
             column["bars"] = [round(float(value), 5) for value in bars]
