@@ -26,8 +26,9 @@ from visualizer.training.budget import check_budget
 from visualizer.training.compatibility import check_compatible
 from visualizer.training.config import TrainingConfig
 from visualizer.training.pool import DEFAULT_POOL, TrainingPool
+from visualizer.training.protocol import Batch, Built, Done, Epoch, Failed
 from visualizer.training.status import ACTIVE_STATES, HISTORY_KEYS, TrainingStatus
-from visualizer.training.worker import WorkerLostError
+from visualizer.training.worker import Worker, WorkerLostError
 
 _job_ids = iter(range(1, 2**62))
 _job_ids_lock = threading.Lock()
@@ -308,7 +309,7 @@ class TrainingJob:
                 else:
                     worker.kill()
 
-    def _follow(self, worker, limit_mb: int, deadline: float, seconds: float) -> bool:
+    def _follow(self, worker: Worker, limit_mb: int, deadline: float, seconds: float) -> bool:
         """Reads the worker's messages until the job ends; returns whether the worker can take another job."""
         while True:
             if self._stop.is_set():
@@ -330,20 +331,20 @@ class TrainingJob:
                 return False
             if message is None:
                 continue
-            kind = message[0]
-            if kind == "built":
-                self._on_built(message[1])
-            elif kind == "batch":
-                self._on_batch(message[1], message[2])
-            elif kind == "epoch":
-                self._on_epoch(*message[1:])
-            elif kind == "done":
-                if message[1] is not None:
-                    self._fail(message[1])
-                return True
-            elif kind == "failed":
-                self._fail(message[1])
-                return True
+            match message:
+                case Built(weights=weights):
+                    self._on_built(weights)
+                case Batch(index=index, logs=logs):
+                    self._on_batch(index, logs)
+                case Epoch(index=index, logs=logs, weights=weights, gradients=gradients):
+                    self._on_epoch(index, logs, weights, gradients)
+                case Done(divergence=divergence):
+                    if divergence is not None:
+                        self._fail(divergence)
+                    return True
+                case Failed(message=text):
+                    self._fail(text)
+                    return True
 
     def _on_built(self, weights: list[np.ndarray]) -> None:
         with self._lock:

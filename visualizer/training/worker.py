@@ -36,6 +36,7 @@ import numpy as np
 
 from visualizer.data.dataset import Dataset
 from visualizer.errors import InputError
+from visualizer.training.protocol import Batch, Built, Done, Epoch, Failed, FromWorker, Load, Loaded, Quit, Ready, Train
 
 SPAWN = multiprocessing.get_context("spawn")
 MEMORY_VARIABLE = "CNN_VISUALIZER_WORKER_MEMORY_MB"
@@ -127,58 +128,61 @@ def measure_flops() -> float:
 def worker_main(connection, stop_event, measure: bool = False) -> None:
     """The worker process: imports TensorFlow once, then trains one job per ``train`` message until told to quit.
 
-    Messages to the server: ``("ready", operations per second or None)`` once (``measure``: time a training
-    step first); per job ``("built", weights)``, ``("batch", index, logs)``,
-    ``("epoch", index, logs, weights, gradients)``, then ``("done", divergence message or None)`` or
-    ``("failed", message)``.
+    Messages (``training.protocol``): ``Ready`` once (``measure``: time a training step first); per ``Train``
+    ``Built``, ``Batch`` per batch, ``Epoch`` per epoch, then ``Done`` or ``Failed``; per ``Load`` ``Loaded`` or
+    ``Failed``; ``Quit`` (or the server gone) ends it.
     """
     from visualizer import runtime
 
     runtime.configure()
-    from visualizer.model.spec import ModelSpec
-    from visualizer.training.config import TrainingConfig
-    from visualizer.training.fit import Hooks, train
-
-    connection.send(("ready", measure_flops() if measure else None))
+    connection.send(Ready(measure_flops() if measure else None))
     while True:
         try:
             message = connection.recv()
         except (EOFError, OSError):
             return  # the server went away
-        if message[0] == "load":
-            connection.send(_trial_load(message[1]))
-            continue
-        if message[0] != "train":
-            return
-        _, spec_json, folder, config, batches_per_epoch = message
-        hooks = Hooks(
-            built=lambda model: connection.send(("built", [np.array(w) for w in model.get_weights()])),
-            batch_done=lambda batch, logs: connection.send(("batch", batch, _numbers(logs))),
-            epoch_done=lambda epoch, logs, weights, gradients: connection.send(
-                ("epoch", epoch, _numbers(logs), weights, gradients)
-            ),
-            stop_requested=stop_event.is_set,
-        )
-        try:
-            spec = ModelSpec.from_json(spec_json)
-            divergence = train(spec, _load(folder), TrainingConfig(**config), batches_per_epoch, hooks)
-            connection.send(("done", divergence))
-        except InputError as error:
-            connection.send(("failed", str(error)))
-        except Exception as error:  # one job's failure, not the worker's
-            connection.send(("failed", f"Training stopped with an error: {type(error).__name__}: {error}"))
+        match message:
+            case Load(data=data):
+                connection.send(_trial_load(data))
+            case Train():
+                connection.send(_train_job(message, stop_event, connection))
+            case _:
+                return
 
 
-def _trial_load(data: bytes) -> tuple:
-    """Loads an uploaded model here, in the worker: ``("loaded", parameters)`` or ``("failed", message)``."""
+def _train_job(job: Train, stop_event, connection) -> Done | Failed:
+    """Trains one job, streaming ``Built``, ``Batch`` and ``Epoch`` messages; returns how it ended."""
+    from visualizer.model.spec import ModelSpec
+    from visualizer.training.config import TrainingConfig
+    from visualizer.training.fit import Hooks, train
+
+    hooks = Hooks(
+        built=lambda model: connection.send(Built([np.array(w) for w in model.get_weights()])),
+        batch_done=lambda batch, logs: connection.send(Batch(batch, _numbers(logs))),
+        epoch_done=lambda epoch, logs, weights, gradients: connection.send(
+            Epoch(epoch, _numbers(logs), weights, gradients)
+        ),
+        stop_requested=stop_event.is_set,
+    )
+    try:
+        spec = ModelSpec.from_json(job.spec_json)
+        return Done(train(spec, _load(job.folder), TrainingConfig(**job.config), job.batches_per_epoch, hooks))
+    except InputError as error:
+        return Failed(str(error))
+    except Exception as error:  # one job's failure, not the worker's
+        return Failed(f"Training stopped with an error: {type(error).__name__}: {error}")
+
+
+def _trial_load(data: bytes) -> Loaded | Failed:
+    """Loads an uploaded model here, in the worker: its parameter count, or why it failed."""
     from visualizer.backend.uploads import load_user_model
 
     try:
-        return ("loaded", int(load_user_model(data).count_params()))
+        return Loaded(int(load_user_model(data).count_params()))
     except InputError as error:
-        return ("failed", str(error))
+        return Failed(str(error))
     except Exception as error:
-        return ("failed", f"The model could not be loaded: {type(error).__name__}: {str(error)[:300]}")
+        return Failed(f"The model could not be loaded: {type(error).__name__}: {str(error)[:300]}")
     finally:
         gc.collect()
 
@@ -223,7 +227,7 @@ class Worker:
         """The process's resident memory in MB, when it can be read."""
         return resident_mb(self.process.pid) if self.process.pid else None
 
-    def receive(self, limit_mb: int, wait: float = 0.1) -> tuple | None:
+    def receive(self, limit_mb: int, wait: float = 0.1) -> FromWorker | None:
         """The worker's next message within ``wait`` seconds, or None; its start-up ``ready`` is taken in passing.
 
         Raises:
@@ -241,7 +245,7 @@ class Worker:
         except (EOFError, OSError):
             self.process.join(timeout=2)
             raise WorkerLostError(over_memory=False, exit_code=self.exit_code) from None
-        if message[0] == "ready":
+        if isinstance(message, Ready):
             note_ready(message)
             return None
         return message
@@ -249,7 +253,7 @@ class Worker:
     def send_job(self, spec_json: str, folder: str, config: dict, batches_per_epoch: int) -> None:
         """Starts a job in the worker (its stop flag cleared first)."""
         self.stop_event.clear()
-        self.connection.send(("train", spec_json, folder, config, batches_per_epoch))
+        self.connection.send(Train(spec_json, folder, config, batches_per_epoch))
         self.jobs += 1
 
     def kill(self) -> None:
@@ -262,7 +266,7 @@ class Worker:
     def close(self) -> None:
         """Asks the process to end, and kills it if it does not within a few seconds."""
         with suppress(OSError, ValueError):
-            self.connection.send(("quit",))
+            self.connection.send(Quit())
         self.process.join(timeout=5)
         self.kill()
 
@@ -288,10 +292,10 @@ def measured_flops() -> float | None:
     return _MEASURED["flops"]
 
 
-def note_ready(message: tuple) -> None:
-    """Keeps the speed a worker's ``("ready", flops)`` message reports."""
-    if len(message) > 1 and message[1]:
-        _MEASURED["flops"] = float(message[1])
+def note_ready(message: Ready) -> None:
+    """Keeps the speed a worker's ``Ready`` message reports."""
+    if message.flops:
+        _MEASURED["flops"] = float(message.flops)
 
 
 _IDLE: list[Worker] = []
@@ -379,7 +383,7 @@ def trial_load(data: bytes, seconds: float = LOAD_SECONDS) -> int:
     worker = take_worker()
     clean = False
     try:
-        worker.connection.send(("load", data))
+        worker.connection.send(Load(data))
         deadline = time.monotonic() + seconds
         while True:
             if time.monotonic() > deadline:
@@ -396,9 +400,13 @@ def trial_load(data: bytes, seconds: float = LOAD_SECONDS) -> int:
             if message is None:
                 continue
             clean = True
-            if message[0] == "failed":
-                raise InputError(message[1])
-            return int(message[1])
+            match message:
+                case Loaded(parameters=parameters):
+                    return parameters
+                case Failed(message=text):
+                    raise InputError(text)
+                case _:
+                    raise InputError(f"The process that tried the model answered {type(message).__name__}.")
     finally:
         if clean:
             give_back(worker)

@@ -7,7 +7,7 @@ the loss after one step of plain gradient descent: ``backend.backprop.training_s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
@@ -19,12 +19,16 @@ from visualizer.ui import components, session
 from visualizer.ui.keys import StepKeys
 from visualizer.ui.text import plain
 
+if TYPE_CHECKING:  # types only: the pages reach the backend inside functions
+    from visualizer.backend.engine import keras
+    from visualizer.backend.info import NetworkInfo
+
 STEP_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3]
 
 
 def training_step_view(
-    model: Any,
-    info: Any,
+    model: keras.Model,
+    info: NetworkInfo,
     x: np.ndarray,
     probabilities: np.ndarray,
     class_names: list[str],

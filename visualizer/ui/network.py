@@ -10,7 +10,7 @@ lay out with.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import streamlit as st
 
@@ -18,6 +18,13 @@ from visualizer.errors import InputError
 from visualizer.model.plan import summarize_until_error
 from visualizer.ui import cache, keys, player, session
 from visualizer.ui.text import plain
+
+if TYPE_CHECKING:  # types only: the pages reach the backend inside functions
+    from visualizer.backend.engine import keras
+    from visualizer.backend.info import NetworkInfo
+    from visualizer.data.dataset import Dataset
+    from visualizer.model.spec import ModelSpec
+    from visualizer.training.run import Run
 
 SAMPLE_DATASETS = {(28, 28, 1): "digits", (64, 64, 3): "shapes"}
 """The embedded dataset whose test images fit a model of this input shape."""
@@ -33,19 +40,19 @@ class Chosen(NamedTuple):
         what: A sentence saying what it is, or why there is none.
     """
 
-    model: Any
-    info: Any
-    dataset: Any
+    model: keras.Model | None
+    info: NetworkInfo | None
+    dataset: Dataset | None
     what: str
 
 
-def _described(model: Any, dataset: Any, what: str) -> Chosen:
+def _described(model: keras.Model, dataset: Dataset | None, what: str) -> Chosen:
     from visualizer.backend.info import describe
 
     return Chosen(model, describe(model), dataset, what)
 
 
-def _untrained(spec) -> Any:
+def _untrained(spec: ModelSpec) -> keras.Model:
     """The current stack with its seed-0 starting weights, built once per stack and session."""
     from visualizer.backend.building import build_model
 
@@ -111,9 +118,9 @@ class Source(NamedTuple):
         what: A sentence saying what it is, or why there is none.
     """
 
-    run: Any
-    model: Any
-    dataset: Any
+    run: Run | None
+    model: keras.Model | None
+    dataset: Dataset | None
     what: str
 
     @property
@@ -224,7 +231,7 @@ def choose(epoch_key: str, selector: bool = True) -> Chosen:
     return at_epoch(pick(selector), epoch_key)
 
 
-def sample_dataset(model_dataset: Any, input_shape: tuple[int, ...]) -> Any:
+def sample_dataset(model_dataset: Dataset | None, input_shape: tuple[int, ...]) -> Dataset | None:
     """The dataset to take test images from: the model's own, or an embedded one of the same shape."""
     if model_dataset is not None:
         return model_dataset

@@ -9,7 +9,7 @@ network the views show, the image followed, the comparison, lessons and presente
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -50,6 +50,14 @@ from visualizer.ui.keys import (
     Train,
 )
 from visualizer.ui.stack import EditableStack
+
+if TYPE_CHECKING:  # types only: the pages reach the backend inside functions
+    import numpy as np
+
+    from visualizer.backend.engine import keras
+    from visualizer.data.dataset import Dataset
+    from visualizer.lessons import Lesson
+    from visualizer.training.job import TrainingJob
 
 # Reading widgets (from callbacks and pages).
 
@@ -219,12 +227,12 @@ def pop_notice() -> tuple[str, str] | None:
 # Training.
 
 
-def training_job() -> Any:
+def training_job() -> TrainingJob | None:
     """The session's latest training job (queued, running or ended), or None."""
     return st.session_state.get(TRAIN_JOB)
 
 
-def trained_job() -> Any:
+def trained_job() -> TrainingJob | None:
     """The session's latest finished job, or None.
 
     Only a finished run replaces it: a failed or stopped one never does, so what a person had is not lost.
@@ -232,32 +240,32 @@ def trained_job() -> Any:
     return st.session_state.get(TRAINED_JOB)
 
 
-def stopped_job() -> Any:
+def stopped_job() -> TrainingJob | None:
     """The session's latest run stopped after at least one epoch (kept under its own name), or None."""
     return st.session_state.get(STOPPED_JOB)
 
 
-def set_stopped_job(job: Any) -> None:
+def set_stopped_job(job: TrainingJob) -> None:
     """Keeps a stopped run's network beside the finished one."""
     st.session_state[STOPPED_JOB] = job
 
 
-def set_training_job(job: Any) -> None:
+def set_training_job(job: TrainingJob) -> None:
     """Makes ``job`` the session's current training job."""
     st.session_state[TRAIN_JOB] = job
 
 
-def set_trained_job(job: Any) -> None:
+def set_trained_job(job: TrainingJob) -> None:
     """Makes ``job`` the session's trained model."""
     st.session_state[TRAINED_JOB] = job
 
 
-def user_dataset() -> Any:
+def user_dataset() -> Dataset | None:
     """The dataset the person built from their own images, or None."""
     return st.session_state.get(USER_DATASET)
 
 
-def set_user_dataset(dataset: Any) -> None:
+def set_user_dataset(dataset: Dataset) -> None:
     """Keeps the person's own dataset for this session."""
     st.session_state[USER_DATASET] = dataset
 
@@ -314,17 +322,17 @@ def commit_model_selector() -> None:
     st.session_state[MODEL_CHOICE] = st.session_state[Network.SELECTOR]
 
 
-def uploaded_model() -> tuple[Any, str] | None:
+def uploaded_model() -> tuple[keras.Model, str] | None:
     """The person's own uploaded model and its file name, or None."""
     return st.session_state.get(UPLOADED_MODEL)
 
 
-def set_uploaded_model(model: Any, file_name: str) -> None:
+def set_uploaded_model(model: keras.Model, file_name: str) -> None:
     """Keeps the person's uploaded model for this session."""
     st.session_state[UPLOADED_MODEL] = (model, file_name)
 
 
-def untrained_model(spec_json_text: str, build) -> Any:
+def untrained_model(spec_json_text: str, build: Callable[[], keras.Model]) -> keras.Model:
     """The session's untrained model of this stack, built by ``build()`` when the stack changed."""
     found = st.session_state.get(UNTRAINED_MODEL)
     if found is None or found[0] != spec_json_text:
@@ -344,12 +352,12 @@ def picked_item(layer_names: list[str]) -> tuple[str, int] | None:
         return None
 
 
-def remember_image(x: Any, where: str) -> None:
+def remember_image(x: np.ndarray, where: str) -> None:
     """Keeps the image (H, W, C) last followed on Inspect, so the Learn page can use the same one."""
     st.session_state[IMAGE] = (x, where)
 
 
-def remembered_image(shape: Any = None) -> tuple[Any, str] | None:
+def remembered_image(shape: tuple[int, ...] | None = None) -> tuple[np.ndarray, str] | None:
     """The image last followed on Inspect (if it fits ``shape`` when one is given), with where it came from."""
     found: Any = st.session_state.get(IMAGE)
     if found is None or (shape is not None and tuple(found[0].shape) != tuple(shape)):
@@ -378,12 +386,12 @@ def comparison_results() -> dict:
 # Lessons and presenter mode.
 
 
-def lesson() -> Any:
+def lesson() -> Lesson | None:
     """The lesson this session follows, or None."""
     return st.session_state.get(LESSON)
 
 
-def apply_lesson(chosen: Any) -> None:
+def apply_lesson(chosen: Lesson) -> None:
     """Puts the session in the lesson's state: network, model, data, settings; remembers the lesson."""
     st.session_state[LESSON] = chosen
     st.session_state[LESSON_OPENED] = True
@@ -402,7 +410,7 @@ def apply_lesson(chosen: Any) -> None:
         preset(Learn.VIEW, chosen.learn_view)
 
 
-def pop_lesson_opened() -> Any:
+def pop_lesson_opened() -> Lesson | None:
     """The lesson just opened from a link (once), so the app can go to its page."""
     if st.session_state.pop(LESSON_OPENED, False):
         return lesson()

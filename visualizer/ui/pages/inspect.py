@@ -8,13 +8,13 @@ when opened.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
 
 from visualizer.data.dataset import class_label
-from visualizer.data.familiarity import MAX_REFERENCE, familiarity
+from visualizer.data.familiarity import MAX_REFERENCE, Familiarity, familiarity
 from visualizer.data.images import from_drawing, looks_dark_on_light, to_model_input
 from visualizer.model.checks import counted, format_shape
 from visualizer.ui import cache, components, network, session
@@ -24,6 +24,9 @@ from visualizer.ui.inspect.base import default_pick
 from visualizer.ui.keys import Inspect
 from visualizer.ui.pages import PAGE_FILES
 from visualizer.ui.text import plain, say
+
+if TYPE_CHECKING:  # types only: the pages reach the backend inside functions
+    from visualizer.data.dataset import Dataset
 
 SOURCES = ["Test image", "Upload", "Draw"]
 FITS = {"crop": "crop the centre", "pad": "fit whole, pad the edges", "stretch": "stretch"}
@@ -103,7 +106,7 @@ def _drawn(input_shape) -> tuple[np.ndarray | None, str]:
     return to_model_input(image, input_shape), "your drawing"
 
 
-def _familiarity(x: np.ndarray, dataset) -> Any:
+def _familiarity(x: np.ndarray, dataset: Dataset | None) -> Familiarity | None:
     """How far a picture the person brought is from the network's training images (None for its test images)."""
     if dataset is None or tuple(dataset.image_shape) != tuple(x.shape) or session.value(Inspect.SOURCE) == SOURCES[0]:
         return None
@@ -111,7 +114,7 @@ def _familiarity(x: np.ndarray, dataset) -> Any:
 
 
 def _pinned_prediction(
-    x: np.ndarray, probabilities: np.ndarray, class_names: list[str], where: str, known: Any = None
+    x: np.ndarray, probabilities: np.ndarray, class_names: list[str], where: str, known: Familiarity | None = None
 ) -> None:
     """What the model sees and what it answers, small enough to stay in view; a word when the picture is unlike
     anything it learned from (``known``: a ``Familiarity``)."""
