@@ -43,7 +43,7 @@ def first_view(model, x: np.ndarray) -> int:
     info = describe(model)
     probabilities = predict(model, x)
     names = [str(index) for index in range(len(probabilities))]
-    convs = info.names("conv2d")
+    convs = info.names("kernel")
     payload = overview_payload(
         x,
         info.layers,
@@ -64,7 +64,7 @@ def page_figures(model, x: np.ndarray) -> list:
     result = [figures.input_figure(x, "input"), figures.probabilities_figure(probabilities, names)]
     for values in feature_maps(model, x).values():
         result.append(figures.feature_map_grid(values) if values.ndim == 3 else figures.vector_figure(values))
-    convs = describe(model).names("conv2d")
+    convs = describe(model).names("kernel")
     for position, name in enumerate(convs):
         weights = kernels(model, name)
         if position == 0 and weights.shape[2] == 3:

@@ -28,7 +28,7 @@ def test_the_kernel_gradient_is_tensorflow_s_on_every_conv_layer_of_both_shipped
     data = load_dataset(dataset)
     for index in images:
         x, label = data.x_test[index], int(data.y_test[index])
-        for layer in describe(model).names("conv2d"):
+        for layer in describe(model).names("kernel"):
             expected = tape_gradient(model, x, label, layer)
             found = kernel_gradient(model, x, label, layer)
             assert found.shape == expected.shape

@@ -33,17 +33,21 @@ def test_every_registry_layer_type_is_recognised_with_its_window():
         {"type": "globalmaxpool2d"},
         {"type": "dense", "units": 4},
     ]
-    info = describe(build_model(stack(layers, shape=(12, 12, 1)), seed=0))
+    spec = stack(layers, shape=(12, 12, 1))
+    info = describe(build_model(spec, seed=0))
     conv = info.layer("conv2d_1")
     assert (conv.window, conv.strides, conv.padding, conv.activation) == ((3, 2), (2, 2), "same", "tanh")
     pool = info.layer("maxpool2d_1")
     assert (pool.window, pool.strides, pool.padding) == ((2, 2), (1, 1), "valid")
-    assert info.layer("avgpool2d_1").strides == (2, 2)  # Keras' own default: the window
+    # No stride given: the planner steps by the window, and the built layer does what the plan says.
+    planned = {row.name: row.output_shape for row in summarize(spec)}
+    assert {layer.name: layer.output_shape for layer in info.layers} == planned
+    assert info.layer("avgpool2d_1").strides == spec.layers[3].effective_strides == (2, 2)
     assert info.layer("dense_1").window is None and info.layer("dense_1").activation == "relu"
     kinds = {layer.kind for layer in info.layers}
     assert kinds == {"conv2d", "batchnorm", "maxpool2d", "avgpool2d", "dropout", "globalmaxpool2d", "dense"}
     assert kinds <= set(LAYERS)
-    assert info.names("maxpool2d", "avgpool2d") == ["maxpool2d_1", "avgpool2d_1"]
+    assert info.names("walk", "pooling") == ["maxpool2d_1", "avgpool2d_1"]
     with pytest.raises(KeyError):
         info.layer("nope")
 

@@ -5,7 +5,9 @@ It takes specs, datasets, images and (opaque) models.
 - ``engine``: the one import of TensorFlow and Keras, after ``runtime.configure()``.
 - ``building``: ``build_model(spec, seed)``.
 - ``info``: ``describe(model)``, a ``NetworkInfo`` of ``LayerInfo`` rows (what pages read instead of Keras objects).
-- ``forward``: the compiled forward pass cached per model: ``feature_maps``, ``predict``, ``layer_input``, ``kernels``.
+- ``inspector``: ``inspector_for(model)``, made once per model: its ``NetworkInfo``, compiled forward functions,
+  sub-models and the one logits / loss gradient every view of the class scores takes.
+- ``forward``: the compiled forward pass: ``feature_maps``, ``predict``, ``layer_input``, ``kernels``.
 - ``steps``: the arithmetic of one value: ``conv_step``, ``pool_step``, ``dense_step``, ``pre_activations``.
 - ``attribution``: ``grad_cam``, ``saliency``, ``occlusion_map``.
 - ``surgery``: ``model_at`` (a checkpoint), ``with_filter`` (one filter changed).

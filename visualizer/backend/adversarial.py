@@ -1,7 +1,7 @@
 """How fragile a network is: adversarial examples by the fast gradient sign method and projected gradient descent.
 
-The gradient of the cross-entropy with respect to the image is computed through the model's own graph
-(the logits before the softmax, as Grad-CAM's are), once per model as a compiled function.
+The gradient of the cross-entropy with respect to the image is the model's inspector's one gradient,
+through the model's own graph (the logits before the softmax, as Grad-CAM's are), compiled once per model.
 """
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from visualizer.backend.attribution import _logits, _to_logits_model
 from visualizer.backend.engine import keras, tf
-from visualizer.backend.forward import as_batch, cached, predict
-from visualizer.backend.steps import output_layer
+from visualizer.backend.forward import as_batch, predict
+from visualizer.backend.inspector import Forward, Inspector, inspector_for
 from visualizer.errors import InputError
 
 METHODS = ("fgsm", "pgd")
@@ -56,29 +55,19 @@ class AdversarialExample:
         return after != int(np.argmax(self.probabilities_before))
 
 
-def _loss_gradient_function(model: keras.Model):
-    """D cross-entropy(logits(x), class) / dx, compiled once per model."""
-    return cached(
-        model,
-        ("loss_gradient",),
-        lambda: tf.function(
-            functools.partial(_loss_gradient, _to_logits_model(model, None), output_layer(model)),
-            reduce_retracing=True,
-        ),
-    )
-
-
-def _loss_gradient(to_logits: keras.Model, last, inputs: tf.Tensor, class_index: tf.Tensor) -> tf.Tensor:
-    with tf.GradientTape() as tape:
-        tape.watch(inputs)
-        logits = _logits(last, to_logits(inputs, training=False))
-        loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=class_index[None], logits=logits)
-    return tape.gradient(loss, inputs)[0]
+def _loss_gradient(forward: Forward, inputs: tf.Tensor, class_index: tf.Tensor) -> tf.Tensor:
+    found = Inspector.gradient(forward, lambda logits: Inspector.class_loss(logits, class_index[None]), inputs)
+    return found.gradient[0]
 
 
 def loss_gradient(model: keras.Model, x: np.ndarray, class_index: int) -> np.ndarray:
     """The gradient of the cross-entropy of ``class_index`` with respect to the image (H, W, C)."""
-    gradient = _loss_gradient_function(model)(tf.constant(as_batch(x)), tf.constant(int(class_index), tf.int32))
+    inspector = inspector_for(model)
+    compiled = inspector.once(
+        lambda: tf.function(functools.partial(_loss_gradient, inspector.logits_forward()), reduce_retracing=True),
+        "loss_gradient",
+    )
+    gradient = compiled(tf.constant(as_batch(x)), tf.constant(int(class_index), tf.int32))
     return np.asarray(gradient, dtype=np.float32)
 
 

@@ -1,9 +1,10 @@
 """Where the network looks: Grad-CAM, gradient saliency and occlusion sensitivity for one image.
 
 Grad-CAM and saliency are compiled graphs traced once per model (and layer),
-kept in the model's forward cache (weakly, so models are not kept alive). They
-run through the model's own functional graph (a sub-model from the image to the
-chosen maps and the output layer's input), so stacks and graphs get them alike.
+kept by the model's inspector (weakly, so models are not kept alive). They take
+the inspector's one gradient through the model's own functional graph (a sub-model
+from the image to the chosen maps and the output layer's input), so stacks and
+graphs get them alike.
 """
 
 from __future__ import annotations
@@ -13,30 +14,13 @@ import functools
 import numpy as np
 
 from visualizer.backend.engine import keras, tf
-from visualizer.backend.forward import as_batch, cached, predict, predict_many, sub_model
-from visualizer.backend.info import describe
-from visualizer.backend.steps import output_layer
+from visualizer.backend.forward import as_batch, predict, predict_many
+from visualizer.backend.inspector import Forward, Inspector, inspector_for
 from visualizer.errors import InputError
 
 
-def _to_logits_model(model: keras.Model, layer_name: str | None) -> keras.Model:
-    """The image -> [the maps of ``layer_name``,] the output layer's input, through the model's own graph.
-
-    It shares the model's layers and weights, so it works on stacks and graphs alike (skip
-    connections, branches) and holds no reference to the model object itself.
-    """
-    features = describe(model).layer(output_layer(model).name).inputs[0]
-    return sub_model(model, [features] if layer_name is None else [layer_name, features])
-
-
-def _logits(last: keras.layers.Dense, features: tf.Tensor) -> tf.Tensor:
-    """The output layer's scores before its softmax."""
-    logits = tf.matmul(features, last.kernel)
-    return logits + last.bias if last.use_bias else logits
-
-
-def _last_conv(model: keras.Model, layer_name: str | None) -> str:
-    names = describe(model).names("kernel")
+def _last_conv(inspector: Inspector, layer_name: str | None) -> str:
+    names = inspector.info.names("kernel")
     if layer_name is not None:
         if layer_name not in names:
             raise InputError(f"{layer_name} is not a convolution layer.")
@@ -46,44 +30,26 @@ def _last_conv(model: keras.Model, layer_name: str | None) -> str:
     return names[-1]
 
 
-def _gradient_function(model: keras.Model, kind: str, layer_name: str | None):
-    """A compiled Grad-CAM or saliency computation, traced once per model and layer."""
-    graph = _grad_cam_graph if kind == "grad_cam" else _saliency_graph
-    # The sub-model and layer hold the model's weights, not the model: the weakly keyed cache stays weak.
-    return cached(
-        model,
-        ("gradients", kind, layer_name),
-        lambda: tf.function(
-            functools.partial(graph, _to_logits_model(model, layer_name), output_layer(model)), reduce_retracing=True
-        ),
-    )
-
-
-def _class_score(logits: tf.Tensor, class_index: tf.Tensor) -> tf.Tensor:
-    """The logit of ``class_index``, or of the predicted class when it is -1."""
-    chosen = tf.where(class_index < 0, tf.argmax(logits[0], output_type=tf.int32), class_index)
-    return tf.gather(logits[0], chosen)
-
-
-def _grad_cam_graph(
-    to_logits: keras.Model, last: keras.layers.Dense, inputs: tf.Tensor, class_index: tf.Tensor
-) -> tf.Tensor:
-    with tf.GradientTape() as tape:
-        maps, features = to_logits(inputs, training=False)
-        score = _class_score(_logits(last, features), class_index)
-    gradients = tape.gradient(score, maps)
+def _grad_cam_graph(forward: Forward, inputs: tf.Tensor, class_index: tf.Tensor) -> tf.Tensor:
+    found = Inspector.gradient(forward, lambda logits: Inspector.class_score(logits, class_index), inputs, wrt="maps")
+    gradients, maps = found.gradient, found.tensors["maps"]
     weights = tf.reduce_mean(gradients[0], axis=(0, 1))
     cam = tf.nn.relu(tf.reduce_sum(maps[0] * weights, axis=-1))
     return tf.image.resize(cam[..., None], tf.shape(inputs)[1:3], method="bilinear")[..., 0]
 
 
-def _saliency_graph(
-    to_logits: keras.Model, last: keras.layers.Dense, inputs: tf.Tensor, class_index: tf.Tensor
-) -> tf.Tensor:
-    with tf.GradientTape() as tape:
-        tape.watch(inputs)
-        score = _class_score(_logits(last, to_logits(inputs, training=False)), class_index)
-    return tf.reduce_max(tf.abs(tape.gradient(score, inputs)[0]), axis=-1)
+def _saliency_graph(forward: Forward, inputs: tf.Tensor, class_index: tf.Tensor) -> tf.Tensor:
+    found = Inspector.gradient(forward, lambda logits: Inspector.class_score(logits, class_index), inputs)
+    return tf.reduce_max(tf.abs(found.gradient[0]), axis=-1)
+
+
+def _compiled(inspector: Inspector, graph, layer_name: str | None):
+    """Grad-CAM's or saliency's graph on this model, traced once per model and layer."""
+    return inspector.once(
+        lambda: tf.function(functools.partial(graph, inspector.logits_forward(layer_name)), reduce_retracing=True),
+        graph.__name__,
+        layer_name,
+    )
 
 
 def _scaled(values: np.ndarray) -> np.ndarray:
@@ -111,10 +77,11 @@ def grad_cam(
     Returns:
         (H, W) float32 in [0, 1] (all zeros when no region raises the score).
     """
-    layer_name = _last_conv(model, layer_name)
+    inspector = inspector_for(model)
+    layer_name = _last_conv(inspector, layer_name)
     inputs = tf.constant(as_batch(x))
     chosen = tf.constant(-1 if class_index is None else int(class_index), dtype=tf.int32)
-    cam = np.asarray(_gradient_function(model, "grad_cam", layer_name)(inputs, chosen), dtype=np.float32)
+    cam = np.asarray(_compiled(inspector, _grad_cam_graph, layer_name)(inputs, chosen), dtype=np.float32)
     return _scaled(cam)
 
 
@@ -122,7 +89,7 @@ def saliency(model: keras.Model, x: np.ndarray, class_index: int | None = None) 
     """Gradient saliency: |d class score / d pixel|, max over channels, scaled to [0, 1]; (H, W)."""
     inputs = tf.constant(as_batch(x))
     chosen = tf.constant(-1 if class_index is None else int(class_index), dtype=tf.int32)
-    gradient = np.asarray(_gradient_function(model, "saliency", None)(inputs, chosen), dtype=np.float32)
+    gradient = np.asarray(_compiled(inspector_for(model), _saliency_graph, None)(inputs, chosen), dtype=np.float32)
     return _scaled(gradient)
 
 

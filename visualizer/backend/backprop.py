@@ -16,7 +16,7 @@ import numpy as np
 
 from visualizer.backend.engine import keras, tf
 from visualizer.backend.forward import as_batch, keras_call, layer_input, run_graph
-from visualizer.backend.info import describe
+from visualizer.backend.inspector import inspector_for
 from visualizer.backend.steps import padded_windows
 from visualizer.errors import InputError
 
@@ -63,7 +63,7 @@ class TrainingStep:
 
 
 def _conv_layer(model: keras.Model, layer_name: str) -> keras.layers.Conv2D:
-    if layer_name not in describe(model).names("kernel"):
+    if layer_name not in inspector_for(model).info.names("kernel"):
         raise InputError(f"{layer_name} is not a convolution layer of this network.")
     return model.get_layer(layer_name)
 
@@ -75,24 +75,35 @@ def _loss_and_output_gradient(
 
     With ``kernel``, the layer uses it instead of its own (the loss after an update, the model unchanged).
     """
-    watched: dict[str, tf.Tensor] = {}
+    inspector = inspector_for(model)
+    output = inspector.info.layers[-1].name
 
-    def call(each: keras.layers.Layer, inputs: list[tf.Tensor], _last: bool) -> tf.Tensor:
-        if each is not layer:
-            return keras_call(each, inputs)
-        z = layer.convolution_op(inputs[0], layer.kernel if kernel is None else kernel)
-        if layer.use_bias:
-            z = z + layer.bias
-        tape.watch(z)
-        watched["z"] = z
-        return layer.activation(z)
+    def forward(inputs: tf.Tensor, tape: tf.GradientTape) -> tuple[tf.Tensor, dict[str, tf.Tensor]]:
+        """The network layer by layer, the chosen layer's pre-activation ``z`` watched on the way."""
+        watched: dict[str, tf.Tensor] = {}
 
-    with tf.GradientTape() as tape:
-        outputs = run_graph(model, tf.constant(as_batch(x)), call)
-        probabilities = outputs[describe(model).layers[-1].name]
-        loss = keras.losses.sparse_categorical_crossentropy(tf.constant([label]), probabilities)[0]
-    gradient = tape.gradient(loss, watched["z"])
-    return float(loss), np.asarray(probabilities, dtype=np.float64)[0], np.asarray(gradient, dtype=np.float64)[0]
+        def call(each: keras.layers.Layer, inputs: list[tf.Tensor], _last: bool) -> tf.Tensor:
+            if each is not layer:
+                return keras_call(each, inputs)
+            z = layer.convolution_op(inputs[0], layer.kernel if kernel is None else kernel)
+            if layer.use_bias:
+                z = z + layer.bias
+            tape.watch(z)
+            watched["z"] = z
+            return layer.activation(z)
+
+        outputs = run_graph(model, inputs, call)
+        return outputs[output], {"z": watched["z"], "probabilities": outputs[output]}
+
+    labels = tf.constant([label])
+    found = inspector.gradient(
+        forward,
+        lambda probabilities: inspector.class_loss(probabilities, labels, from_logits=False),
+        tf.constant(as_batch(x)),
+        wrt="z",
+    )
+    probabilities = np.asarray(found.tensors["probabilities"], dtype=np.float64)[0]
+    return float(found.value), probabilities, np.asarray(found.gradient, dtype=np.float64)[0]
 
 
 def kernel_gradient(model: keras.Model, x: np.ndarray, label: int, layer_name: str) -> np.ndarray:
@@ -121,7 +132,7 @@ def training_step(
         InputError: not a conv layer, a label out of range, or a negative learning rate.
     """
     layer = _conv_layer(model, layer_name)
-    classes = int(describe(model).layers[-1].output_shape[-1])
+    classes = inspector_for(model).info.num_classes
     if not 0 <= int(label) < classes:
         raise InputError(f"The label must be a class from 0 to {classes - 1}, not {label}.")
     if learning_rate < 0:

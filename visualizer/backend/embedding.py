@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from visualizer.backend.engine import keras
-from visualizer.backend.forward import cached, sub_model
+from visualizer.backend.forward import sub_model
 from visualizer.backend.info import describe
+from visualizer.backend.inspector import inspector_for
 from visualizer.errors import InputError
 
 METHODS = ("pca", "tsne")
@@ -80,13 +81,13 @@ def fit_projection(values: np.ndarray) -> EmbeddingProjection:
 def projection_of(model: keras.Model, x_batch: np.ndarray, layer_name: str | None = None) -> EmbeddingProjection:
     """The PCA projection fitted on ``model``'s features of ``x_batch``, computed once per model and images.
 
-    Kept in the model's forward cache (weakly keyed: a model that goes away takes it along), so scrubbing
+    Kept by the model's inspector (weakly keyed: a model that goes away takes it along), so scrubbing
     the epochs of a network fits its final network's projection once.
     """
     layer = embedding_layer(model, layer_name)
     batch = np.ascontiguousarray(np.asarray(x_batch, dtype=np.float32))
     key = (layer, batch.shape, hashlib.blake2b(batch.tobytes(), digest_size=16).hexdigest())
-    return cached(model, ("projection", *key), lambda: fit_projection(features(model, batch, layer)))
+    return inspector_for(model).once(lambda: fit_projection(features(model, batch, layer)), "projection", *key)
 
 
 def embedding(

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from visualizer.backend.engine import keras, tf
-from visualizer.backend.forward import cached, sub_model
+from visualizer.backend.forward import sub_model
 from visualizer.backend.info import describe
+from visualizer.backend.inspector import inspector_for
 from visualizer.errors import InputError
 
 PLAIN_STEPS = 8
@@ -76,7 +77,7 @@ def _functions(model: keras.Model, layer_name: str) -> tuple:
             tf.function(functools.partial(_activation, features), reduce_retracing=True),
         )
 
-    return cached(model, ("feature_visualization", layer_name), build)
+    return inspector_for(model).once(build, "feature_visualization", layer_name)
 
 
 def _blur(image: np.ndarray) -> np.ndarray:
@@ -176,4 +177,4 @@ def feature_grid(
                 progress(index + 1, filters)
         return found
 
-    return cached(model, ("feature_grid", layer_name, steps, seed), build)
+    return inspector_for(model).once(build, "feature_grid", layer_name, steps, seed)

@@ -9,6 +9,7 @@ import numpy as np
 from visualizer.backend.building import build_model
 from visualizer.backend.engine import keras, tf
 from visualizer.backend.info import describe
+from visualizer.backend.inspector import inspector_for
 from visualizer.errors import InputError
 from visualizer.model.spec import ModelSpec
 from visualizer.model.variants import variant
@@ -37,10 +38,14 @@ def _loss_gradients(model: keras.Model, images: np.ndarray, labels: np.ndarray, 
     classes = np.asarray(labels).astype(np.int64)
     if batch.ndim != 4 or len(batch) == 0 or classes.shape != (len(batch),):
         raise InputError(f"Expected a batch of images and one label each, got {batch.shape} and {classes.shape}.")
-    with tf.GradientTape() as tape:
-        probabilities = model(tf.constant(batch), training=False)
-        loss = tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(tf.constant(classes), probabilities))
-    return tape.gradient(loss, variables)
+    inspector = inspector_for(model)
+    labels = tf.constant(classes)
+    return inspector.gradient(
+        inspector.probabilities_forward(),
+        lambda probabilities: inspector.class_loss(probabilities, labels, from_logits=False),
+        tf.constant(batch),
+        wrt=variables,
+    ).gradient
 
 
 def layer_gradients(model: keras.Model, images: np.ndarray, labels: np.ndarray) -> list[LayerGradient]:
