@@ -17,6 +17,7 @@ from visualizer.model.layers import ACTIVATIONS
 from visualizer.model.plan import summarize
 from visualizer.model.presets import PRESETS
 from visualizer.model.spec import ModelSpec
+from visualizer.training.config import TrainingConfig
 
 DEFAULTS = {
     "conv2d": {"kernel_size": 3, "strides": 1, "padding": "valid", "activation": "relu"},
@@ -189,8 +190,15 @@ def test_generated_code_builds_the_same_model(data):
     except SpecError:
         return
     generated = _exec_generated(spec)
-    assert generated.optimizer is not None  # compiled
+    assert_compiled_as_the_app_trains(generated)
     _assert_same_model(generated, build_model(spec))
+
+
+def assert_compiled_as_the_app_trains(model: keras.Model) -> None:
+    """The generated script compiles as the app's defaults train: class numbers as labels, Adam at 1e-3."""
+    assert model.loss == "sparse_categorical_crossentropy"
+    assert isinstance(model.optimizer, keras.optimizers.Adam)
+    assert float(model.optimizer.learning_rate) == pytest.approx(TrainingConfig().learning_rate)
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))

@@ -8,6 +8,7 @@ from keras import layers
 from tests.backend.test_building import (
     _exec_generated,
     _keras_layer,
+    assert_compiled_as_the_app_trains,
     assert_same_layer,
     layer_dicts,
     over_limits,
@@ -160,7 +161,7 @@ def test_generated_graph_code_builds_the_same_model(data):
         return
     event("compared")
     generated, model = _exec_generated(spec), build_model(spec)
-    assert generated.optimizer is not None  # compiled
+    assert_compiled_as_the_app_trains(generated)
     ours, theirs = _by_name(generated), _by_name(model)
     assert ours.keys() == theirs.keys()
     for name, layer in theirs.items():

@@ -37,7 +37,12 @@ def test_invalid_stack_marker():
     spec = PRESETS["starter"]
     rows = summarize(spec)[:1]
     fig = architecture_figure(spec.input_shape, rows, error_after=1)
-    assert any("invalid" in annotation.text for annotation in fig.layout.annotations)
+    markers = [annotation for annotation in fig.layout.annotations if "invalid" in annotation.text]
+    assert len(markers) == 1
+    drawn = max(x for trace in fig.data for x in (trace.x or ()) if x is not None)
+    assert markers[0].x > drawn  # after the last valid block, where the stack stops being valid
+    valid = architecture_figure(spec.input_shape, summarize(spec))
+    assert not any("invalid" in annotation.text for annotation in valid.layout.annotations)
 
 
 def test_every_layer_type_has_its_own_colour_and_the_head_is_red():

@@ -1,6 +1,5 @@
 """The spec: round trips, defaults and clear refusals (table-driven)."""
 
-import contextlib
 import json
 import re
 
@@ -164,7 +163,10 @@ REFUSALS = [
 def test_refusals_name_the_problem(what, data, layer_index, words):
     with pytest.raises(SpecError) as caught:
         ModelSpec.from_dict(data)
-    assert isinstance(caught.value, ValueError)
+    message = str(caught.value)
+    assert message == caught.value.message and (message[0].isupper() or message[0] == "`")  # a sentence
+    assert message.rstrip().endswith((".", "?"))
+    assert "Traceback" not in message and len(message) < 600  # a sentence for a student, not a dump
     assert caught.value.layer_index == layer_index
     for word in words:
         assert word in str(caught.value)
@@ -187,8 +189,12 @@ def test_malformed_json_is_a_spec_error(text):
     )
 )
 def test_arbitrary_json_values_give_a_spec_or_a_spec_error(value):
-    with contextlib.suppress(SpecError):
-        ModelSpec.from_dict(value)
+    try:
+        spec = ModelSpec.from_dict(value)
+    except SpecError as error:
+        assert (error.message and error.layer_index is None) or isinstance(error.layer_index, int)
+        return
+    assert ModelSpec.from_json(spec.to_json()) == spec  # what is accepted is a real spec: it round-trips
 
 
 @given(
@@ -217,9 +223,11 @@ def test_arbitrary_json_values_give_a_spec_or_a_spec_error(value):
 )
 def test_arbitrary_layer_dicts_give_a_spec_or_a_spec_error(layer):
     try:
-        ModelSpec.from_dict({"input_shape": [28, 28, 1], "num_classes": 10, "layers": [layer]})
+        spec = ModelSpec.from_dict({"input_shape": [28, 28, 1], "num_classes": 10, "layers": [layer]})
     except SpecError as error:
-        assert error.layer_index == 0
+        assert error.layer_index == 0 and error.message
+        return
+    assert ModelSpec.from_json(spec.to_json()) == spec and len(spec.layers) == 1
 
 
 def test_direct_construction_validates_too():

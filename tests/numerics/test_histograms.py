@@ -23,8 +23,11 @@ def test_each_layer_s_counts_sum_to_its_parameter_count_at_every_epoch():
             continue
         found = histograms_over_epochs([gather(first, layer.weights), gather(later, layer.weights)], [0, 1])
         assert (found.counts.sum(axis=1) == model.get_layer(layer.name).count_params()).all(), layer.name
-    norm = next(layer for layer in describe(model).layers if layer.name == "norm")
-    assert len(norm.weights) == 4 and len(norm.trainable) == 2  # gamma, beta trainable; mean, variance not
+    # Each layer's positions point at its own arrays, in a checkpoint and among the trainable weights.
+    for layer in describe(model).layers:
+        keras_layer = model.get_layer(layer.name)
+        assert [model.weights[i] for i in layer.weights] == list(keras_layer.weights), layer.name
+        assert [model.trainable_weights[i] for i in layer.trainable] == list(keras_layer.trainable_weights)
 
 
 def test_the_bins_are_shared_and_match_numpy():

@@ -85,7 +85,10 @@ def test_stop_ends_a_running_job_at_the_next_batch(tiny):
     assert job.wait(timeout=30)
     status = job.status()
     assert status.state == "stopped" and status.epoch < 200
-    assert job.model is not None
+    # What it had is kept: a checkpoint per finished epoch, and the network at the last one.
+    assert len(job.checkpoints) == status.epoch + 1
+    for ours, kept in zip(job.model.get_weights(), job.checkpoints[-1], strict=True):
+        np.testing.assert_array_equal(ours, kept)
 
 
 def test_divergence_fails_with_a_message_about_the_learning_rate(tiny):
