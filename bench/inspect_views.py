@@ -31,7 +31,8 @@ from visualizer.backend.building import build_model
 from visualizer.backend.engine import tf
 from visualizer.backend.forward import feature_maps, kernels, predict
 from visualizer.backend.info import describe
-from visualizer.backend.steps import conv_step, conv_walk
+from visualizer.backend.steps import conv_step
+from visualizer.backend.walks import conv_walk
 from visualizer.figures.style import HEAT_COLOURS
 from visualizer.model.presets import PRESETS
 from visualizer.ui.components.overview.payload import overview_payload

@@ -13,9 +13,10 @@ from visualizer.backend.dropout import dropout_predictions
 from visualizer.backend.forward import feature_maps, kernels, layer_input, predict
 from visualizer.backend.info import describe
 from visualizer.backend.saving import model_to_bytes
-from visualizer.backend.steps import conv_step, conv_walk, dense_step, pool_step, pre_activations
+from visualizer.backend.steps import conv_step, dense_step, pool_step, pre_activations
 from visualizer.backend.surgery import with_filter
 from visualizer.backend.uploads import load_user_model
+from visualizer.backend.walks import conv_walk
 
 RNG = np.random.RandomState(4)
 

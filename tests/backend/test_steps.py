@@ -9,7 +9,8 @@ from keras import layers
 from tests.helpers import stack
 from visualizer.backend.building import build_model
 from visualizer.backend.forward import feature_maps, predict
-from visualizer.backend.steps import conv_step, conv_walk, dense_step, pool_step, pool_walk, pre_activations
+from visualizer.backend.steps import conv_step, dense_step, pool_step, pre_activations
+from visualizer.backend.walks import conv_walk, pool_walk
 from visualizer.errors import InputError
 from visualizer.numerics.kernels import apply_kernel
 

@@ -17,7 +17,7 @@ import numpy as np
 from visualizer.backend.engine import keras, tf
 from visualizer.backend.forward import as_batch, keras_call, layer_input, run_graph
 from visualizer.backend.inspector import inspector_for
-from visualizer.backend.steps import padded_windows
+from visualizer.backend.walks import padded_windows
 from visualizer.errors import InputError
 
 

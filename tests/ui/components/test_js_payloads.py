@@ -56,7 +56,8 @@ def test_the_overview_payload_of_a_graph_with_a_sum_and_a_concatenation():
 
 
 def test_the_walk_payloads_of_the_shipped_lenet5_on_a_test_digit():
-    from visualizer.backend.steps import conv_step, conv_walk, pool_step, pool_walk
+    from visualizer.backend.steps import conv_step, pool_step
+    from visualizer.backend.walks import conv_walk, pool_walk
     from visualizer.data.catalog import load_dataset
     from visualizer.training.shipped import load_pretrained
     from visualizer.ui.components.walk.payload import conv_walk_payload, pool_walk_payload

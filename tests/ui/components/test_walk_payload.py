@@ -5,7 +5,7 @@ import base64
 import numpy as np
 import pytest
 
-from visualizer.backend.steps import ConvWalk, PoolWalk
+from visualizer.backend.walks import ConvWalk, PoolWalk
 from visualizer.figures.style import colour_table
 from visualizer.ui.components.walk.payload import MAX_CHANNELS, MAX_SUMS, conv_walk_payload, pool_walk_payload
 

@@ -21,7 +21,7 @@ class Keys:
 
 def render(seen: Seen) -> None:
     """Draws the tab for the image in ``seen``."""
-    from visualizer.backend.steps import conv_walk, pool_walk
+    from visualizer.backend.walks import conv_walk, pool_walk
 
     info = seen.info
     picked = session.picked_item(info.names()) or default_pick(info)

@@ -16,7 +16,7 @@ import numpy as np
 from visualizer.figures.style import colour_table
 
 if TYPE_CHECKING:  # types only: no TensorFlow here
-    from visualizer.backend.steps import ConvWalk, PoolWalk
+    from visualizer.backend.walks import ConvWalk, PoolWalk
 
 MAX_CHANNELS = 16
 """Input channels a conv walk shows (their window, kernel and products); the rest are summed as one."""
