@@ -6,51 +6,26 @@ import streamlit as st
 
 from visualizer.data.catalog import DATASET_TITLES
 from visualizer.data.dataset import Dataset, class_label
-from visualizer.data.images import IMAGE_TYPES
-from visualizer.data.uploads import dataset_from_images, dataset_from_zip
 from visualizer.errors import InputError
 from visualizer.figures.classes import confusion_matrix_figure, per_class_accuracy_figure
 from visualizer.figures.curves import training_curves
 from visualizer.figures.maps import image_grid
-from visualizer.model.checks import counted, format_shape
+from visualizer.model.checks import counted
 from visualizer.model.plan import summarize_until_error
 from visualizer.training.config import AUGMENTATIONS, MAX_EPOCHS, OPTIMIZERS, TrainingConfig
 from visualizer.training.job import TrainingJob
 from visualizer.training.status import history_csv
-from visualizer.ui import cache, components, keys, session, timing
+from visualizer.ui import cache, components, keys, session, timing, training_data
 from visualizer.ui.keys import Train
 from visualizer.ui.pages import PAGE_FILES
 from visualizer.ui.text import plain, say
 
-OWN_ZIP = "own_zip"
-OWN_CLASSES = "own_classes"
-DATASET_OPTIONS = {
-    **DATASET_TITLES,
-    OWN_ZIP: "Your images: a .zip with one folder per class",
-    OWN_CLASSES: "Your images: add them class by class",
-}
 LEARNING_RATES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0]
 BATCH_SIZES = [8, 16, 32, 64, 128, 256]
-OWN_SIDES = [16, 28, 32, 48, 64, 96, 128]
 GALLERY_LIMIT = 24
-DEFAULT_DATASET = "digits"
 
 
 # Reading the person's choices.
-
-
-def _selected_dataset() -> tuple[Dataset | None, str | None]:
-    """The chosen dataset, or the message saying why there is none."""
-    choice = session.value(Train.DATASET, DEFAULT_DATASET)
-    if choice in DATASET_TITLES:
-        try:
-            return cache.named_dataset(choice), None
-        except InputError as error:
-            return None, str(error)
-    dataset = session.user_dataset()
-    if dataset is None:
-        return None, "Add your images above, then build the dataset."
-    return dataset, None
 
 
 # Callbacks: they run before the script body.
@@ -68,7 +43,7 @@ def _start_training() -> None:
     if shape_error is not None:
         session.set_notice("error", f"The stack can't be built yet: {shape_error} Fix it on the Build page.")
         return
-    dataset, message = _selected_dataset()
+    dataset, message = training_data.selected_dataset()
     if dataset is None:
         session.set_notice("error", message or "Choose a dataset first.")
         return
@@ -88,83 +63,7 @@ def _stop_training() -> None:
     cache.session_jobs().stop_all()  # and anything else this session started
 
 
-def _build_zip_dataset() -> None:
-    uploaded = session.value(Train.ZIP)
-    if uploaded is None:
-        session.set_notice("error", "Choose a .zip file first.")
-        return
-    size, mode = _own_image_settings()
-    try:
-        dataset = dataset_from_zip(uploaded.getvalue(), size, mode, name=uploaded.name)
-    except InputError as error:
-        session.set_notice("error", f"{uploaded.name}: {error}")
-        return
-    session.set_user_dataset(dataset)
-    session.set_notice("success", f"Built a dataset of {dataset.num_classes} classes from {uploaded.name}.")
-
-
-def _build_class_dataset() -> None:
-    images: dict[str, list[tuple[str, bytes]]] = {}
-    for index in range(int(session.value(Train.CLASS_COUNT, 2))):
-        name = (session.value(Train.class_name(index)) or f"class {index + 1}").strip()
-        files = session.value(Train.class_files(index)) or []
-        images.setdefault(name, []).extend((file.name, file.getvalue()) for file in files)
-    size, mode = _own_image_settings()
-    try:
-        dataset = dataset_from_images(images, size, mode, name="your classes")
-    except InputError as error:
-        session.set_notice("error", str(error))
-        return
-    session.set_user_dataset(dataset)
-    session.set_notice("success", f"Built a dataset of {counted(dataset.num_classes, 'class')} from your images.")
-
-
-def _own_image_settings() -> tuple[tuple[int, int], str]:
-    side = int(session.value(Train.OWN_SIDE, 64))
-    mode = "grayscale" if session.value(Train.OWN_COLOUR, "colour") == "grayscale" else "rgb"
-    return (side, side), mode
-
-
 # Page sections.
-
-
-def _dataset_picker() -> None:
-    choice = st.selectbox(
-        "Dataset",
-        list(DATASET_OPTIONS),
-        index=list(DATASET_OPTIONS).index(DEFAULT_DATASET),
-        format_func=DATASET_OPTIONS.__getitem__,
-        key=Train.DATASET,
-        persist_state=keys.PERSIST,
-        disabled=session.is_locked("dataset"),
-        help="Fixed by the lesson." if session.is_locked("dataset") else None,
-    )
-    if choice in (OWN_ZIP, OWN_CLASSES):
-        side_col, colour_col = st.columns(2)
-        side_col.select_slider("Image size (pixels per side)", OWN_SIDES, value=64, key=Train.OWN_SIDE)
-        colour_col.radio("Colour", ["colour", "grayscale"], horizontal=True, key=Train.OWN_COLOUR)
-    if choice == OWN_ZIP:
-        st.file_uploader("A .zip with one folder of images per class", type=["zip"], key=Train.ZIP)
-        st.button("Build the dataset from this archive", key=Train.BUILD_ZIP, on_click=_build_zip_dataset)
-    elif choice == OWN_CLASSES:
-        count = st.number_input("Number of classes", 2, 10, 2, key=Train.CLASS_COUNT, width=components.NUMBER_WIDTH)
-        columns = st.columns(min(int(count), 4))
-        for index in range(int(count)):
-            with columns[index % len(columns)], st.container(border=True):
-                st.text_input("Class name", f"class {index + 1}", key=Train.class_name(index))
-                st.file_uploader(
-                    "Images",
-                    type=list(IMAGE_TYPES),
-                    accept_multiple_files=True,
-                    key=Train.class_files(index),
-                )
-        st.button("Build the dataset from these images", key=Train.BUILD_CLASSES, on_click=_build_class_dataset)
-
-
-def _data_title() -> str:
-    """The folded data section's title: the dataset picked."""
-    choice = session.value(Train.DATASET, DEFAULT_DATASET)
-    return f"Data: {DATASET_OPTIONS.get(choice, choice)}"
 
 
 def _settings_title() -> str:
@@ -175,22 +74,6 @@ def _settings_title() -> str:
         f"Settings: {counted(config.epochs, 'epoch')}, batch {config.batch_size}, {config.optimizer}, "
         f"learning rate {config.learning_rate:g}{augmented}"
     )
-
-
-def _dataset_overview(dataset: Dataset) -> None:
-    st.markdown(
-        f"**{plain(dataset.name, 60)}** · {len(dataset.y_train):,} training and "
-        f"{counted(len(dataset.y_test), 'test image')} of {format_shape(dataset.image_shape)} · "
-        f"{dataset.num_classes} classes: {', '.join(plain(name, 40) for name in dataset.class_names)}"
-    )
-    for note in dataset.notes:
-        say("info", note)
-    if st.toggle("Show sample images", key=Train.SHOW_SAMPLES):
-        components.chart(
-            cache.sample_grid(dataset, f"{dataset.name}-{id(dataset)}"),
-            Train.SAMPLES,
-            alt=f"Sample training images of {dataset.name}, with their classes.",
-        )
 
 
 def _compatibility(dataset: Dataset) -> bool:
@@ -275,7 +158,7 @@ def _controls(active: bool, ready: bool) -> None:
     spec, _ = session.current_spec()
     if spec is None:
         return
-    choice = session.value(Train.DATASET, DEFAULT_DATASET)
+    choice = session.value(Train.DATASET, training_data.DEFAULT_DATASET)
     named = choice in DATASET_TITLES
     components.notebook_download(
         notebook,
@@ -480,16 +363,16 @@ def render() -> None:
     # Once a run has started, data and settings fold away so the buttons and the live curves stay in view.
     folded = job is not None or session.presenter()
     dataset, message = None, None
-    with st.expander(_data_title(), expanded=False) if folded else st.container():
+    with st.expander(training_data.data_title(), expanded=False) if folded else st.container():
         if not folded:
             st.subheader("Data")
-        _dataset_picker()
-        dataset, message = _selected_dataset()
+        training_data.dataset_picker()
+        dataset, message = training_data.selected_dataset()
         ready = False
         if dataset is None:
             say("info", message)
         else:
-            _dataset_overview(dataset)
+            training_data.dataset_overview(dataset)
             ready = _compatibility(dataset)
     if not folded:
         st.subheader("Training")
