@@ -9,7 +9,7 @@ It takes specs, datasets, images and (opaque) models.
   sub-models and the one logits / loss gradient every view of the class scores takes.
 - ``forward``: the compiled forward pass: ``feature_maps``, ``predict``, ``layer_input``, ``kernels``.
 - ``steps``: the arithmetic of one value: ``conv_step``, ``pool_step``, ``dense_step``, ``pre_activations``.
-- ``walks``: every step of one filter or pooled channel at once, for the animated explainer: ``conv_walk``, ``pool_walk``.
+- ``walks``: every step of one filter or pooled channel at once (the step explainer): ``conv_walk``, ``pool_walk``.
 - ``attribution``: ``grad_cam``, ``saliency``, ``occlusion_map``.
 - ``surgery``: ``model_at`` (a checkpoint), ``with_filter`` (one filter changed).
 - ``dropout``: predictions with dropout left on, and what a dropout layer receives.
