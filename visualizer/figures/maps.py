@@ -1,4 +1,4 @@
-"""Images and maps: what the model sees, feature maps, kernels, small number grids, overlays, clickable maps."""
+"""Images and maps: what the model sees, feature maps, kernels, small number grids, overlays."""
 
 from __future__ import annotations
 

@@ -29,7 +29,22 @@ def editor(widget: str, label: str, help_text: str = "", **settings: Any) -> dic
     return {"editor": {"widget": widget, "label": label, "help": help_text, **settings}}
 
 
-class Layer:
+class Traits:
+    """What the views do with a layer, one class attribute each (``Layer`` lists their meaning).
+
+    The defaults are a layer that passes each item on and has nothing else to show.
+    """
+
+    random: ClassVar[str] = ""
+    links: ClassVar[str] = "same"
+    walk: ClassVar[str | None] = None
+    kernel: ClassVar[bool] = False
+    weighted: ClassVar[bool] = False
+    features: ClassVar[bool] = False
+    scores: ClassVar[bool] = False
+
+
+class Layer(Traits):
     """What every layer type shares: serialisation, the Keras arguments and the shape rules.
 
     Class attributes each type sets:
@@ -68,15 +83,8 @@ class Layer:
     required: ClassVar[tuple[str, ...]] = ()
     positional: ClassVar[str | None] = None
     code_omits: ClassVar[dict[str, Any]] = {}
-    random: ClassVar[str] = ""
     reach: ClassVar[str] = "same"
     what: ClassVar[str] = ""
-    links: ClassVar[str] = "same"
-    walk: ClassVar[str | None] = None
-    kernel: ClassVar[bool] = False
-    weighted: ClassVar[bool] = False
-    features: ClassVar[bool] = False
-    scores: ClassVar[bool] = False
 
     def to_dict(self) -> dict[str, Any]:
         """Returns the layer as a JSON-safe dict with every key spelled out."""
@@ -159,14 +167,8 @@ def windowed(
     )
 
 
-class Unknown:
+class Unknown(Traits):
     """What the views may do with a layer no registry type builds (an uploaded model's own layers)."""
 
     type: ClassVar[str] = "other"
-    random: ClassVar[str] = ""
     links: ClassVar[str] = "all"
-    walk: ClassVar[str | None] = None
-    kernel: ClassVar[bool] = False
-    weighted: ClassVar[bool] = False
-    features: ClassVar[bool] = False
-    scores: ClassVar[bool] = False

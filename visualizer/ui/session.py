@@ -1,4 +1,4 @@
-"""The session's slots, read and written through typed functions: the only module that touches ``st.session_state``.
+"""The session's slots, read and written through typed functions (with ``player``, all that touches session state).
 
 Key names come from ``keys``; the stack being edited is a ``stack.EditableStack`` kept
 under ``keys.STACK``; the epoch player's own state is in ``player``. Here: reading and
