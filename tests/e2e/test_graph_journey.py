@@ -16,6 +16,7 @@ def test_build_a_residual_block_train_it_and_see_the_merge_point(page, app_url):
     page.get_by_text("2 · Max pooling").first.wait_for(timeout=30_000)
     wait_for_app(page)
     choose(page, "Add a layer or block", "Residual block (residual)")
+    wait_for_app(page)  # the choice reruns the page: a stale "Add layer" button may stand beside the new one
     page.get_by_role("button", name="Add layer").click()
     page.get_by_text(re.compile(r"3 · Residual block")).first.wait_for(timeout=30_000)
     wait_for_app(page)
