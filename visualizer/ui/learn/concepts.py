@@ -9,6 +9,7 @@ from visualizer.ui import session
 from visualizer.ui.keys import Learn
 from visualizer.ui.learn.base import Topic
 from visualizer.ui.pages import PAGE_FILES
+from visualizer.vocabulary import INSPECT_TABS
 
 
 class Keys:
@@ -37,7 +38,7 @@ CONCEPTS = [
         "back: flat regions (a sigmoid far from 0, a ReLU below 0) stop learning.",
         "activations",
         ("build", "Change an activation (Build)"),
-        ("inspect", "Activated feature maps (Inspect)"),
+        ("inspect", f"Activated maps: {INSPECT_TABS['feature_maps']} (Inspect)"),
     ),
     (
         "Convolution",
@@ -46,7 +47,7 @@ CONCEPTS = [
         "wherever it is. A Sobel kernel finds edges; a trained network learns its own kernels.",
         "kernels",
         ("build", "Kernel size and stride (Build)"),
-        ("inspect", "One convolution step (Inspect)"),
+        ("inspect", f"A convolution, {INSPECT_TABS['step_by_step'].lower()} (Inspect)"),
     ),
     (
         "Pooling",
@@ -55,7 +56,7 @@ CONCEPTS = [
         "of the input matter less.",
         "pooling",
         ("build", "Add a pooling layer (Build)"),
-        ("inspect", "One pooling step (Inspect)"),
+        ("inspect", f"A pooling window, {INSPECT_TABS['step_by_step'].lower()} (Inspect)"),
     ),
     (
         "Dense layer",
@@ -90,7 +91,7 @@ CONCEPTS = [
         "from the class scores through every layer to every weight; each weight then moves a little against "
         "its gradient. A kernel weight's gradient adds up what it did at every position it slid over.",
         "backprop",
-        ("inspect", "One training step (Inspect)"),
+        ("inspect", f"{INSPECT_TABS['training_step']} (Inspect)"),
         ("train", "Watch it learn (Train)"),
     ),
 ]
