@@ -60,6 +60,6 @@ def test_the_one_gradient_is_tensorflow_s_own():
 
 def test_a_view_of_the_class_scores_needs_a_dense_last_layer():
     model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3, name="c"), keras.layers.Flatten()])
-    with pytest.raises(InputError, match="Dense layer of class scores"):
+    with pytest.raises(InputError, match="Class scores need a model that ends in a Dense layer"):
         inspector_for(model).to_logits()
     assert isinstance(inspector_for(model), Inspector)

@@ -93,7 +93,7 @@ def _loss_and_output_gradient(
             return layer.activation(z)
 
         outputs = run_graph(model, inputs, call)
-        return outputs[output], {"z": watched["z"], "probabilities": outputs[output]}
+        return outputs[output], {"z": watched["z"]}
 
     labels = tf.constant([label])
     found = inspector.gradient(
@@ -102,7 +102,7 @@ def _loss_and_output_gradient(
         tf.constant(as_batch(x)),
         wrt="z",
     )
-    probabilities = np.asarray(found.tensors["probabilities"], dtype=np.float64)[0]
+    probabilities = np.asarray(found.scores, dtype=np.float64)[0]
     return float(found.value), probabilities, np.asarray(found.gradient, dtype=np.float64)[0]
 
 

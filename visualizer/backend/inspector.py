@@ -2,10 +2,10 @@
 
 As Captum binds a method to a model once (``LayerGradCam(forward_func, layer)``) and then calls it per
 input, ``inspector_for(model)`` binds the model's ``NetworkInfo``, its compiled forward functions, the
-sub-models its views cut from its own graph, and one gradient helper (``gradient``, with ``logits`` and
-``class_loss``) that Grad-CAM and saliency, the adversarial examples, backpropagation in numbers and the
-layer gradients all use. The public view functions (``feature_maps``, ``grad_cam``, ``adversarial``...)
-keep their signatures and ask the model's inspector.
+sub-models its views cut from its own graph, and one gradient helper (``gradient``, with
+``logits_forward``, ``class_loss`` and ``class_score``) that Grad-CAM and saliency, the adversarial
+examples, backpropagation in numbers and the layer gradients all use. The public view functions
+(``feature_maps``, ``grad_cam``, ``adversarial``...) keep their signatures and ask the model's inspector.
 
 Inspectors are kept in a dictionary keyed weakly by the model and hold the model only weakly: a model
 that goes away takes its inspector, and everything compiled for it, along.
@@ -33,10 +33,11 @@ Forward = Callable[[tf.Tensor, tf.GradientTape], tuple[tf.Tensor, dict[str, tf.T
 
 
 class Gradient(NamedTuple):
-    """What ``Inspector.gradient`` found: the gradient, the objective's value, the tensors ``forward`` returned."""
+    """What ``Inspector.gradient`` found: the gradient, the objective's value, the scores and ``forward``'s tensors."""
 
     gradient: Any
     value: tf.Tensor
+    scores: tf.Tensor
     tensors: dict[str, tf.Tensor]
 
 
@@ -154,17 +155,13 @@ class Inspector:
         """
         last = self.model.get_layer(self.info.layers[-1].name)
         if not isinstance(last, keras.layers.Dense):
-            raise InputError("This view needs a model whose last layer is a Dense layer of class scores.")
+            raise InputError("Class scores need a model that ends in a Dense layer.")
         return last
 
     def to_logits(self, layer_name: str | None = None) -> keras.Model:
         """The image -> [the maps of ``layer_name``,] the output layer's input, through the model's own graph."""
         features = self.info.layer(self.output_layer.name).inputs[0]
         return self.sub_model([features] if layer_name is None else [layer_name, features])
-
-    def logits(self, features: tf.Tensor) -> tf.Tensor:
-        """The output layer's scores before its softmax, from what it reads."""
-        return _logits(self.output_layer, features)
 
     def logits_forward(self, layer_name: str | None = None) -> Forward:
         """A ``Forward`` giving the logits (and, with ``layer_name``, that layer's ``maps``) in inference mode.
@@ -220,7 +217,8 @@ class Inspector:
             wrt: ``INPUT``, the name of a tensor ``forward`` returned (``"maps"``), or variables (kernels).
 
         Returns:
-            The gradient (a tensor, or a list for variables), the objective's value and ``forward``'s tensors.
+            The gradient (a tensor, or a list for variables), the objective's value, the scores and ``forward``'s
+            tensors.
         """
         with tf.GradientTape() as tape:
             if wrt == INPUT:
@@ -228,7 +226,7 @@ class Inspector:
             scores, tensors = forward(inputs, tape)
             value = objective(scores)
         target = inputs if wrt == INPUT else tensors[wrt] if isinstance(wrt, str) else wrt
-        return Gradient(tape.gradient(value, target), value, tensors)
+        return Gradient(tape.gradient(value, target), value, scores, tensors)
 
 
 _INSPECTORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

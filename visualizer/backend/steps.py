@@ -13,6 +13,7 @@ import numpy as np
 
 from visualizer.backend.engine import keras, tf
 from visualizer.backend.forward import keras_call, layer_input, run_graph
+from visualizer.backend.inspector import inspector_for
 from visualizer.errors import InputError
 from visualizer.numerics.kernels import same_padding
 from visualizer.numerics.softmax import softmax
@@ -210,10 +211,7 @@ def output_layer(model: keras.Model) -> keras.layers.Dense:
     Raises:
         InputError: the model does not end in a dense layer.
     """
-    last = model.layers[-1]
-    if not isinstance(last, keras.layers.Dense):
-        raise InputError("Class scores need a model that ends in a Dense layer.")
-    return last
+    return inspector_for(model).output_layer
 
 
 @dataclass(frozen=True)
