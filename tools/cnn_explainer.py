@@ -23,7 +23,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -65,8 +65,17 @@ PHOTO_CLASSES = {
 """An example photo's file name stem (``boat_1``) -> its class."""
 
 
-def read_layers_model(folder: Path) -> tuple[list[dict[str, Any]], dict[str, np.ndarray], tuple[int, ...]]:
-    """The layers' configs, the weights by name and the input shape of a TensorFlow.js layers-model.
+class LayersModel(NamedTuple):
+    """A TensorFlow.js layers-model as read: its layers' configs, its weights by name, its input shape, its files."""
+
+    layers: list[dict[str, Any]]
+    weights: dict[str, np.ndarray]
+    input_shape: tuple[int, ...]
+    files: tuple[str, ...]
+
+
+def read_layers_model(folder: Path) -> LayersModel:
+    """A TensorFlow.js layers-model: its layers' configs, weights by name, input shape and file names.
 
     Raises:
         InputError: not a Sequential layers-model, or a weights file that does not hold what the manifest says.
@@ -90,7 +99,8 @@ def read_layers_model(folder: Path) -> tuple[list[dict[str, Any]], dict[str, np.
         if offset != len(data):
             raise InputError(f"The weights file holds {len(data)} bytes; the manifest describes {offset}.")
     input_shape = tuple(int(size) for size in layers[0]["config"]["batch_input_shape"][1:])
-    return layers, weights, input_shape
+    files = (TOPOLOGY_FILE, *(path for group in topology["weightsManifest"] for path in group["paths"]))
+    return LayersModel(layers, weights, input_shape, files)
 
 
 def _layer(layer: dict[str, Any]) -> dict[str, Any]:
@@ -154,8 +164,9 @@ def convert(source: Path = SOURCE, target: Path = TARGET) -> Path:
     """Writes the converted network, the source files and the example photos into ``target``; returns its model."""
     from visualizer.backend.building import build_model
 
-    layers, weights, input_shape = read_layers_model(source)
-    spec = to_spec(layers, input_shape)
+    found = read_layers_model(source)
+    layers, weights = found.layers, found.weights
+    spec = to_spec(layers, found.input_shape)
     model = build_model(spec, seed=0)
     ordered = ordered_weights(layers, weights)
     if [array.shape for array in ordered] != [array.shape for array in model.get_weights()]:
@@ -165,15 +176,7 @@ def convert(source: Path = SOURCE, target: Path = TARGET) -> Path:
     model.save(target / MODEL_FILE)
     original = target / "original"
     original.mkdir(exist_ok=True)
-    paths = {
-        TOPOLOGY_FILE,
-        *(
-            path
-            for group in json.loads((source / TOPOLOGY_FILE).read_text())["weightsManifest"]
-            for path in group["paths"]
-        ),
-    }
-    for name in sorted(paths):
+    for name in found.files:
         shutil.copyfile(source / name, original / name)
     shutil.copyfile(source / LICENSE_FILE, target / LICENSE_FILE)
     images = target / "images"

@@ -96,8 +96,9 @@ def test_the_example_photos_are_mostly_read_as_their_class():
 def test_the_spec_is_the_app_s_own_and_a_second_conversion_writes_the_same_network(tmp_path):
     from visualizer.backend.saving import load_archive
 
-    layers, _, shape = read_layers_model(ORIGINAL)
-    spec = to_spec(layers, shape)
+    found = read_layers_model(ORIGINAL)
+    assert found.files == ("model.json", "group1-shard1of1.bin")
+    spec = to_spec(found.layers, found.input_shape)
     assert spec.input_shape == (64, 64, 3) and spec.num_classes == 10
     assert [layer.type for layer in spec.layers] == ["conv2d", "activation", "conv2d", "activation", "maxpool2d"] * 2
     (tmp_path / "source").mkdir()
@@ -112,7 +113,8 @@ def test_the_spec_is_the_app_s_own_and_a_second_conversion_writes_the_same_netwo
 
 
 def test_a_network_the_converter_does_not_know_is_refused():
-    layers, _, shape = read_layers_model(ORIGINAL)
+    found = read_layers_model(ORIGINAL)
+    layers, shape = found.layers, found.input_shape
     with pytest.raises(InputError, match="BatchNormalization"):
         to_spec([{"class_name": "BatchNormalization", "config": {"name": "bn"}}, *layers], shape)
     with pytest.raises(InputError, match="end in Flatten and Dense"):
