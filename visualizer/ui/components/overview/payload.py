@@ -235,9 +235,8 @@ def overview_payload(
             "total": int(values.shape[-1]),
             "reads": reads,
             "sources": [],
-            "how": "all"
-            if kind.links == "all"
-            else ("stacked" if kind.links == "stacked" else "sum" if merge else "from"),
+            # The hover sentence: every item read, the one item stacked, a sum, or the items listed.
+            "how": kind.links if kind.links in ("all", "stacked") else ("sum" if merge else "from"),
         }
         if merge:
             column["joined"] = getattr(kind, "joined", "joined")
